@@ -1,0 +1,1 @@
+"""The Navien NWP500 (NaviLink) integration."""

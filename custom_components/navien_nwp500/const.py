@@ -1,0 +1,5 @@
+"""Constants for the Navien NWP500 integration."""
+
+from typing import Final
+
+DOMAIN: Final = "navien_nwp500"
