@@ -4,6 +4,8 @@ import pytest
 
 import custom_components.navien_nwp500  # noqa: F401  (HA must find our integration first)
 
+pytest_plugins = ["tests.simulator_fixture"]
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(

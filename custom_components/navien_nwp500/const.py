@@ -1,5 +1,22 @@
 """Constants for the Navien NWP500 integration."""
 
+from datetime import timedelta
 from typing import Final
 
 DOMAIN: Final = "navien_nwp500"
+
+# Options (entry.options)
+CONF_QUEUE_MAX_AGE: Final = "queue_max_age"
+"""Seconds a command given while the cloud is unreachable may wait before it is dropped."""
+DEFAULT_QUEUE_MAX_AGE: Final = 300
+MIN_QUEUE_MAX_AGE: Final = 30
+MAX_QUEUE_MAX_AGE: Final = 3600
+
+MANUFACTURER: Final = "Navien"
+
+# Pushed status carries the data; this slow poll only guards against lost pushes.
+SAFETY_POLL_INTERVAL: Final = timedelta(minutes=5)
+# A reconnect shorter than this does not mark entities unavailable.
+UNAVAILABLE_GRACE_PERIOD: Final = 30.0
+# How often the account's device list is compared with the heaters we have.
+DEVICE_LIST_REFRESH_INTERVAL: Final = 6 * 3600.0
