@@ -1,0 +1,440 @@
+"""Requests to the heater, validated before anything is sent (protocol.md §6, §12.5, §17).
+
+Every builder takes ``(device, feature, ...)`` and raises ``CommandValidationError``
+when an argument is outside the static protocol ranges or the heater's limits and
+capability flags. When ``feature`` is None (not received yet) capability checks are
+skipped and only static ranges apply; a capability flag the feature message left
+out (None) is likewise not enforced. Only an explicit "not supported" refuses.
+
+Supersede rule (the queue replaces a queued command with a newer one of the same
+key): only commands whose newest value alone is the user's intent share a key per
+device: the set-point, one on/off setting (TOU, demand response, anti-legionella)
+and the reservation list (each write replaces the whole list). Power and DHW mode or
+vacation never supersede: their order relative to each other matters (power off,
+then choose a mode), so every one of them is replayed in order.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+import math
+from typing import TYPE_CHECKING, Any
+
+from .enums import (
+    CommandCode,
+    DhwOperationSetting,
+    DhwTemperaturePrecision,
+    ReservationMode,
+)
+from .errors import CommandValidationError
+from .models import ReservationEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .models import Device, DeviceFeature
+
+DHW_TEMPERATURE_MIN_C = 35.0
+DHW_TEMPERATURE_MAX_C = 65.5
+"""Static set-point range used when the feature limits are unknown (§6.3)."""
+VACATION_DAYS = (1, 30)
+ANTI_LEGIONELLA_DAYS = (1, 30)
+ENERGY_YEARS = (2000, 2100)
+_SELECTABLE_MODES = frozenset(
+    {
+        DhwOperationSetting.HEAT_PUMP,
+        DhwOperationSetting.ELECTRIC,
+        DhwOperationSetting.ENERGY_SAVER,
+        DhwOperationSetting.HIGH_DEMAND,
+    }
+)
+
+
+class CommandKind(StrEnum):
+    """Values of ``Command.kind``."""
+
+    STATUS_REQUEST = "status_request"
+    DEVICE_INFO_REQUEST = "device_info_request"
+    POWER = "power"
+    DHW_MODE = "dhw_mode"
+    VACATION = "vacation"
+    DHW_TEMPERATURE = "dhw_temperature"
+    ANTI_LEGIONELLA = "anti_legionella"
+    TOU = "tou"
+    DEMAND_RESPONSE = "demand_response"
+    AIR_FILTER_RESET = "air_filter_reset"
+    RESERVATION_READ = "reservation_read"
+    RESERVATION_WRITE = "reservation_write"
+    ENERGY_QUERY = "energy_query"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One request for one heater, ready for ``topics.envelope``. Treat it as read-only."""
+
+    mac: str
+    kind: str
+    topic_suffix: str
+    """Relative to ``cmd/{dt}/navilink-{mac}/``."""
+    response_suffix: str | None
+    """None: the default ack topic; else ``cmd/{dt}/{cid}/res/{response_suffix}``."""
+    request: Mapping[str, Any]
+    supersede_key: str | None
+    paced: bool
+    """A mode, temperature or power control the device rate-limits (§17.4)."""
+
+
+def _base(device: Device, code: CommandCode) -> dict[str, Any]:
+    return {
+        "command": int(code),
+        "deviceType": device.device_type,
+        "macAddress": device.mac,
+        "additionalValue": device.additional_value,
+    }
+
+
+def _query(
+    device: Device,
+    kind: CommandKind,
+    code: CommandCode,
+    topic_suffix: str,
+    *,
+    response_suffix: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+    supersedes: bool = False,
+) -> Command:
+    """Build a request without mode/param/paramStr (§5.1), plus query ``fields``."""
+    return Command(
+        mac=device.mac,
+        kind=kind,
+        topic_suffix=topic_suffix,
+        response_suffix=response_suffix,
+        request=_base(device, code) | dict(fields or {}),
+        supersede_key=f"{device.mac}:{kind}" if supersedes else None,
+        paced=False,
+    )
+
+
+def _control(
+    device: Device,
+    kind: CommandKind,
+    code: CommandCode,
+    mode: str,
+    param: list[int],
+    *,
+    supersedes: bool = False,
+    paced: bool = False,
+) -> Command:
+    """Build a ``ctrl`` mode command: mode, param and an empty paramStr."""
+    return Command(
+        mac=device.mac,
+        kind=kind,
+        topic_suffix="ctrl",
+        response_suffix=None,
+        request=_base(device, code) | {"mode": mode, "param": param, "paramStr": ""},
+        supersede_key=f"{device.mac}:{kind}" if supersedes else None,
+        paced=paced,
+    )
+
+
+def _require(feature: DeviceFeature | None, flag: str, label: str) -> None:
+    """Refuse when the feature says explicitly that ``flag`` is not supported."""
+    if feature is not None and getattr(feature, flag) is False:
+        raise CommandValidationError(
+            "not_supported", f"This heater does not support {label}", {"feature": label}
+        )
+
+
+def _int_in_range(value: object, bounds: tuple[int, int], key: str, what: str) -> int:
+    low, high = bounds
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not low <= value <= high
+    ):
+        raise CommandValidationError(
+            key,
+            f"{what} must be a whole number from {low} to {high}, got {value!r}",
+            {"min": str(low), "max": str(high)},
+        )
+    return value
+
+
+def _dhw_limits(feature: DeviceFeature | None) -> tuple[float, float]:
+    """Return the heater's set-point range in °C, or the static one where unknown."""
+    low = feature.dhw_temperature_min if feature else None
+    high = feature.dhw_temperature_max if feature else None
+    return (
+        DHW_TEMPERATURE_MIN_C if low is None else low,
+        DHW_TEMPERATURE_MAX_C if high is None else high,
+    )
+
+
+def _half_degrees(celsius: object, limits: tuple[float, float], **extra: str) -> int:
+    """Encode °C as half-degrees (``round(c*2)``) and check it against ``limits``."""
+    low, high = round(limits[0] * 2), round(limits[1] * 2)
+    if (
+        isinstance(celsius, int | float)
+        and not isinstance(celsius, bool)
+        and math.isfinite(celsius)
+        and low <= round(celsius * 2) <= high
+    ):
+        return round(celsius * 2)
+    raise CommandValidationError(
+        "temperature_out_of_range",
+        f"Temperature {celsius!r} °C is outside {low / 2:g}-{high / 2:g} °C",
+        {"min": f"{low / 2:g}", "max": f"{high / 2:g}", **extra},
+    )
+
+
+def status_request(device: Device, feature: DeviceFeature | None = None) -> Command:
+    """Ask for a status snapshot (16777219 on ``st``)."""
+    return _query(device, CommandKind.STATUS_REQUEST, CommandCode.STATUS_REQUEST, "st")
+
+
+def device_info_request(
+    device: Device, feature: DeviceFeature | None = None
+) -> Command:
+    """Ask for the feature message (16777217 on ``st/did``)."""
+    return _query(
+        device,
+        CommandKind.DEVICE_INFO_REQUEST,
+        CommandCode.DEVICE_INFO_REQUEST,
+        "st/did",
+    )
+
+
+def power(device: Device, feature: DeviceFeature | None, on: bool) -> Command:
+    """Turn the heater on or off (needs ``powerUse``)."""
+    _require(feature, "power_use", "power control")
+    if on:
+        code, mode = CommandCode.POWER_ON, "power-on"
+    else:
+        code, mode = CommandCode.POWER_OFF, "power-off"
+    return _control(device, CommandKind.POWER, code, mode, [], paced=True)
+
+
+def set_dhw_mode(
+    device: Device, feature: DeviceFeature | None, mode: DhwOperationSetting | int
+) -> Command:
+    """Select DHW mode 1-4; vacation has its own builder, 0 and 6 are never sent."""
+    if (
+        isinstance(mode, bool)
+        or not isinstance(mode, int)
+        or mode not in _SELECTABLE_MODES
+    ):
+        raise CommandValidationError(
+            "invalid_mode", f"DHW mode must be 1-4, got {mode!r}", {"mode": str(mode)}
+        )
+    _require(feature, "dhw_use", "DHW mode control")
+    return _control(
+        device,
+        CommandKind.DHW_MODE,
+        CommandCode.DHW_MODE,
+        "dhw-mode",
+        [int(mode)],
+        paced=True,
+    )
+
+
+def set_vacation(device: Device, feature: DeviceFeature | None, days: int) -> Command:
+    """Start vacation mode for 1-30 days: ``dhw-mode [5, days]`` (never goout-day, §14#6)."""
+    days = _int_in_range(days, VACATION_DAYS, "invalid_days", "Vacation days")
+    _require(feature, "dhw_use", "DHW mode control")
+    _require(feature, "holiday_use", "vacation mode")
+    return _control(
+        device,
+        CommandKind.VACATION,
+        CommandCode.DHW_MODE,
+        "dhw-mode",
+        [int(DhwOperationSetting.VACATION), days],
+        paced=True,
+    )
+
+
+def set_dhw_temperature(
+    device: Device, feature: DeviceFeature | None, celsius: float
+) -> Command:
+    """Set the DHW set-point in °C, sent as half-degrees within the heater's limits.
+
+    A heater reporting whole-degree precision (3) gets the nearest whole degree
+    inside its range.
+    """
+    precision = feature.dhw_temperature_setting_use if feature else None
+    if precision is DhwTemperaturePrecision.DISABLED:
+        raise CommandValidationError(
+            "not_supported",
+            "This heater does not allow changing the set-point",
+            {"feature": "temperature control"},
+        )
+    limits = _dhw_limits(feature)
+    param = _half_degrees(celsius, limits)
+    if precision is DhwTemperaturePrecision.WHOLE_DEGREE:
+        whole = max(math.ceil(limits[0]), min(math.floor(limits[1]), round(celsius)))
+        param = whole * 2
+    return _control(
+        device,
+        CommandKind.DHW_TEMPERATURE,
+        CommandCode.DHW_TEMPERATURE,
+        "dhw-temperature",
+        [param],
+        supersedes=True,
+        paced=True,
+    )
+
+
+def anti_legionella(
+    device: Device, feature: DeviceFeature | None, enabled: bool, period_days: int = 7
+) -> Command:
+    """Enable the disinfection cycle every ``period_days`` (1-30), or disable it."""
+    _require(feature, "anti_legionella_setting_use", "anti-legionella")
+    if not enabled:
+        return _control(
+            device,
+            CommandKind.ANTI_LEGIONELLA,
+            CommandCode.ANTI_LEGIONELLA_OFF,
+            "anti-leg-off",
+            [],
+            supersedes=True,
+        )
+    days = _int_in_range(
+        period_days, ANTI_LEGIONELLA_DAYS, "invalid_days", "Anti-legionella period"
+    )
+    return _control(
+        device,
+        CommandKind.ANTI_LEGIONELLA,
+        CommandCode.ANTI_LEGIONELLA_ON,
+        "anti-leg-on",
+        [days],
+        supersedes=True,
+    )
+
+
+def tou(device: Device, feature: DeviceFeature | None, enabled: bool) -> Command:
+    """Switch time-of-use on or off, keeping the stored schedule (needs ``programReservationUse``)."""
+    _require(feature, "program_reservation_use", "time of use")
+    code, mode = (
+        (CommandCode.TOU_ON, "tou-on") if enabled else (CommandCode.TOU_OFF, "tou-off")
+    )
+    return _control(device, CommandKind.TOU, code, mode, [], supersedes=True)
+
+
+def demand_response(
+    device: Device, feature: DeviceFeature | None, enabled: bool
+) -> Command:
+    """Switch demand response on or off (needs ``drSettingUse``)."""
+    _require(feature, "dr_setting_use", "demand response")
+    code, mode = (
+        (CommandCode.DR_ON, "dr-on") if enabled else (CommandCode.DR_OFF, "dr-off")
+    )
+    return _control(
+        device, CommandKind.DEMAND_RESPONSE, code, mode, [], supersedes=True
+    )
+
+
+def air_filter_reset(device: Device, feature: DeviceFeature | None = None) -> Command:
+    """Reset the air-filter reminder (no capability check, §12.5)."""
+    return _control(
+        device,
+        CommandKind.AIR_FILTER_RESET,
+        CommandCode.AIR_FILTER_RESET,
+        "air-filter-reset",
+        [],
+    )
+
+
+def reservation_read(device: Device, feature: DeviceFeature | None = None) -> Command:
+    """Read the reservation program (16777222 on ``st/rsv/rd``; reply ``res/rsv/rd``)."""
+    return _query(
+        device,
+        CommandKind.RESERVATION_READ,
+        CommandCode.RESERVATION_READ,
+        "st/rsv/rd",
+        response_suffix="rsv/rd",
+    )
+
+
+def _invalid_entry(index: int, part: str, value: object) -> CommandValidationError:
+    return CommandValidationError(
+        "invalid_reservation",
+        f"Schedule entry {index} has an invalid {part}: {value!r}",
+        {"index": str(index), "field": part},
+    )
+
+
+def _encode_entry(
+    index: int, entry: ReservationEntry, limits: tuple[float, float]
+) -> dict[str, int]:
+    """Validate one entry (1-based ``index`` for messages) and build its wire object."""
+    if not isinstance(entry, ReservationEntry):
+        raise _invalid_entry(index, "entry", entry)
+    if not (0 <= entry.hour <= 23 and 0 <= entry.minute <= 59):
+        raise _invalid_entry(index, "time", f"{entry.hour}:{entry.minute}")
+    if not (0 < entry.week <= 0xFF and entry.week & 0xFE):
+        raise _invalid_entry(index, "days", entry.week)
+    if not ReservationMode.HEAT_PUMP <= entry.mode <= ReservationMode.POWER_OFF:
+        raise _invalid_entry(index, "mode", entry.mode)
+    if entry.mode is ReservationMode.POWER_OFF:
+        # A power-off entry's temperature is not applied; only keep it a valid byte.
+        param = _half_degrees(entry.temperature, (0, 127.5), index=str(index))
+    else:
+        param = _half_degrees(entry.temperature, limits, index=str(index))
+    return {
+        "enable": 2 if entry.enabled else 1,
+        "week": entry.week,
+        "hour": entry.hour,
+        "min": entry.minute,
+        "mode": int(entry.mode),
+        "param": param,
+    }
+
+
+def reservation_write(
+    device: Device,
+    feature: DeviceFeature | None,
+    entries: Sequence[ReservationEntry],
+    enabled: bool,
+) -> Command:
+    """Replace the whole reservation program (16777226 on ``ctrl/rsv/rd``).
+
+    Build ``entries`` from a fresh read: the list replaces what the device holds
+    (§11.1). Temperatures are checked against the heater's set-point range (§17.7).
+    """
+    limits = _dhw_limits(feature)
+    wire = [
+        _encode_entry(index, entry, limits) for index, entry in enumerate(entries, 1)
+    ]
+    # Each write is the complete list, so only the newest queued one matters.
+    return _query(
+        device,
+        CommandKind.RESERVATION_WRITE,
+        CommandCode.RESERVATION_WRITE,
+        "ctrl/rsv/rd",
+        response_suffix="rsv/rd",
+        fields={"reservationUse": 2 if enabled else 1, "reservation": wire},
+        supersedes=True,
+    )
+
+
+def energy_query(
+    device: Device, feature: DeviceFeature | None, year: int, months: Sequence[int]
+) -> Command:
+    """Ask for daily energy use of ``months`` (1-12) of ``year`` (16777225)."""
+    year = _int_in_range(year, ENERGY_YEARS, "invalid_year", "Year")
+    month_list = list(months) if isinstance(months, list | tuple) else []
+    if not month_list or any(
+        isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12
+        for m in month_list
+    ):
+        raise CommandValidationError(
+            "invalid_months",
+            f"Months must be 1-12, got {months!r}",
+            {"min": "1", "max": "12"},
+        )
+    return _query(
+        device,
+        CommandKind.ENERGY_QUERY,
+        CommandCode.ENERGY_USAGE_QUERY,
+        "st/energy-usage-daily-query/rd",
+        response_suffix="energy-usage-daily-query/rd",
+        fields={"year": year, "month": month_list},
+    )
