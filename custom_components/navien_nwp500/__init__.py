@@ -1,1 +1,76 @@
 """The Navien NWP500 (NaviLink) integration."""
+
+from __future__ import annotations
+
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .coordinator import NavienConfigEntry, NavienCoordinator
+from .services import async_setup_services
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.WATER_HEATER,
+]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bool:
+    """Connect to the NaviLink cloud and set up the heaters of the account."""
+    coordinator = NavienCoordinator(hass, entry)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+
+    async def _async_close_on_stop(_event: Event) -> None:
+        await coordinator.async_shutdown_session()
+
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_close_on_stop)
+    )
+    _async_remove_stale_devices(hass, entry, coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bool:
+    """Unload the platforms, then close the session (which clears its queue)."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.async_shutdown_session()
+    return unloaded
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: NavienConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Allow removing a device only when the account no longer has it."""
+    return not any(
+        identifier[0] == DOMAIN and identifier[1] in entry.runtime_data.data.heaters
+        for identifier in device.identifiers
+    )
+
+
+def _async_remove_stale_devices(
+    hass: HomeAssistant, entry: NavienConfigEntry, coordinator: NavienCoordinator
+) -> None:
+    """Remove heaters from the device registry that left the account."""
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        macs = {i[1] for i in device.identifiers if i[0] == DOMAIN}
+        if macs and not macs & set(coordinator.data.heaters):
+            registry.async_remove_device(device.id)

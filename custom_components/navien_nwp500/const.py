@@ -20,3 +20,5 @@ SAFETY_POLL_INTERVAL: Final = timedelta(minutes=5)
 UNAVAILABLE_GRACE_PERIOD: Final = 30.0
 # How often the account's device list is compared with the heaters we have.
 DEVICE_LIST_REFRESH_INTERVAL: Final = 6 * 3600.0
+# How long setup waits for each heater's first feature and status messages.
+FIRST_DATA_TIMEOUT: Final = 10.0

@@ -1,0 +1,65 @@
+"""Fixtures that run the integration inside Home Assistant against the simulator."""
+
+from collections.abc import AsyncIterator
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.endpoints import (
+    ENV_API_URL,
+    ENV_CA_FILE,
+    ENV_IOT_HOST,
+    ENV_IOT_PORT,
+)
+from navilink_sim.accounts import demo_account
+from navilink_sim.simulator import NaviLinkSimulator
+
+DEMO = demo_account()
+DEMO_MAC = DEMO.devices[0].mac
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """A config entry for the simulator's demo account."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO.email,
+        unique_id=str(DEMO.user_seq),
+        data={CONF_EMAIL: DEMO.email, CONF_PASSWORD: DEMO.password},
+        version=1,
+        minor_version=1,
+    )
+
+
+@pytest.fixture
+def point_at_simulator(
+    simulator: NaviLinkSimulator, monkeypatch: pytest.MonkeyPatch
+) -> NaviLinkSimulator:
+    """Point the integration's endpoints at the running simulator."""
+    endpoints = simulator.endpoints_kwargs
+    monkeypatch.setenv(ENV_API_URL, endpoints["api_base_url"])
+    monkeypatch.setenv(ENV_IOT_HOST, endpoints["iot_host"])
+    monkeypatch.setenv(ENV_IOT_PORT, str(endpoints["iot_port"]))
+    monkeypatch.setenv(ENV_CA_FILE, endpoints["ca_file"])
+    return simulator
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+) -> AsyncIterator[MockConfigEntry]:
+    """Set up the demo account's entry against the simulator; unload it after."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    yield mock_config_entry
+    if mock_config_entry.state is ConfigEntryState.LOADED:
+        assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
