@@ -1,0 +1,196 @@
+"""Connects a SimulatedHeater to an MQTT broker, as the heater's Wi-Fi module would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import aiomqtt
+
+if TYPE_CHECKING:
+    from navilink_sim.heater import SimulatedHeater
+
+_LOGGER = logging.getLogger(__name__)
+
+RETRY_DELAY = 0.2
+MALFORMATIONS = frozenset(
+    {"truncated", "not_json", "unknown_fields", "wrong_types", "oversized"}
+)
+OVERSIZE_BYTES = 300 * 1024
+
+
+def _stringify_ints(value: Any) -> Any:
+    """Turn every integer inside `value` into a string (the "wrong_types" fault)."""
+    if isinstance(value, dict):
+        return {key: _stringify_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stringify_ints(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def malform(kind: str, message: dict[str, Any]) -> bytes:
+    """Encode `message` broken in the way `kind` names (see `MALFORMATIONS`)."""
+    body = copy.deepcopy(message)
+    response = body.get("response", {})
+    match kind:
+        case "truncated":
+            text = json.dumps(body).encode()
+            return text[: len(text) // 2]
+        case "not_json":
+            return b"<html><body>502 Bad Gateway</body></html>"
+        case "unknown_fields":
+            body["futureEnvelopeKey"] = {"nested": [1, 2]}
+            response["futureResponseKey"] = "x"
+            if isinstance(status := response.get("status"), dict):
+                status.update(
+                    dhwOperationSetting=42,
+                    operationMode=7,
+                    currentHeatUse=9,
+                    futureStatusKey=1,
+                )
+            if isinstance(feature := response.get("feature"), dict):
+                feature.update(dhwTemperatureSettingUse=9, futureFeatureKey=1)
+        case "wrong_types":
+            body["response"] = {
+                key: value if key == "macAddress" else _stringify_ints(value)
+                for key, value in response.items()
+            }
+        case "oversized":
+            body["padding"] = "x" * OVERSIZE_BYTES
+        case _:
+            raise ValueError(f"unknown malformation {kind!r}")
+    return json.dumps(body).encode()
+
+
+class DeviceLink:
+    """
+    The device side of the MQTT connection for one heater.
+
+    It connects as client `navilink-{mac}`, subscribes `cmd/{dt}/navilink-{mac}/#`,
+    hands each message to the heater and publishes the replies with QoS 1. When the
+    broker goes away it retries every 0.2 s. Fault knobs, applied to every message
+    the device publishes (replies and pushes): `reply_delay` seconds before
+    answering, `drop_replies` to stay silent, and `next_reply_malformed` to break
+    the next message once (one of `MALFORMATIONS`).
+    """
+
+    def __init__(self, heater: SimulatedHeater, host: str, port: int) -> None:
+        """Prepare (not start) the link to the broker at `host`:`port`."""
+        self.heater = heater
+        self.host = host
+        self.port = port
+        self.reply_delay = 0.0
+        self.drop_replies = False
+        self._next_malformed: str | None = None
+        self.published: list[tuple[str, bytes]] = []
+        self.connect_count = 0
+        self.connect_timeout = 10.0
+        device = heater.device
+        self.client_id = f"navilink-{device.mac}"
+        self.subscription = f"cmd/{device.device_type}/navilink-{device.mac}/#"
+        self._client: aiomqtt.Client | None = None
+        self._connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def next_reply_malformed(self) -> str | None:
+        """How to break the next published message, or None."""
+        return self._next_malformed
+
+    @next_reply_malformed.setter
+    def next_reply_malformed(self, kind: str | None) -> None:
+        if kind is not None and kind not in MALFORMATIONS:
+            raise ValueError(f"unknown malformation {kind!r}")
+        self._next_malformed = kind
+
+    @property
+    def connected(self) -> bool:
+        """Whether the link is connected and subscribed."""
+        return self._connected.is_set()
+
+    async def start(self) -> None:
+        """Start the link; wait up to `connect_timeout` s until it is subscribed."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=self.client_id)
+        try:
+            async with asyncio.timeout(self.connect_timeout):
+                await self.wait_connected()
+        except TimeoutError:
+            await self.stop()
+            raise
+
+    async def wait_connected(self) -> None:
+        """Wait until the link is (again) connected and subscribed."""
+        await self._connected.wait()
+
+    async def stop(self) -> None:
+        """Disconnect and stop reconnecting; safe to call twice."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def push_status(self) -> bool:
+        """Publish an unsolicited status snapshot; False when not connected."""
+        topic, message = self.heater.status_push()
+        try:
+            await self._publish(topic, message)
+        except aiomqtt.MqttError as err:
+            _LOGGER.debug("status push not sent: %s", err)
+            return False
+        return True
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                async with aiomqtt.Client(
+                    self.host, self.port, identifier=self.client_id
+                ) as client:
+                    await client.subscribe(self.subscription, qos=1)
+                    self._client = client
+                    self.connect_count += 1
+                    self._connected.set()
+                    async for message in client.messages:
+                        await self._on_message(message)
+            except aiomqtt.MqttError as err:
+                _LOGGER.debug("%s: broker connection lost: %s", self.client_id, err)
+            finally:
+                self._client = None
+                self._connected.clear()
+            await asyncio.sleep(RETRY_DELAY)
+
+    async def _on_message(self, message: aiomqtt.Message) -> None:
+        payload: Any = None
+        if isinstance(message.payload, (bytes, bytearray, str)):
+            with contextlib.suppress(ValueError):
+                payload = json.loads(message.payload)
+        if not isinstance(payload, dict):
+            _LOGGER.debug("ignored a non-JSON-object message on %s", message.topic)
+            return
+        try:
+            replies = self.heater.handle(message.topic.value, payload)
+        except Exception:
+            _LOGGER.exception("heater failed on %s: %s", message.topic, payload)
+            return
+        if replies and self.reply_delay > 0:
+            await asyncio.sleep(self.reply_delay)
+        for topic, reply in replies:
+            await self._publish(topic, reply)
+
+    async def _publish(self, topic: str, message: dict[str, Any]) -> None:
+        if self.drop_replies:
+            return
+        client = self._client
+        if client is None:
+            raise aiomqtt.MqttError("not connected")
+        kind, self._next_malformed = self._next_malformed, None
+        data = json.dumps(message).encode() if kind is None else malform(kind, message)
+        await client.publish(topic, data, qos=1)
+        self.published.append((topic, data))
