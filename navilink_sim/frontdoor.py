@@ -1,0 +1,589 @@
+"""
+The AWS IoT "front door": a TLS WebSocket endpoint in front of mosquitto.
+
+A client (awscrt with ``websockets_with_default_aws_signing``) opens
+``wss://127.0.0.1:<port>/mqtt?X-Amz-...``. The front door verifies the SigV4
+presigned query against the simulator's issued AWS keys, refuses bad or
+expired keys with HTTP 403 (awscrt reports
+``AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE``, like the real gateway), and
+otherwise upgrades (echoing the ``mqtt`` subprotocol) and relays MQTT bytes
+between the WebSocket (binary frames) and a TCP connection to the broker.
+
+Fault hooks (used through ``navilink_sim.faults.Faults``): drop every relay
+abruptly, refuse upgrades for a while, and stall all relays (bytes are held,
+not lost, until unstalled, like a congested path).
+
+The door runs the TLS handshake itself (plain TCP accept, then ``start_tls``)
+so that handshake failures are counted instead of reaching the event loop's
+exception handler, which would fail any Home Assistant test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, field
+import datetime as dt
+import itertools
+import logging
+import time
+from typing import TYPE_CHECKING, Protocol
+
+from aiohttp import WSMsgType, web
+
+from . import sigv4
+
+if TYPE_CHECKING:
+    import ssl
+
+_LOGGER = logging.getLogger(__name__)
+
+WS_PATH = "/mqtt"
+READ_CHUNK = 65536
+BROKER_CONNECT_TIMEOUT = 5.0
+TLS_HANDSHAKE_TIMEOUT = 10.0
+CLOSE_GRACE = 0.05  # seconds to wait for the client's close frame
+
+# Refusal reasons (keys of FrontDoorStats.refused).
+REASON_MALFORMED = "malformed"
+REASON_UNKNOWN_KEY = "unknown_key"
+REASON_BAD_SIGNATURE = "bad_signature"
+REASON_BAD_TOKEN = "bad_token"  # noqa: S105 - a reason, not a secret
+REASON_EXPIRED = "expired_credentials"
+REASON_REFUSING = "refusing"
+REASON_BROKER_DOWN = "broker_unavailable"
+REASON_NOT_WEBSOCKET = "not_websocket"
+
+
+class AwsKey(Protocol):
+    """What the front door needs of an issued AWS key (``accounts.IssuedAws``)."""
+
+    @property
+    def secret_key(self) -> str:
+        """The secret used to sign."""
+
+    @property
+    def session_token(self) -> str:
+        """The session token the client must send as X-Amz-Security-Token."""
+
+    @property
+    def expires_at(self) -> float:
+        """Expiry, in ``time.time()`` seconds."""
+
+
+type KeyLookup = Callable[[str], AwsKey | None]
+
+
+@dataclass(slots=True)
+class UpgradeEvent:
+    """One WebSocket upgrade attempt, in arrival order."""
+
+    at: float  # time.monotonic()
+    access_key_id: str | None
+    outcome: str  # "accepted" or "refused"
+    reason: str | None = None
+    status: int | None = None
+
+
+@dataclass(slots=True)
+class FrontDoorStats:
+    """Counters tests use to count connection attempts and their outcomes."""
+
+    tcp_connections: int = 0  # TCP accepts, before TLS
+    tls_failures: int = 0  # handshakes that failed or were aborted
+    upgrade_attempts: int = 0
+    accepted: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    dropped: int = 0  # relays closed by drop_all()
+    events: list[UpgradeEvent] = field(default_factory=list)
+
+    @property
+    def refused_total(self) -> int:
+        """All refusals, whatever the reason."""
+        return sum(self.refused.values())
+
+
+def parse_mqtt_connect(data: bytes) -> tuple[str, int] | None:
+    """
+    Return (client_id, keep_alive) from an MQTT 3.1.1 CONNECT packet, if it is one.
+
+    Best effort: used only to label relays, never to decide anything.
+    """
+    if len(data) < 2 or data[0] != 0x10:
+        return None
+    pos, multiplier, length = 1, 1, 0
+    while True:
+        if pos >= len(data) or pos > 4:
+            return None
+        byte = data[pos]
+        length += (byte & 0x7F) * multiplier
+        multiplier *= 128
+        pos += 1
+        if not byte & 0x80:
+            break
+    body = data[pos : pos + length]
+    if len(body) < 10:
+        return None
+    name_len = int.from_bytes(body[0:2])
+    idx = 2 + name_len + 2  # protocol name, level, flags
+    if len(body) < idx + 4:
+        return None
+    keep_alive = int.from_bytes(body[idx : idx + 2])
+    cid_len = int.from_bytes(body[idx + 2 : idx + 4])
+    cid = body[idx + 4 : idx + 4 + cid_len]
+    if len(cid) != cid_len:
+        return None
+    return cid.decode("utf-8", "replace"), keep_alive
+
+
+class _HandshakeBuffer(asyncio.Protocol):
+    """Holds what arrives right after the TLS handshake, until aiohttp takes over."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.eof = False
+        self.lost = False
+
+    def data_received(self, data: bytes) -> None:
+        self.data += data
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+
+
+class _AcceptProtocol(asyncio.Protocol):
+    """Plain TCP accept: pause reading and let the door run the TLS handshake."""
+
+    def __init__(self, door: FrontDoor) -> None:
+        self._door = door
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        transport.pause_reading()  # the ClientHello must wait for start_tls
+        self._door._accepted_tcp(transport)  # noqa: SLF001 - tight coupling by design
+
+
+class Relay:
+    """One accepted client connection and its TCP link to the broker."""
+
+    def __init__(
+        self,
+        relay_id: int,
+        *,
+        peer: str,
+        access_key_id: str,
+        ws: web.WebSocketResponse,
+        client_transport: asyncio.Transport | None,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        """Wrap the two sides of a relay."""
+        self.id = relay_id
+        self.peer = peer
+        self.access_key_id = access_key_id
+        self.client_id: str | None = None
+        self.keep_alive: int | None = None
+        self.opened_at = time.monotonic()
+        self.bytes_up = 0  # client -> broker
+        self.bytes_down = 0  # broker -> client
+        self.ws = ws
+        self._client_transport = client_transport
+        self._reader = reader
+        self._writer = writer
+        self.aborted = False
+
+    def abort(self) -> None:
+        """Cut both sides at once: no WebSocket close frame, no TLS close_notify."""
+        self.aborted = True
+        if self._client_transport is not None:
+            self._client_transport.abort()
+        self._writer.transport.abort()
+
+    def __repr__(self) -> str:
+        """Identify the relay for logs."""
+        return (
+            f"<Relay #{self.id} {self.peer} client_id={self.client_id!r} "
+            f"up={self.bytes_up} down={self.bytes_down}>"
+        )
+
+
+class FrontDoor:
+    """TLS WebSocket server that authenticates like AWS IoT and relays to mosquitto."""
+
+    def __init__(
+        self,
+        *,
+        lookup_aws: KeyLookup,
+        broker_host: str,
+        broker_port: int,
+        ssl_context: ssl.SSLContext,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Callable[[], float] = time.time,
+        region: str = sigv4.REGION,
+    ) -> None:
+        """Prepare the server; ``port`` 0 picks a free port at start."""
+        self._lookup_aws = lookup_aws
+        self.broker_host = broker_host
+        self.broker_port = broker_port
+        self._ssl = ssl_context
+        self.host = host
+        self._port = port
+        self._clock = clock
+        self._region = region
+        self.stats = FrontDoorStats()
+        self._relays: set[Relay] = set()
+        self._ids = itertools.count(1)
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._refuse_until = 0.0
+        self._refuse_status: int | None = 503
+        self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
+        self._handlers: set[asyncio.Task[object]] = set()
+        self._handshakes: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def port(self) -> int:
+        """The listening port (known after start)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The WebSocket URL (without the signature)."""
+        return f"wss://{self.host}:{self._port}{WS_PATH}"
+
+    async def start(self) -> None:
+        """
+        Start listening.
+
+        The door accepts plain TCP and runs the TLS handshake itself (then hands
+        the connection to aiohttp), so a client that fails or aborts the
+        handshake is counted in ``stats.tls_failures`` instead of reaching the
+        event loop's exception handler (which fails Home Assistant tests).
+        """
+        app = web.Application()
+        app.router.add_get(WS_PATH, self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: _AcceptProtocol(self), self.host, self._port, reuse_address=True
+        )
+        if self._port == 0:
+            self._port = int(self._server.sockets[0].getsockname()[1])
+        _LOGGER.debug("front door on %s", self.url)
+
+    def _accepted_tcp(self, transport: asyncio.Transport) -> None:
+        self.stats.tcp_connections += 1
+        task = asyncio.create_task(self._tls_handshake(transport))
+        self._handshakes.add(task)
+        task.add_done_callback(self._handshakes.discard)
+
+    async def _tls_handshake(self, transport: asyncio.Transport) -> None:
+        loop = asyncio.get_running_loop()
+        buffer = _HandshakeBuffer()
+        try:
+            tls = await loop.start_tls(
+                transport,
+                buffer,
+                self._ssl,
+                server_side=True,
+                ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT,
+            )
+        except asyncio.CancelledError:
+            transport.abort()
+            raise
+        except (OSError, TimeoutError) as err:
+            self.stats.tls_failures += 1
+            _LOGGER.debug("TLS handshake failed: %r", err)
+            transport.abort()
+            return
+        if tls is None or buffer.lost or self._runner is None:
+            transport.abort()
+            return
+        server = self._runner.server
+        assert server is not None
+        handler = server()
+        tls.set_protocol(handler)
+        handler.connection_made(tls)
+        if buffer.data:
+            handler.data_received(bytes(buffer.data))
+        if buffer.eof:
+            handler.eof_received()
+
+    async def stop(self) -> None:
+        """Drop every relay and stop listening."""
+        self._flowing.set()
+        self.drop_all(count=False)
+        if self._server is not None:
+            self._server.close()
+        handshakes = list(self._handshakes)
+        for handshake in handshakes:
+            handshake.cancel()
+        if handshakes:
+            await asyncio.gather(*handshakes, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        handlers = list(self._handlers)
+        for task in handlers:
+            task.cancel()
+        if handlers:
+            await asyncio.gather(*handlers, return_exceptions=True)
+        if self._server is not None:
+            self._server.abort_clients()
+            await self._server.wait_closed()
+            self._server = None
+
+    # ------------------------------------------------------------------ faults
+    @property
+    def relays(self) -> list[Relay]:
+        """Live relays, oldest first."""
+        return sorted(self._relays, key=lambda r: r.id)
+
+    @property
+    def live_connections(self) -> int:
+        """Number of live relays."""
+        return len(self._relays)
+
+    def drop_all(self, *, count: bool = True) -> int:
+        """Abort every live relay abruptly; return how many were cut."""
+        relays = list(self._relays)
+        for relay in relays:
+            relay.abort()
+        if count:
+            self.stats.dropped += len(relays)
+        return len(relays)
+
+    def refuse_for(self, seconds: float, *, status: int | None = 503) -> None:
+        """
+        Refuse new upgrades for ``seconds``; live relays are left alone.
+
+        ``status`` is the HTTP status of the refusal (awscrt reports an upgrade
+        failure); None cuts the TLS connection without any HTTP answer instead.
+        """
+        self._refuse_until = time.monotonic() + seconds
+        self._refuse_status = status
+
+    def stop_refusing(self) -> None:
+        """End a refuse_for() window early."""
+        self._refuse_until = 0.0
+
+    @property
+    def refusing(self) -> bool:
+        """Whether upgrades are being refused right now."""
+        return time.monotonic() < self._refuse_until
+
+    def stall(self) -> None:
+        """Stop relaying bytes both ways; sockets stay open and data is held."""
+        self._flowing.clear()
+
+    def unstall(self) -> None:
+        """Resume relaying; held bytes flow again."""
+        self._flowing.set()
+
+    @property
+    def stalled(self) -> bool:
+        """Whether relays are stalled."""
+        return not self._flowing.is_set()
+
+    # ------------------------------------------------------------------ handler
+    def _refuse(
+        self, reason: str, key_id: str | None, status: int = 403, text: str = ""
+    ) -> web.Response:
+        self.stats.refused[reason] += 1
+        self.stats.events.append(
+            UpgradeEvent(time.monotonic(), key_id, "refused", reason, status)
+        )
+        _LOGGER.debug("upgrade refused (%s, key %s): %s", reason, key_id, text)
+        return web.Response(status=status, text=text or reason)
+
+    def _authenticate(self, request: web.Request) -> tuple[str | None, str | None]:
+        """Return (access key id, refusal reason or None)."""
+        query = list(request.rel_url.query.items())
+        try:
+            presigned = sigv4.parse_presigned(query)
+        except sigv4.SigV4Error:
+            return None, REASON_MALFORMED
+        key_id = presigned.access_key_id
+        issued = self._lookup_aws(key_id)
+        if issued is None:
+            return key_id, REASON_UNKNOWN_KEY
+        try:
+            sigv4.verify_presigned(
+                method=request.method,
+                path=request.path,
+                query=query,
+                headers=request.headers,
+                secret_key=issued.secret_key,
+                now=dt.datetime.now(dt.UTC),
+                region=self._region,
+            )
+        except sigv4.SigV4Error as err:
+            reason = (
+                REASON_BAD_SIGNATURE
+                if err.reason == "bad_signature"
+                else REASON_MALFORMED
+            )
+            return key_id, reason
+        if issued.session_token and presigned.session_token != issued.session_token:
+            return key_id, REASON_BAD_TOKEN
+        if issued.expires_at < self._clock():
+            return key_id, REASON_EXPIRED
+        return key_id, None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+        try:
+            return await self._upgrade_and_relay(request)
+        finally:
+            if task is not None:
+                self._handlers.discard(task)
+
+    async def _upgrade_and_relay(self, request: web.Request) -> web.StreamResponse:
+        self.stats.upgrade_attempts += 1
+        if self.refusing:
+            if self._refuse_status is None:
+                self.stats.refused[REASON_REFUSING] += 1
+                self.stats.events.append(
+                    UpgradeEvent(time.monotonic(), None, "refused", REASON_REFUSING)
+                )
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=503)
+            return self._refuse(REASON_REFUSING, None, self._refuse_status)
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return self._refuse(REASON_NOT_WEBSOCKET, None, 400)
+        key_id, reason = self._authenticate(request)
+        if reason is not None:
+            return self._refuse(reason, key_id, 403)
+        assert key_id is not None
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(self.broker_host, self.broker_port),
+                BROKER_CONNECT_TIMEOUT,
+            )
+        except (OSError, TimeoutError) as err:
+            # AWS keeps its gateway up when a broker node fails: the upgrade
+            # succeeds and the connection then closes, so the client sees a
+            # network error rather than an authentication refusal.
+            self.stats.refused[REASON_BROKER_DOWN] += 1
+            self.stats.events.append(
+                UpgradeEvent(time.monotonic(), key_id, "refused", REASON_BROKER_DOWN)
+            )
+            _LOGGER.debug("broker unreachable: %s", err)
+            transport = request.transport
+            ws = web.WebSocketResponse(
+                protocols=("mqtt",), heartbeat=None, timeout=CLOSE_GRACE
+            )
+            await ws.prepare(request)
+            await self._hang_up(ws, transport, 1011)
+            return ws
+
+        ws = web.WebSocketResponse(
+            protocols=("mqtt",),
+            heartbeat=None,
+            max_msg_size=0,
+            compress=False,
+            timeout=CLOSE_GRACE,
+        )
+        client_transport = request.transport
+        try:
+            await ws.prepare(request)
+        except BaseException:
+            writer.transport.abort()
+            raise
+        self.stats.accepted += 1
+        self.stats.events.append(UpgradeEvent(time.monotonic(), key_id, "accepted"))
+        peer = request.remote or "?"
+        relay = Relay(
+            next(self._ids),
+            peer=peer,
+            access_key_id=key_id,
+            ws=ws,
+            client_transport=client_transport,
+            reader=reader,
+            writer=writer,
+        )
+        self._relays.add(relay)
+        try:
+            await self._pump(relay, reader, writer)
+        finally:
+            self._relays.discard(relay)
+            writer.transport.abort()
+            if not relay.aborted:
+                await self._hang_up(ws, client_transport, 1000)
+        return ws
+
+    @staticmethod
+    async def _hang_up(
+        ws: web.WebSocketResponse,
+        transport: asyncio.Transport | None,
+        code: int,
+    ) -> None:
+        """
+        Send a close frame, then cut the connection without waiting long.
+
+        awscrt does not answer a close frame (measured): it reacts only when the
+        socket closes, so the door closes it right away, as the gateway does.
+        """
+        if not ws.closed:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(code=code), CLOSE_GRACE * 2)
+        if transport is not None:
+            transport.abort()
+
+    async def _pump(
+        self,
+        relay: Relay,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        up = asyncio.create_task(self._client_to_broker(relay, writer))
+        down = asyncio.create_task(self._broker_to_client(relay, reader))
+        try:
+            await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (up, down):
+                task.cancel()
+            await asyncio.gather(up, down, return_exceptions=True)
+
+    async def _client_to_broker(
+        self, relay: Relay, writer: asyncio.StreamWriter
+    ) -> None:
+        ws = relay.ws
+        while True:
+            msg = await ws.receive()
+            if msg.type is WSMsgType.BINARY:
+                data: bytes = msg.data
+            elif msg.type is WSMsgType.TEXT:
+                data = msg.data.encode()
+            else:  # CLOSE, CLOSING, CLOSED, ERROR
+                return
+            await self._flowing.wait()
+            if relay.client_id is None and (parsed := parse_mqtt_connect(data)):
+                relay.client_id, relay.keep_alive = parsed
+            relay.bytes_up += len(data)
+            writer.write(data)
+            await writer.drain()
+
+    async def _broker_to_client(
+        self, relay: Relay, reader: asyncio.StreamReader
+    ) -> None:
+        while True:
+            data = await reader.read(READ_CHUNK)
+            if not data:
+                return
+            await self._flowing.wait()
+            relay.bytes_down += len(data)
+            await relay.ws.send_bytes(data)
