@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
@@ -27,14 +26,12 @@ from .const import (
 )
 from .endpoints import endpoints_from_env
 from .navilink.auth import NaviLinkAuth
-from .navilink.commands import Command
 from .navilink.errors import (
     CannotConnectError,
     InvalidCredentialsError,
     NaviLinkError,
     SessionError,
 )
-from .navilink.models import Device, DeviceFeature, DeviceStatus
 from .navilink.rest import NaviLinkRestClient
 from .navilink.session import (
     NaviLinkSession,
@@ -45,6 +42,12 @@ from .navilink.session import (
     TakeoverError,
 )
 from .repairs import async_update_error_issue, async_update_takeover_issue
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from .navilink.commands import Command
+    from .navilink.models import Device, DeviceFeature, DeviceStatus
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -301,4 +304,3 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         if {d.mac for d in devices} != set(self.data.heaters):
             _LOGGER.info("The heaters of the account changed; reloading")
             self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
-

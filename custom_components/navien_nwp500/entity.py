@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import HeaterState, NavienCoordinator
-from .navilink.models import DeviceFeature, DeviceStatus
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity import EntityDescription
+
+    from .navilink.models import DeviceFeature, DeviceStatus
 
 
 def heater_device_info(heater: HeaterState) -> DeviceInfo:
@@ -27,10 +32,13 @@ def heater_device_info(heater: HeaterState) -> DeviceInfo:
         if feature.controller_serial_number:
             info["serial_number"] = feature.controller_serial_number
         if feature.controller_sw_version is not None:
-            info["sw_version"] = str(feature.controller_sw_version)
-        if feature.panel_sw_version is not None:
-            info["hw_version"] = f"panel {feature.panel_sw_version}"
+            info["sw_version"] = format_version(feature.controller_sw_version)
     return info
+
+
+def format_version(packed: int) -> str:
+    """Show a packed firmware version (one byte each, e.g. 0x0A010000) as 10.1.0.0."""
+    return ".".join(str(packed >> shift & 0xFF) for shift in (24, 16, 8, 0))
 
 
 class NavienEntity(CoordinatorEntity[NavienCoordinator]):

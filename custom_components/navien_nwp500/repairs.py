@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
+from typing import TYPE_CHECKING
+
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 from .navilink.enums import error_description
-from .navilink.models import Device, DeviceStatus
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+
+    from .navilink.models import Device, DeviceStatus
 
 
 @callback

@@ -1,8 +1,417 @@
-"""Actions of the integration (registered once, in async_setup)."""
+"""Actions of the integration (registered once, in async_setup).
 
-from homeassistant.core import HomeAssistant, callback
+Types and required fields are checked by the schemas; ranges and device limits
+by the command builders, whose errors become translated validation errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_TEMPERATURE
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import probatio
+
+from .const import DOMAIN
+from .helpers import async_send_all, navien_command, vacation_commands
+from .navilink import commands
+from .navilink.enums import ReservationMode, Weekday
+from .navilink.errors import NaviLinkError
+from .navilink.models import (
+    EnergyCounters,
+    ReservationEntry,
+    ReservationSchedule,
+    parse_energy,
+    parse_reservations,
+)
+from .navilink.session_types import RequestTimeoutError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import time
+
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .navilink.commands import Command
+    from .navilink.session import NaviLinkSession
+
+SERVICE_SET_VACATION: Final = "set_vacation"
+SERVICE_ENABLE_ANTI_LEGIONELLA: Final = "enable_anti_legionella"
+SERVICE_DISABLE_ANTI_LEGIONELLA: Final = "disable_anti_legionella"
+SERVICE_GET_RESERVATIONS: Final = "get_reservations"
+SERVICE_SET_RESERVATIONS: Final = "set_reservations"
+SERVICE_GET_ENERGY_USAGE: Final = "get_energy_usage"
+
+ATTR_DAYS: Final = "days"
+ATTR_PERIOD_DAYS: Final = "period_days"
+ATTR_ENABLED: Final = "enabled"
+ATTR_RESERVATIONS: Final = "reservations"
+ATTR_TIME: Final = "time"
+ATTR_MODE: Final = "mode"
+ATTR_YEAR: Final = "year"
+ATTR_MONTH: Final = "month"
+
+REPLY_TIMEOUT: Final = 10.0
+"""Seconds to wait for the heater's answer to a read or an energy query."""
+CONFIRM_TIMEOUT: Final = 20.0
+"""Seconds a schedule write has to show up in what the heater reports back."""
+CONFIRM_RETRY_DELAY: Final = 1.0
+
+WEEKDAYS: Final = {
+    "monday": Weekday.MONDAY,
+    "tuesday": Weekday.TUESDAY,
+    "wednesday": Weekday.WEDNESDAY,
+    "thursday": Weekday.THURSDAY,
+    "friday": Weekday.FRIDAY,
+    "saturday": Weekday.SATURDAY,
+    "sunday": Weekday.SUNDAY,
+}
+RESERVATION_MODES: Final = {
+    "heat_pump": ReservationMode.HEAT_PUMP,
+    "electric": ReservationMode.ELECTRIC,
+    "energy_saver": ReservationMode.ENERGY_SAVER,
+    "high_demand": ReservationMode.HIGH_DEMAND,
+    "power_off": ReservationMode.POWER_OFF,
+}
+_MODE_NAMES: Final = {mode: name for name, mode in RESERVATION_MODES.items()}
+
+DEVICE_SCHEMA = probatio.Schema({probatio.Required(ATTR_DEVICE_ID): cv.string})
+SET_VACATION_SCHEMA = DEVICE_SCHEMA.extend(
+    {probatio.Required(ATTR_DAYS): probatio.Coerce(int)}
+)
+ENABLE_ANTI_LEGIONELLA_SCHEMA = DEVICE_SCHEMA.extend(
+    {probatio.Required(ATTR_PERIOD_DAYS): probatio.Coerce(int)}
+)
+RESERVATION_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(ATTR_ENABLED, default=True): cv.boolean,
+        probatio.Required(ATTR_DAYS): [probatio.In(list(WEEKDAYS))],
+        probatio.Required(ATTR_TIME): cv.time,
+        probatio.Required(ATTR_MODE): probatio.In(list(RESERVATION_MODES)),
+        probatio.Optional(ATTR_TEMPERATURE): probatio.Coerce(float),
+    }
+)
+SET_RESERVATIONS_SCHEMA = DEVICE_SCHEMA.extend(
+    {
+        probatio.Optional(ATTR_ENABLED): cv.boolean,
+        probatio.Optional(ATTR_RESERVATIONS): [RESERVATION_SCHEMA],
+    }
+)
+ENERGY_SCHEMA = DEVICE_SCHEMA.extend(
+    {
+        probatio.Required(ATTR_YEAR): probatio.Coerce(int),
+        probatio.Required(ATTR_MONTH): probatio.Coerce(int),
+    }
+)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
+
+    @navien_command
+    async def set_vacation(call: ServiceCall) -> None:
+        coordinator, heater = _heater_of_call(hass, call)
+        await async_send_all(
+            coordinator, vacation_commands(heater, call.data[ATTR_DAYS])
+        )
+
+    @navien_command
+    async def enable_anti_legionella(call: ServiceCall) -> None:
+        coordinator, heater = _heater_of_call(hass, call)
+        await coordinator.async_send(
+            commands.anti_legionella(
+                heater.device, heater.feature, True, call.data[ATTR_PERIOD_DAYS]
+            )
+        )
+
+    @navien_command
+    async def disable_anti_legionella(call: ServiceCall) -> None:
+        coordinator, heater = _heater_of_call(hass, call)
+        await coordinator.async_send(
+            commands.anti_legionella(heater.device, heater.feature, False)
+        )
+
+    @navien_command
+    async def get_reservations(call: ServiceCall) -> ServiceResponse:
+        coordinator, heater = _heater_of_call(hass, call)
+        _require_reservations(heater)
+        schedule = await _async_read_schedule(_session(coordinator), heater)
+        return _schedule_response(schedule)
+
+    @navien_command
+    async def set_reservations(call: ServiceCall) -> ServiceResponse:
+        coordinator, heater = _heater_of_call(hass, call)
+        _require_reservations(heater)
+        session = _session(coordinator)
+        # Never write blind: a failed read must not end in a wiped schedule.
+        current = await _async_read_schedule(session, heater)
+        if ATTR_RESERVATIONS in call.data:
+            entries = [
+                _reservation_entry(index, raw)
+                for index, raw in enumerate(call.data[ATTR_RESERVATIONS], 1)
+            ]
+        elif current.invalid_entries:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="reservation_read_failed",
+                translation_placeholders={"error": "unreadable schedule entries"},
+            )
+        else:
+            entries = list(current.entries)
+        enabled = call.data.get(ATTR_ENABLED, current.reservation_use)
+        if enabled is None:
+            enabled = bool(entries)
+        write = commands.reservation_write(
+            heater.device, heater.feature, entries, enabled
+        )
+        stored = await _async_write_confirmed(session, heater, write)
+        return _schedule_response(stored)
+
+    @navien_command
+    async def get_energy_usage(call: ServiceCall) -> ServiceResponse:
+        coordinator, heater = _heater_of_call(hass, call)
+        if heater.feature is not None and heater.feature.energy_usage_use is False:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_supported",
+                translation_placeholders={"feature": "energy usage"},
+            )
+        year, month = call.data[ATTR_YEAR], call.data[ATTR_MONTH]
+        query = commands.energy_query(heater.device, heater.feature, year, [month])
+        reply = await _session(coordinator).query(query, timeout=REPLY_TIMEOUT)
+        return _energy_response(reply, year, month)
+
+    register = hass.services.async_register
+    register(DOMAIN, SERVICE_SET_VACATION, set_vacation, SET_VACATION_SCHEMA)
+    register(
+        DOMAIN,
+        SERVICE_ENABLE_ANTI_LEGIONELLA,
+        enable_anti_legionella,
+        ENABLE_ANTI_LEGIONELLA_SCHEMA,
+    )
+    register(
+        DOMAIN, SERVICE_DISABLE_ANTI_LEGIONELLA, disable_anti_legionella, DEVICE_SCHEMA
+    )
+    register(
+        DOMAIN,
+        SERVICE_GET_RESERVATIONS,
+        get_reservations,
+        DEVICE_SCHEMA,
+        SupportsResponse.ONLY,
+    )
+    register(
+        DOMAIN,
+        SERVICE_SET_RESERVATIONS,
+        set_reservations,
+        SET_RESERVATIONS_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    )
+    register(
+        DOMAIN,
+        SERVICE_GET_ENERGY_USAGE,
+        get_energy_usage,
+        ENERGY_SCHEMA,
+        SupportsResponse.ONLY,
+    )
+
+
+def _heater_of_call(
+    hass: HomeAssistant, call: ServiceCall
+) -> tuple[NavienCoordinator, HeaterState]:
+    """Resolve the call's device to a heater of a loaded entry."""
+    device_id = call.data[ATTR_DEVICE_ID]
+    device = dr.async_get(hass).async_get(device_id)
+    mac = (
+        next(
+            (key for domain, key in device.identifiers if domain == DOMAIN),
+            None,
+        )
+        if device
+        else None
+    )
+    if device is None or mac is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="device_not_found",
+            translation_placeholders={"device_id": device_id},
+        )
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    if entry is None or entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={
+                "device": device.name_by_user or device.name or mac
+            },
+        )
+    coordinator = cast("NavienConfigEntry", entry).runtime_data
+    heater = coordinator.data.heaters.get(mac)
+    if heater is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="device_not_found",
+            translation_placeholders={"device_id": device_id},
+        )
+    return coordinator, heater
+
+
+def _session(coordinator: NavienCoordinator) -> NaviLinkSession:
+    """Return the entry's session, for requests that wait for the heater's answer."""
+    if coordinator.session is None:
+        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_ready")
+    return coordinator.session
+
+
+def _require_reservations(heater: HeaterState) -> None:
+    """Refuse schedule actions for a heater without reservation support."""
+    if heater.feature is not None and heater.feature.program_reservation_use is False:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_supported",
+            translation_placeholders={"feature": "reservations"},
+        )
+
+
+async def _async_read_schedule(
+    session: NaviLinkSession, heater: HeaterState
+) -> ReservationSchedule:
+    """Read the stored schedule; any failure is reported as a failed read."""
+    read = commands.reservation_read(heater.device, heater.feature)
+    try:
+        reply = await session.query(read, timeout=REPLY_TIMEOUT)
+    except NaviLinkError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="reservation_read_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    return parse_reservations(reply)
+
+
+def _schedule_key(
+    schedule: ReservationSchedule,
+) -> tuple[bool | None, tuple[ReservationEntry, ...]]:
+    return schedule.reservation_use, schedule.canonical()
+
+
+async def _async_write_confirmed(
+    session: NaviLinkSession, heater: HeaterState, write: Command
+) -> ReservationSchedule:
+    """Write the schedule and wait until the heater reports exactly that content.
+
+    The heater answers a write with its stored schedule; when that answer is
+    missing or differs, the schedule is read again until the deadline.
+    """
+    # What we sent, decoded like a reply, so both sides compare in one form.
+    wanted = _schedule_key(parse_reservations(write.request))
+    read = commands.reservation_read(heater.device, heater.feature)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CONFIRM_TIMEOUT
+    command = write
+    while (remaining := deadline - loop.time()) > 0:
+        try:
+            reply = await session.query(command, timeout=min(remaining, REPLY_TIMEOUT))
+        except RequestTimeoutError:
+            pass
+        else:
+            stored = parse_reservations(reply)
+            if _schedule_key(stored) == wanted:
+                return stored
+            await asyncio.sleep(min(CONFIRM_RETRY_DELAY, remaining))
+        command = read
+    raise HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="reservation_not_confirmed",
+        translation_placeholders={"timeout": f"{CONFIRM_TIMEOUT:g}"},
+    )
+
+
+def _reservation_entry(index: int, raw: Mapping[str, Any]) -> ReservationEntry:
+    """Build a schedule entry from one validated service entry."""
+    mode = RESERVATION_MODES[raw[ATTR_MODE]]
+    temperature = raw.get(ATTR_TEMPERATURE)
+    if temperature is None:
+        if mode is not ReservationMode.POWER_OFF:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_reservation",
+                translation_placeholders={"index": str(index), "field": "temperature"},
+            )
+        temperature = 0.0
+    at: time = raw[ATTR_TIME]
+    week = 0
+    for day in raw[ATTR_DAYS]:
+        week |= int(WEEKDAYS[day])
+    return ReservationEntry(
+        enabled=raw[ATTR_ENABLED],
+        week=week,
+        hour=at.hour,
+        minute=at.minute,
+        mode=mode,
+        temperature=temperature,
+    )
+
+
+def _schedule_response(schedule: ReservationSchedule) -> dict[str, Any]:
+    """Describe a schedule in the same shape `set_reservations` takes."""
+    return {
+        ATTR_ENABLED: schedule.reservation_use,
+        ATTR_RESERVATIONS: [
+            {
+                ATTR_ENABLED: entry.enabled,
+                ATTR_DAYS: [
+                    name for name, flag in WEEKDAYS.items() if entry.week & flag
+                ],
+                ATTR_TIME: f"{entry.hour:02d}:{entry.minute:02d}",
+                ATTR_MODE: _MODE_NAMES.get(entry.mode, entry.mode.name.lower()),
+                ATTR_TEMPERATURE: entry.temperature,
+            }
+            for entry in schedule.canonical()
+        ],
+    }
+
+
+def _counters(counters: EnergyCounters) -> dict[str, int | None]:
+    return {
+        "heat_pump_wh": counters.heat_pump_wh,
+        "element_wh": counters.element_wh,
+        "total_wh": counters.total_wh,
+        "heat_pump_hours": counters.heat_pump_hours,
+        "element_hours": counters.element_hours,
+    }
+
+
+def _energy_response(reply: Mapping[str, Any], year: int, month: int) -> dict[str, Any]:
+    """Per-day energy and run time of one month, with the month's totals."""
+    usage = parse_energy(reply)
+    days = next(
+        (m.days for m in usage.months if (m.year, m.month) == (year, month)), ()
+    )
+
+    def _sum(field: str) -> int:
+        return sum(getattr(day, field) or 0 for day in days)
+
+    total = EnergyCounters(
+        heat_pump_wh=_sum("heat_pump_wh"),
+        element_wh=_sum("element_wh"),
+        heat_pump_hours=_sum("heat_pump_hours"),
+        element_hours=_sum("element_hours"),
+    )
+    return {
+        ATTR_YEAR: year,
+        ATTR_MONTH: month,
+        "days": [
+            {"day": number, **_counters(day)} for number, day in enumerate(days, 1)
+        ],
+        "total": _counters(total),
+    }

@@ -1,10 +1,9 @@
 """Fixtures that run the integration inside Home Assistant against the simulator."""
 
-from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
-from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -16,7 +15,13 @@ from custom_components.navien_nwp500.endpoints import (
     ENV_IOT_PORT,
 )
 from navilink_sim.accounts import demo_account
-from navilink_sim.simulator import NaviLinkSimulator
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from homeassistant.core import HomeAssistant
+
+    from navilink_sim.simulator import NaviLinkSimulator
 
 DEMO = demo_account()
 DEMO_MAC = DEMO.devices[0].mac
@@ -24,7 +29,7 @@ DEMO_MAC = DEMO.devices[0].mac
 
 @pytest.fixture
 def mock_config_entry() -> MockConfigEntry:
-    """A config entry for the simulator's demo account."""
+    """Return a config entry for the simulator's demo account."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=DEMO.email,

@@ -1,15 +1,18 @@
 """Setting up, unloading and reloading an entry against the simulator."""
 
 import threading
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from navilink_sim.simulator import NaviLinkSimulator
 
 from .conftest import DEMO_MAC
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from navilink_sim.simulator import NaviLinkSimulator
 
 
 async def test_setup_connects_and_receives_status(

@@ -1,6 +1,9 @@
 """Typed errors raised by the NaviLink client."""
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 class NaviLinkError(Exception):

@@ -1,0 +1,286 @@
+"""The tank as a thermostat, for the thermostat card: heat/off, set-point, presets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.components.climate import ClimateEntity, ClimateEntityDescription
+from homeassistant.components.climate.const import (
+    ATTR_HVAC_MODE,
+    ClimateEntityFeature,
+    HVACAction,
+    HVACMode,
+)
+from homeassistant.const import (
+    ATTR_TEMPERATURE,
+    PRECISION_HALVES,
+    PRECISION_WHOLE,
+    UnitOfTemperature,
+)
+
+from .entity import NavienEntity
+from .helpers import (
+    DEFAULT_VACATION_DAYS,
+    async_add_heater_entities,
+    async_send_all,
+    heater_or_raise,
+    mode_commands,
+    navien_command,
+    vacation_commands,
+)
+from .navilink import commands
+from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
+from .navilink.enums import (
+    CurrentOperationMode,
+    DhwOperationSetting,
+    DhwTemperaturePrecision,
+    HeatSource,
+)
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .navilink.commands import Command
+
+PARALLEL_UPDATES = 1
+
+PRESET_VACATION: Final = "vacation"
+# Navien mode -> (preset, feature flag that allows it).
+_PRESETS: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
+    DhwOperationSetting.HEAT_PUMP: ("heat_pump", "heatpump_use"),
+    DhwOperationSetting.ELECTRIC: ("electric", "electric_use"),
+    DhwOperationSetting.ENERGY_SAVER: ("energy_saver", "energy_saver_use"),
+    DhwOperationSetting.HIGH_DEMAND: ("high_demand", "high_demand_use"),
+    DhwOperationSetting.VACATION: (PRESET_VACATION, "holiday_use"),
+}
+_FROM_PRESET: Final = {preset: mode for mode, (preset, _flag) in _PRESETS.items()}
+_HEATING_NOW: Final = frozenset(
+    {
+        CurrentOperationMode.HEAT_PUMP,
+        CurrentOperationMode.HYBRID_EFFICIENCY,
+        CurrentOperationMode.HYBRID_BOOST,
+    }
+)
+_HEAT_SOURCES: Final = frozenset(
+    {HeatSource.HEAT_PUMP, HeatSource.ELEMENT, HeatSource.HEAT_PUMP_AND_ELEMENT}
+)
+
+DESCRIPTION = ClimateEntityDescription(key="climate", translation_key="tank")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: NavienConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a thermostat for every heater that has reported its features."""
+
+    def _build(
+        coordinator: NavienCoordinator, mac: str, _heater: HeaterState
+    ) -> list[NavienTankThermostat]:
+        return [NavienTankThermostat(coordinator, mac, DESCRIPTION)]
+
+    async_add_heater_entities(entry, async_add_entities, _build)
+
+
+class NavienTankThermostat(NavienEntity, ClimateEntity):
+    """The tank as a thermostat that heats or is off.
+
+    Like the water heater entity it serves the temperature members under the
+    2026.10 and the 2026.11 `native_*` names, and shows only reported state.
+    """
+
+    entity_description: ClimateEntityDescription
+
+    @property
+    def supported_features(self) -> ClimateEntityFeature:
+        """Offer only what the feature message allows."""
+        feature = self.feature
+        supported = ClimateEntityFeature(0)
+        if feature is None:
+            return supported
+        if feature.temperature_control_supported:
+            supported |= ClimateEntityFeature.TARGET_TEMPERATURE
+        if feature.dhw_use and self.preset_modes:
+            supported |= ClimateEntityFeature.PRESET_MODE
+        if feature.power_use:
+            supported |= ClimateEntityFeature.TURN_ON | ClimateEntityFeature.TURN_OFF
+        return supported
+
+    @property
+    def hvac_modes(self) -> list[HVACMode]:
+        """Heat, and off when the heater can be powered off."""
+        feature = self.feature
+        if feature is not None and feature.power_use:
+            return [HVACMode.HEAT, HVACMode.OFF]
+        return [HVACMode.HEAT]
+
+    @property
+    def hvac_mode(self) -> HVACMode | None:
+        """Off while powered off, otherwise heat."""
+        status = self.status
+        if (
+            status is None
+            or status.dhw_operation_setting is DhwOperationSetting.UNKNOWN
+        ):
+            return None
+        if status.dhw_operation_setting is DhwOperationSetting.POWER_OFF:
+            return HVACMode.OFF
+        return HVACMode.HEAT
+
+    @property
+    def hvac_action(self) -> HVACAction | None:
+        """Heating while the compressor or an element runs, idle otherwise."""
+        status = self.status
+        if status is None:
+            return None
+        if status.dhw_operation_setting is DhwOperationSetting.POWER_OFF:
+            return HVACAction.OFF
+        if (
+            status.operation_mode in _HEATING_NOW
+            or status.current_heat_use in _HEAT_SOURCES
+        ):
+            return HVACAction.HEATING
+        if (
+            status.operation_mode is CurrentOperationMode.UNKNOWN
+            and status.current_heat_use is HeatSource.UNKNOWN
+        ):
+            return None
+        return HVACAction.IDLE
+
+    @property
+    def preset_modes(self) -> list[str]:
+        """The Navien modes this heater offers, and vacation."""
+        feature = self.feature
+        if feature is None:
+            return []
+        return [
+            preset
+            for preset, flag in _PRESETS.values()
+            if getattr(feature, flag) is True
+        ]
+
+    @property
+    def preset_mode(self) -> str | None:
+        """The selected Navien mode; none while powered off."""
+        status = self.status
+        if status is None or status.dhw_operation_setting not in _PRESETS:
+            return None
+        return _PRESETS[status.dhw_operation_setting][0]
+
+    @property
+    def temperature_unit(self) -> str:
+        """The heater reports Celsius (2026.10 name)."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def native_temperature_unit(self) -> str:
+        """The heater reports Celsius (2026.11 name)."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def current_temperature(self) -> float | None:
+        """The hot-water temperature at the top of the tank (2026.10 name)."""
+        return self.status.dhw_temperature if self.status else None
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The hot-water temperature at the top of the tank (2026.11 name)."""
+        return self.current_temperature
+
+    @property
+    def target_temperature(self) -> float | None:
+        """The set-point (2026.10 name)."""
+        return self.status.dhw_temperature_setting if self.status else None
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The set-point (2026.11 name)."""
+        return self.target_temperature
+
+    @property
+    def min_temp(self) -> float:
+        """The installer's lowest set-point, °C."""
+        feature = self.feature
+        if feature is None or feature.dhw_temperature_min is None:
+            return DHW_TEMPERATURE_MIN_C
+        return feature.dhw_temperature_min
+
+    @property
+    def max_temp(self) -> float:
+        """The installer's highest set-point, °C."""
+        feature = self.feature
+        if feature is None or feature.dhw_temperature_max is None:
+            return DHW_TEMPERATURE_MAX_C
+        return feature.dhw_temperature_max
+
+    @property
+    def _whole_degrees(self) -> bool:
+        feature = self.feature
+        return (
+            feature is not None
+            and feature.dhw_temperature_setting_use
+            is DhwTemperaturePrecision.WHOLE_DEGREE
+        )
+
+    @property
+    def precision(self) -> float:
+        """Half degrees, unless the heater only takes whole ones."""
+        return PRECISION_WHOLE if self._whole_degrees else PRECISION_HALVES
+
+    @property
+    def target_temperature_step(self) -> float:
+        """The set-point moves in the heater's precision."""
+        return 1.0 if self._whole_degrees else 0.5
+
+    @navien_command
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Change the set-point, powering on or off first when a mode is given."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        to_send: list[Command] = []
+        if (hvac_mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
+            to_send = self._hvac_mode_commands(heater, HVACMode(hvac_mode))
+        to_send.append(
+            commands.set_dhw_temperature(
+                heater.device, heater.feature, kwargs[ATTR_TEMPERATURE]
+            )
+        )
+        await async_send_all(self.coordinator, to_send)
+
+    @navien_command
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Power the heater off for "off" and on for "heat"."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        await async_send_all(
+            self.coordinator, self._hvac_mode_commands(heater, hvac_mode)
+        )
+
+    async def async_turn_on(self) -> None:
+        """Power the heater on; it resumes its mode."""
+        await self.async_set_hvac_mode(HVACMode.HEAT)
+
+    async def async_turn_off(self) -> None:
+        """Power the heater off."""
+        await self.async_set_hvac_mode(HVACMode.OFF)
+
+    @navien_command
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        """Select a Navien mode, or start a vacation of the default length."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        mode = _FROM_PRESET[preset_mode]
+        if mode is DhwOperationSetting.VACATION:
+            to_send = vacation_commands(heater, DEFAULT_VACATION_DAYS)
+        else:
+            to_send = mode_commands(heater, mode)
+        await async_send_all(self.coordinator, to_send)
+
+    def _hvac_mode_commands(
+        self, heater: HeaterState, hvac_mode: HVACMode
+    ) -> list[Command]:
+        """Off powers off; heat powers on (nothing when it already is on)."""
+        on = hvac_mode is not HVACMode.OFF
+        if self.hvac_mode is (HVACMode.HEAT if on else HVACMode.OFF):
+            return []
+        return [commands.power(heater.device, heater.feature, on)]

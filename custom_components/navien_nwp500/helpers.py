@@ -1,0 +1,148 @@
+"""Shared helpers for entity actions and services."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.core import callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .const import DOMAIN
+from .navilink import commands
+from .navilink.enums import DhwOperationSetting
+from .navilink.errors import CommandValidationError, NaviLinkError
+from .navilink.session_types import (
+    NotConnectedError,
+    QueueFullError,
+    RequestTimeoutError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine, Iterable, Sequence
+
+    from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .navilink.commands import Command
+
+POWER_OFF: Final = DhwOperationSetting.POWER_OFF
+DEFAULT_VACATION_DAYS: Final = 7
+"""Days of vacation that turning away mode on starts; `set_vacation` takes others."""
+
+
+def translate_navilink_error(err: NaviLinkError) -> HomeAssistantError:
+    """Turn a client error into the translated Home Assistant error to raise."""
+    if isinstance(err, CommandValidationError):
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=err.key,
+            translation_placeholders=err.placeholders,
+        )
+    if isinstance(err, NotConnectedError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="not_connected"
+        )
+    if isinstance(err, QueueFullError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="queue_full"
+        )
+    if isinstance(err, RequestTimeoutError):
+        return HomeAssistantError(translation_domain=DOMAIN, translation_key="no_reply")
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="command_failed",
+        translation_placeholders={"error": str(err)},
+    )
+
+
+def navien_command[**P, R](
+    func: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Decorate an async action so client errors become translated HA errors.
+
+    `CommandValidationError` becomes a `ServiceValidationError` with the builder's
+    key and placeholders; any other `NaviLinkError` a `HomeAssistantError`.
+    """
+
+    @wraps(func)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await func(*args, **kwargs)
+        except NaviLinkError as err:
+            raise translate_navilink_error(err) from err
+
+    return wrapper
+
+
+@callback
+def async_add_heater_entities(
+    entry: NavienConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[NavienCoordinator, str, HeaterState], Iterable[Entity]],
+) -> None:
+    """Add a heater's entities once its feature message is known, now or later."""
+    coordinator = entry.runtime_data
+    known: set[str] = set()
+
+    @callback
+    def _add_new() -> None:
+        entities: list[Entity] = []
+        for mac, heater in coordinator.data.heaters.items():
+            if mac not in known and heater.feature is not None:
+                known.add(mac)
+                entities.extend(build(coordinator, mac, heater))
+        if entities:
+            async_add_entities(entities)
+
+    _add_new()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new))
+
+
+def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:
+    """Return a heater's state, or raise when the account no longer has it."""
+    heater = coordinator.data.heaters.get(mac)
+    if heater is None:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="heater_not_found",
+            translation_placeholders={"mac": mac},
+        )
+    return heater
+
+
+def _power_on_first(heater: HeaterState, command: Command) -> list[Command]:
+    """Prefix `command` with a power-on when the heater is off."""
+    status = heater.status
+    if status is not None and status.dhw_operation_setting is POWER_OFF:
+        return [commands.power(heater.device, heater.feature, True), command]
+    return [command]
+
+
+def mode_commands(heater: HeaterState, mode: DhwOperationSetting) -> list[Command]:
+    """Build the commands that put a heater in `mode` (1-4 or POWER_OFF), in order.
+
+    A heater that is off is powered on first; the device keeps its mode, so a
+    power-on alone may already be enough, but the mode is sent anyway.
+    """
+    if mode is POWER_OFF:
+        return [commands.power(heater.device, heater.feature, False)]
+    return _power_on_first(
+        heater, commands.set_dhw_mode(heater.device, heater.feature, mode)
+    )
+
+
+def vacation_commands(heater: HeaterState, days: int) -> list[Command]:
+    """Build the commands that start a vacation of `days`, powering on first if off."""
+    return _power_on_first(
+        heater, commands.set_vacation(heater.device, heater.feature, days)
+    )
+
+
+async def async_send_all(
+    coordinator: NavienCoordinator, to_send: Sequence[Command]
+) -> None:
+    """Send commands one after the other (all were validated when built)."""
+    for command in to_send:
+        await coordinator.async_send(command)

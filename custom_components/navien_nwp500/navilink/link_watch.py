@@ -1,0 +1,50 @@
+"""The fate of one link generation: lost or not, and waits that end when it is."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+
+class LinkLostError(Exception):
+    """The link went away while something waited on it."""
+
+
+class LinkWatch:
+    """Created with each generation; ``report_lost()`` settles it once."""
+
+    def __init__(self, generation: int) -> None:
+        """Watch ``generation`` (call inside the event loop)."""
+        self.generation = generation
+        self._lost: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    @property
+    def reason(self) -> str:
+        """Why the link was lost ("" while it is not)."""
+        return self._lost.result() if self._lost.done() else ""
+
+    def report_lost(self, reason: str) -> bool:
+        """Mark the link lost; return False if it already was (a repeated report)."""
+        if self._lost.done():
+            return False
+        self._lost.set_result(reason)
+        return True
+
+    async def race[T](self, awaitable: Awaitable[T]) -> T:
+        """Await ``awaitable``; raise LinkLostError if the link is lost first."""
+        work = asyncio.ensure_future(awaitable)
+        try:
+            racers: set[asyncio.Future[Any]] = {work, self._lost}
+            await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not work.done():
+                work.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await work
+        if work.cancelled():
+            raise LinkLostError(self.reason)
+        return work.result()

@@ -1,0 +1,227 @@
+"""The outgoing command queue: bounded, first in first out, aged, superseding.
+
+Every command put in the queue ends in exactly one outcome, reported once
+through ``on_outcome``: delivered, or dropped with a reason.
+
+Superseding: a newer command whose ``(mac, supersede_key)`` matches a queued
+(not yet in flight) command removes that older one, and the newer one joins at
+the **tail**. Keeping the old position would move the newer intent ahead of
+commands the user gave after the old one (for example "set 50 °C", "power on",
+"set 55 °C" would become "set 55 °C", "power on"); at the tail the queue
+replays exactly the user's intents in order, minus the replaced one. Which
+commands may supersede each other is decided by the command builders
+(``Command.supersede_key``): set-points and modes do; a power-off followed by a
+power-on are both kept unless the builder says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+import itertools
+import logging
+import time
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Queueable(Protocol):
+    """What the queue needs to know about a command."""
+
+    @property
+    def mac(self) -> str:
+        """The device the command is for."""
+
+    @property
+    def kind(self) -> str:
+        """A short name of the command, for logs."""
+
+    @property
+    def supersede_key(self) -> str | None:
+        """Commands of one device with the same key replace each other."""
+
+
+class CommandOutcome(StrEnum):
+    """How a command left the queue (exactly one per command)."""
+
+    DELIVERED = "delivered"
+    SUPERSEDED = "superseded"
+    OVERFLOW = "overflow"
+    TOO_OLD = "too_old"
+    CLOSED = "closed"
+    REFUSED = "refused"  # the device kept answering ctrl-fail
+    NOT_CONNECTED = "not_connected"  # queue disabled and the link went away
+    INVALID = "invalid"  # the command could not be encoded
+
+
+@dataclass(eq=False, slots=True)
+class QueueEntry[C: Queueable]:
+    """One command and its bookkeeping."""
+
+    command: C
+    seq: int
+    enqueued_at: float
+    refusals: int = 0
+    done: bool = False
+
+
+@dataclass(slots=True)
+class QueueStats:
+    """Counters of everything the queue did."""
+
+    queued: int = 0
+    delivered: int = 0
+    superseded: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the counters as plain data (for diagnostics)."""
+        return {
+            "queued": self.queued,
+            "sent": self.delivered,
+            "superseded": self.superseded,
+            "dropped": dict(self.dropped),
+        }
+
+
+class CommandQueue[C: Queueable]:
+    """Commands waiting for (or in the middle of) delivery, oldest first."""
+
+    def __init__(
+        self,
+        *,
+        max_size: int = 100,
+        max_age: float | None = 300.0,
+        on_outcome: Callable[[QueueEntry[C], CommandOutcome], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Set the bounds; ``on_outcome`` hears the single outcome of every entry."""
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        self.max_size = max_size
+        self.max_age = max_age
+        self._on_outcome = on_outcome
+        self._clock = clock
+        self._waiting: deque[QueueEntry[C]] = deque()
+        self._in_flight: QueueEntry[C] | None = None
+        self._seq = itertools.count(1)
+        self.stats = QueueStats()
+
+    def __len__(self) -> int:
+        """Count the commands not yet handed out for sending."""
+        return len(self._waiting)
+
+    def __iter__(self) -> Iterator[C]:
+        """Iterate over the waiting commands, oldest first."""
+        return (entry.command for entry in self._waiting)
+
+    @property
+    def full(self) -> bool:
+        """Whether the next put drops the oldest command."""
+        return len(self._waiting) >= self.max_size
+
+    @property
+    def in_flight(self) -> QueueEntry[C] | None:
+        """The entry handed out by ``take()`` and not yet settled."""
+        return self._in_flight
+
+    def put(self, command: C) -> QueueEntry[C]:
+        """Queue a command at the tail (see the module docstring on superseding)."""
+        key = command.supersede_key
+        if key is not None:
+            for old in [
+                e
+                for e in self._waiting
+                if e.command.supersede_key == key and e.command.mac == command.mac
+            ]:
+                self._waiting.remove(old)
+                self.stats.superseded += 1
+                _LOGGER.debug("%s for %s superseded", old.command.kind, command.mac)
+                self._finish(old, CommandOutcome.SUPERSEDED)
+        while len(self._waiting) >= self.max_size:
+            oldest = self._waiting.popleft()
+            _LOGGER.warning(
+                "Command queue full (%d): dropping the oldest command (%s for %s)",
+                self.max_size,
+                oldest.command.kind,
+                oldest.command.mac,
+            )
+            self._drop(oldest, CommandOutcome.OVERFLOW)
+        entry = QueueEntry(command, next(self._seq), self._clock())
+        self._waiting.append(entry)
+        self.stats.queued += 1
+        return entry
+
+    def take(self) -> QueueEntry[C] | None:
+        """Hand out the oldest command that is still fresh enough, or None.
+
+        Commands older than ``max_age`` are dropped here, with a warning. The
+        entry handed out stays owned by the queue until ``delivered()``,
+        ``requeue()`` or ``drop()`` settles it.
+        """
+        if self._in_flight is not None:
+            raise RuntimeError("the previous entry is still in flight")
+        now = self._clock()
+        while self._waiting:
+            entry = self._waiting.popleft()
+            if self.max_age is not None and now - entry.enqueued_at > self.max_age:
+                _LOGGER.warning(
+                    "Dropping %s for %s: queued %.0f s ago, older than %.0f s",
+                    entry.command.kind,
+                    entry.command.mac,
+                    now - entry.enqueued_at,
+                    self.max_age,
+                )
+                self._drop(entry, CommandOutcome.TOO_OLD)
+                continue
+            self._in_flight = entry
+            return entry
+        return None
+
+    def delivered(self, entry: QueueEntry[C]) -> None:
+        """Settle the in-flight entry as delivered."""
+        self._release(entry)
+        self.stats.delivered += 1
+        self._finish(entry, CommandOutcome.DELIVERED)
+
+    def requeue(self, entry: QueueEntry[C]) -> None:
+        """Put the in-flight entry back at the front (its send failed or was refused)."""
+        self._release(entry)
+        self._waiting.appendleft(entry)
+
+    def drop(self, entry: QueueEntry[C], reason: CommandOutcome) -> None:
+        """Settle the in-flight entry as dropped for ``reason``."""
+        self._release(entry)
+        self._drop(entry, reason)
+
+    def clear(self, reason: CommandOutcome = CommandOutcome.CLOSED) -> int:
+        """Drop every waiting and in-flight entry; return how many were dropped."""
+        entries = list(self._waiting)
+        self._waiting.clear()
+        if self._in_flight is not None:
+            entries.insert(0, self._in_flight)
+            self._in_flight = None
+        for entry in entries:
+            self._drop(entry, reason)
+        return len(entries)
+
+    def _release(self, entry: QueueEntry[C]) -> None:
+        if entry is not self._in_flight:
+            raise RuntimeError("entry is not the one in flight")
+        self._in_flight = None
+
+    def _drop(self, entry: QueueEntry[C], reason: CommandOutcome) -> None:
+        self.stats.dropped[reason.value] += 1
+        self._finish(entry, reason)
+
+    def _finish(self, entry: QueueEntry[C], outcome: CommandOutcome) -> None:
+        if entry.done:
+            raise RuntimeError("a queue entry was settled twice")
+        entry.done = True
+        if self._on_outcome is not None:
+            self._on_outcome(entry, outcome)

@@ -1,0 +1,303 @@
+"""NaviLinkSession: one self-healing MQTT session for every heater of an account.
+
+The public face of the session: lifecycle, commands, queries, listeners and
+statistics. The state machine and its task live in ``session_core``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+import uuid
+
+from . import commands, topics
+from .errors import CannotConnectError
+from .queue import CommandOutcome
+from .session_core import COUNTERS, SessionCore
+from .session_types import (
+    AuthFailedError,
+    NotConnectedError,
+    QueueFullError,
+    RequestTimeoutError,
+    SendOutcome,
+    SessionClosedError,
+    SessionConfig,
+    SessionState,
+    TakeoverError,
+    WrongContextError,
+)
+from .transport import LinkError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from .auth import NaviLinkAuth
+    from .commands import Command
+    from .endpoints import Endpoints
+    from .errors import SessionError
+    from .models import Device, DeviceFeature, DeviceStatus
+
+__all__ = [
+    "AuthFailedError",
+    "CommandOutcome",
+    "NaviLinkSession",
+    "NotConnectedError",
+    "QueueFullError",
+    "RequestTimeoutError",
+    "SendOutcome",
+    "SessionClosedError",
+    "SessionConfig",
+    "SessionState",
+    "TakeoverError",
+    "WrongContextError",
+]
+
+_LOGGER = logging.getLogger(__name__)
+_CLOSE_TIMEOUT = 5.0
+DEFAULT_CONFIG = SessionConfig()
+
+
+class NaviLinkSession(SessionCore):
+    """A self-healing MQTT session for every heater of one account.
+
+    Create it inside the event loop that will use it; calls from another loop
+    or a forked child raise WrongContextError.
+    """
+
+    def __init__(
+        self,
+        auth: NaviLinkAuth,
+        devices: Sequence[Device],
+        *,
+        endpoints: Endpoints,
+        config: SessionConfig = DEFAULT_CONFIG,
+        client_id: str | None = None,
+    ) -> None:
+        """Prepare (not connect) a session; the client ID is unique unless given."""
+        super().__init__(
+            auth,
+            devices,
+            endpoints=endpoints,
+            config=config,
+            client_id=client_id or f"navien-ha-{secrets.token_hex(4)}",
+            session_id=uuid.uuid4().hex,
+        )
+
+    # ------------------------------------------------------------ view
+
+    @property
+    def state(self) -> SessionState:
+        """Where the connection loop is."""
+        return self._state
+
+    @property
+    def queue_full(self) -> bool:
+        """Whether the next queued command drops the oldest one."""
+        return self._queue.full
+
+    def statistics(self) -> dict[str, Any]:
+        """Counters for diagnostics and tests (plain data)."""
+        self._check()
+        return {
+            "state": self._state.value,
+            "client_id": self.client_id,
+            "generation": self._generation,
+            "attempt": self._attempt,
+            "takeover_suspected": self._takeover.suspected,
+            "takeovers": self._takeover.detections,
+            "closing_links": len(self._closing),
+            "last_error": str(self._last_failure) if self._last_failure else None,
+            "queue": self._queue.stats.as_dict() | {"pending": len(self._queue)},
+            "messages": dict(self._decoder.counters),
+            **{key: self._counters[key] for key in COUNTERS},
+        }
+
+    # ------------------------------------------------------------ listeners
+
+    def add_status_listener(
+        self, callback: Callable[[Device, DeviceStatus], None]
+    ) -> Callable[[], None]:
+        """Hear every status snapshot; returns the function that unregisters."""
+        self._check()
+        return self._status_listeners.add(callback)
+
+    def add_feature_listener(
+        self, callback: Callable[[Device, DeviceFeature], None]
+    ) -> Callable[[], None]:
+        """Hear every feature (device info) message."""
+        self._check()
+        return self._feature_listeners.add(callback)
+
+    def add_state_listener(
+        self, callback: Callable[[SessionState, SessionError | None], None]
+    ) -> Callable[[], None]:
+        """Hear state changes with the error behind them (takeover, auth failure)."""
+        self._check()
+        return self._state_listeners.add(callback)
+
+    def add_control_failed_listener(
+        self, callback: Callable[[Device, int], None]
+    ) -> Callable[[], None]:
+        """Hear ``ctrl-fail`` answers (device, failCode); the control is resent."""
+        self._check()
+        return self._ctrl_fail_listeners.add(callback)
+
+    def add_command_listener(
+        self, callback: Callable[[Command, CommandOutcome], None]
+    ) -> Callable[[], None]:
+        """Hear the single final outcome of every command given to ``send()``."""
+        self._check()
+        return self._command_listeners.add(callback)
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Connect, retrying with backoff for at most ``first_connect_timeout``.
+
+        Raises CannotConnectError (no connection in time) or
+        InvalidCredentialsError; either way no task is left behind. Once
+        started, the session keeps itself connected until ``close()``.
+        """
+        self._check()
+        if self._state is SessionState.CLOSED:
+            raise SessionClosedError("the session is closed")
+        if self._task is not None:
+            return
+        loop = asyncio.get_running_loop()
+        self._attempt = 0
+        self._backoff.reset()
+        first = self._first = loop.create_future()
+        self._task = loop.create_task(self._run(), name=f"navilink {self.client_id}")
+        try:
+            await asyncio.wait_for(
+                asyncio.shield(first), self._config.first_connect_timeout
+            )
+        except TimeoutError:
+            await self._stop_task()
+            self._set_state(SessionState.IDLE)
+            raise CannotConnectError(
+                f"no connection within {self._config.first_connect_timeout:g} s"
+                f" ({self._last_failure or 'no attempt finished'})"
+            ) from self._last_failure
+        except BaseException:
+            await self._stop_task()
+            raise
+        finally:
+            self._first = None
+
+    async def close(self) -> None:
+        """Stop for good: cancel the task, drop queued commands, close the link."""
+        self._check()
+        if self._state is SessionState.CLOSED:
+            return
+        self._set_state(SessionState.CLOSED)
+        if self._first is not None and not self._first.done():
+            self._first.set_exception(SessionClosedError("closed while starting"))
+        await self._stop_task()
+        self._queue.clear(CommandOutcome.CLOSED)
+        self._replies.fail_all(SessionClosedError("the session was closed"))
+        if self._closing:
+            await asyncio.wait(set(self._closing), timeout=_CLOSE_TIMEOUT)
+
+    async def _stop_task(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
+        if self._link is not None:
+            self._abandon(self._link)
+
+    # ------------------------------------------------------------ commands
+
+    async def send(self, command: Command) -> SendOutcome:
+        """Send a command through the queue.
+
+        Returns SENT once the broker acknowledged it, QUEUED while it waits for
+        the connection or behind earlier commands; either way its one final
+        outcome reaches the command listeners. Raises NotConnectedError when
+        offline with the queue disabled, SessionClosedError after ``close()``.
+        """
+        self._check()
+        if self._state is SessionState.CLOSED:
+            raise SessionClosedError("the session is closed")
+        self._device(command.mac)
+        connected = self._state is SessionState.CONNECTED
+        if not connected and (
+            not self._config.queue_enabled or self._state is SessionState.AUTH_FAILED
+        ):
+            raise NotConnectedError(f"not connected ({self._state.value})")
+        idle = not self._queue and self._queue.in_flight is None
+        entry = self._queue.put(command)
+        self._wake.set()
+        if not (connected and idle):
+            if not connected:
+                _LOGGER.info("Offline: %s for %s queued", command.kind, command.mac)
+            return SendOutcome.QUEUED
+        accepted: asyncio.Future[SendOutcome] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._accepted[entry] = accepted
+        try:
+            return await asyncio.wait_for(
+                asyncio.shield(accepted), self._config.request_timeout
+            )
+        except TimeoutError:
+            return SendOutcome.QUEUED
+        finally:
+            self._accepted.pop(entry, None)
+
+    async def request_status(self, device: Device) -> None:
+        """Ask ``device`` for a status snapshot now (never queued)."""
+        self._check()
+        await self._publish_now(commands.status_request(device))
+
+    async def request_device_info(self, device: Device) -> None:
+        """Ask ``device`` for its feature message now (never queued)."""
+        self._check()
+        await self._publish_now(commands.device_info_request(device))
+
+    async def query(
+        self,
+        command: Command,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 (the contract names it)
+    ) -> Mapping[str, Any]:
+        """Publish ``command`` (never queued) and return its reply's ``response``.
+
+        The reply is the message on the command's response topic for its MAC
+        address that echoes this query's own session ID. Raises
+        RequestTimeoutError when none arrives in time, NotConnectedError when
+        offline.
+        """
+        self._check()
+        device = self._device(command.mac)
+        future: asyncio.Future[Mapping[str, Any]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        topic = topics.response_topic(
+            command, client_id=self.client_id, device_type=device.device_type
+        )
+        session_id = uuid.uuid4().hex
+        pending = self._replies.expect_reply(topic, command.mac, session_id, future)
+        try:
+            await self._publish_now(command, session_id)
+            wait = self._config.request_timeout if timeout is None else timeout
+            return await asyncio.wait_for(future, wait)
+        except TimeoutError as err:
+            raise RequestTimeoutError(f"no reply to {command.kind}") from err
+        finally:
+            self._replies.forget(pending)
+
+    async def _publish_now(
+        self, command: Command, session_id: str | None = None
+    ) -> None:
+        link = self._link
+        if self._state is not SessionState.CONNECTED or link is None:
+            raise NotConnectedError(f"not connected ({self._state.value})")
+        try:
+            await link.publish(*self._message(command, session_id))
+        except LinkError as err:
+            self._link_lost(link.generation, str(err))
+            raise

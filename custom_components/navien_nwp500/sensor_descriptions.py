@@ -1,0 +1,332 @@
+"""The declarative table of the heater's sensors (used by sensor.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    REVOLUTIONS_PER_MINUTE,
+    EntityCategory,
+    UnitOfEnergy,
+    UnitOfPower,
+    UnitOfTemperature,
+    UnitOfTime,
+    UnitOfVolume,
+    UnitOfVolumeFlowRate,
+)
+
+from .navilink.enums import (
+    CurrentOperationMode,
+    DhwOperationSetting,
+    DrEvent,
+    HeatSource,
+    WireEnum,
+    error_description,
+)
+from .reported import reported
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from homeassistant.helpers.typing import StateType
+
+    from .navilink.models import DeviceFeature, DeviceStatus
+
+
+@dataclass(frozen=True, kw_only=True)
+class NavienSensorEntityDescription(SensorEntityDescription):
+    """A value read from the heater's status message."""
+
+    exists_fn: Callable[[DeviceFeature, DeviceStatus], bool]
+    value_fn: Callable[[DeviceStatus], StateType]
+
+
+def enum_options(cls: type[WireEnum]) -> list[str]:
+    """Return the state names of an enum sensor: its members but UNKNOWN."""
+    return [member.name.lower() for member in cls if member.name != "UNKNOWN"]
+
+
+def enum_state(member: WireEnum) -> str | None:
+    """Return the state name of a decoded enum; None (unknown) for UNKNOWN."""
+    return None if member.name == "UNKNOWN" else member.name.lower()
+
+
+def error_text(status: DeviceStatus) -> str | None:
+    """Describe the error as the front panel shows it, e.g. "E799 Water leak detected".
+
+    Code 0 reads "No error". The text is not translated: the code table is open
+    ended (unlisted codes and sub-codes exist), so an enum cannot hold it.
+    """
+    code, sub = status.error_code, status.sub_error_code
+    if code is None:
+        return None
+    if code == 0:
+        return "No error"
+    label = f"E{code:03d}" + (f"-{sub:02d}" if sub else "")
+    meaning = error_description(code, sub)
+    return f"{label} {meaning}" if meaning else label
+
+
+def air_filter_remaining(status: DeviceStatus) -> int | None:
+    """Fan hours left before the filter reminder (period minus hours since reset)."""
+    period, used = status.air_filter_alarm_period, status.cumulated_op_time_eva_fan
+    if not period or used is None:
+        return None
+    return max(0, period - used)
+
+
+def vacation_days_left(status: DeviceStatus) -> int | None:
+    """Days of vacation left; 0 while the heater is not in vacation mode."""
+    if status.dhw_operation_setting is DhwOperationSetting.UNKNOWN:
+        return None
+    if status.dhw_operation_setting is not DhwOperationSetting.VACATION:
+        return 0
+    setting, elapsed = status.vacation_day_setting, status.vacation_day_elapsed
+    if setting is None or elapsed is None:
+        return None
+    return max(0, setting - elapsed)
+
+
+def tou_state(status: DeviceStatus) -> str | None:
+    """Say whether TOU is off, followed, or overridden by the user."""
+    if status.tou_enabled is None:
+        return None
+    if not status.tou_enabled:
+        return "off"
+    return "override" if status.tou_override_active else "following"
+
+
+def _temperature(
+    key: str, *, diagnostic: bool = False
+) -> NavienSensorEntityDescription:
+    """Describe a temperature sensor whose key is also its status field."""
+    return NavienSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
+        entity_registry_enabled_default=not diagnostic,
+        exists_fn=reported(key),
+        value_fn=lambda status: getattr(status, key),
+    )
+
+
+def _diagnostic_number(
+    key: str, field: str, unit: str | None = None
+) -> NavienSensorEntityDescription:
+    """Describe a technical number from the status, hidden by default."""
+    return NavienSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=unit,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported(field),
+        value_fn=lambda status: getattr(status, field),
+    )
+
+
+def _superheat(key: str) -> NavienSensorEntityDescription:
+    """Describe a superheat reading: a signed temperature difference."""
+    return NavienSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE_DELTA,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported(key),
+        value_fn=lambda status: getattr(status, key),
+    )
+
+
+SENSORS: tuple[NavienSensorEntityDescription, ...] = (
+    _temperature("dhw_temperature"),
+    _temperature("tank_upper_temperature"),
+    _temperature("tank_lower_temperature"),
+    _temperature("ambient_temperature"),
+    _temperature("evaporator_temperature", diagnostic=True),
+    _temperature("discharge_temperature", diagnostic=True),
+    _temperature("suction_temperature", diagnostic=True),
+    _temperature("dhw_temperature_setting"),
+    NavienSensorEntityDescription(
+        # The only power sensor: the device-class name "Power" fits.
+        key="power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        exists_fn=reported("current_inst_power"),
+        value_fn=lambda status: status.current_inst_power,
+    ),
+    NavienSensorEntityDescription(
+        key="tank_charge",
+        translation_key="tank_charge",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        exists_fn=reported("dhw_charge_percent"),
+        value_fn=lambda status: status.dhw_charge_percent,
+    ),
+    NavienSensorEntityDescription(
+        key="usable_energy",
+        translation_key="usable_energy",
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
+        suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        exists_fn=reported("total_energy_capacity_wh", "available_energy_capacity_wh"),
+        value_fn=lambda status: status.usable_energy_wh,
+    ),
+    NavienSensorEntityDescription(
+        key="flow_rate",
+        translation_key="flow_rate",
+        device_class=SensorDeviceClass.VOLUME_FLOW_RATE,
+        native_unit_of_measurement=UnitOfVolumeFlowRate.LITERS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        exists_fn=reported("current_dhw_flow_rate"),
+        value_fn=lambda status: status.current_dhw_flow_rate,
+    ),
+    NavienSensorEntityDescription(
+        key="hot_water_total",
+        translation_key="hot_water_total",
+        device_class=SensorDeviceClass.WATER,
+        native_unit_of_measurement=UnitOfVolume.LITERS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=0,
+        exists_fn=reported("cumulated_dhw_flow"),
+        value_fn=lambda status: status.cumulated_dhw_flow,
+    ),
+    NavienSensorEntityDescription(
+        key="heat_source",
+        translation_key="heat_source",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(HeatSource),
+        exists_fn=reported("current_heat_use"),
+        value_fn=lambda status: enum_state(status.current_heat_use),
+    ),
+    NavienSensorEntityDescription(
+        key="operation_state",
+        translation_key="operation_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(CurrentOperationMode),
+        exists_fn=reported("operation_mode"),
+        value_fn=lambda status: enum_state(status.operation_mode),
+    ),
+    NavienSensorEntityDescription(
+        key="dhw_mode",
+        translation_key="dhw_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(DhwOperationSetting),
+        exists_fn=reported("dhw_operation_setting"),
+        value_fn=lambda status: enum_state(status.dhw_operation_setting),
+    ),
+    NavienSensorEntityDescription(
+        key="error",
+        translation_key="error",
+        exists_fn=reported("error_code", "sub_error_code"),
+        value_fn=error_text,
+    ),
+    NavienSensorEntityDescription(
+        key="error_code",
+        translation_key="error_code",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported("error_code"),
+        value_fn=lambda status: status.error_code,
+    ),
+    NavienSensorEntityDescription(
+        key="sub_error_code",
+        translation_key="sub_error_code",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported("sub_error_code"),
+        value_fn=lambda status: status.sub_error_code,
+    ),
+    NavienSensorEntityDescription(
+        # The unit and sign are unknown (real units report about +60), so this
+        # is neither dBm nor a signal-strength device class (protocol §16.9).
+        key="wifi_signal",
+        translation_key="wifi_signal",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=lambda feature, status: (
+            bool(feature.wifi_rssi_use) and reported("wifi_rssi")(feature, status)
+        ),
+        value_fn=lambda status: status.wifi_rssi,
+    ),
+    _diagnostic_number("fan_speed", "current_fan_rpm", REVOLUTIONS_PER_MINUTE),
+    _diagnostic_number("eev_step", "eev_step"),
+    _superheat("current_super_heat"),
+    _superheat("target_super_heat"),
+    NavienSensorEntityDescription(
+        key="air_filter_used",
+        translation_key="air_filter_used",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported("cumulated_op_time_eva_fan"),
+        value_fn=lambda status: status.cumulated_op_time_eva_fan,
+    ),
+    NavienSensorEntityDescription(
+        key="air_filter_remaining",
+        translation_key="air_filter_remaining",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=reported("air_filter_alarm_period", "cumulated_op_time_eva_fan"),
+        value_fn=air_filter_remaining,
+    ),
+    NavienSensorEntityDescription(
+        key="vacation_days_left",
+        translation_key="vacation_days_left",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        exists_fn=lambda feature, status: (
+            bool(feature.holiday_use)
+            and reported(
+                "dhw_operation_setting", "vacation_day_setting", "vacation_day_elapsed"
+            )(feature, status)
+        ),
+        value_fn=vacation_days_left,
+    ),
+    NavienSensorEntityDescription(
+        key="dr_state",
+        translation_key="dr_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(DrEvent),
+        exists_fn=lambda feature, status: (
+            bool(feature.dr_setting_use)
+            and reported("dr_event_status")(feature, status)
+        ),
+        value_fn=lambda status: enum_state(status.dr_event_status),
+    ),
+    NavienSensorEntityDescription(
+        key="tou_state",
+        translation_key="tou_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=["off", "following", "override"],
+        exists_fn=lambda feature, status: (
+            bool(feature.program_reservation_use)
+            and reported("tou_enabled", "tou_override_active")(feature, status)
+        ),
+        value_fn=tou_state,
+    ),
+)

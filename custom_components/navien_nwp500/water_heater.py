@@ -1,0 +1,284 @@
+"""The water heater entity: the tank, its set-point, mode, vacation and power."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.components.water_heater import (
+    STATE_ECO,
+    STATE_ELECTRIC,
+    STATE_HEAT_PUMP,
+    STATE_HIGH_DEMAND,
+    WaterHeaterEntity,
+    WaterHeaterEntityDescription,
+)
+from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
+from homeassistant.const import (
+    ATTR_TEMPERATURE,
+    PRECISION_HALVES,
+    PRECISION_WHOLE,
+    STATE_OFF,
+    UnitOfTemperature,
+)
+from homeassistant.core import callback
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import DOMAIN
+from .entity import NavienEntity
+from .helpers import (
+    DEFAULT_VACATION_DAYS,
+    async_add_heater_entities,
+    async_send_all,
+    heater_or_raise,
+    mode_commands,
+    navien_command,
+    vacation_commands,
+)
+from .navilink import commands
+from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
+from .navilink.enums import DhwOperationSetting, DhwTemperaturePrecision
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+
+PARALLEL_UPDATES = 1
+
+# Navien mode -> (HA operation mode, feature flag that allows it).
+_MODES: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
+    DhwOperationSetting.HEAT_PUMP: (STATE_HEAT_PUMP, "heatpump_use"),
+    DhwOperationSetting.ELECTRIC: (STATE_ELECTRIC, "electric_use"),
+    DhwOperationSetting.ENERGY_SAVER: (STATE_ECO, "energy_saver_use"),
+    DhwOperationSetting.HIGH_DEMAND: (STATE_HIGH_DEMAND, "high_demand_use"),
+    DhwOperationSetting.POWER_OFF: (STATE_OFF, "power_use"),
+}
+_SELECTABLE: Final = frozenset(_MODES) - {DhwOperationSetting.POWER_OFF}
+_FROM_HA: Final = {ha_mode: mode for mode, (ha_mode, _flag) in _MODES.items()}
+
+DESCRIPTION = WaterHeaterEntityDescription(
+    key="water_heater", translation_key="water_heater", name=None
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: NavienConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a water heater entity for every heater that has reported its features."""
+
+    def _build(
+        coordinator: NavienCoordinator, mac: str, _heater: HeaterState
+    ) -> list[NavienWaterHeater]:
+        return [NavienWaterHeater(coordinator, mac, DESCRIPTION)]
+
+    async_add_heater_entities(entry, async_add_entities, _build)
+
+
+class NavienWaterHeater(NavienEntity, WaterHeaterEntity):
+    """The tank as a water heater.
+
+    Temperature members exist under both the 2026.10 names and the 2026.11
+    `native_*` names, so either version reads them without a deprecation warning.
+    The state always comes from what the heater reports; actions only send.
+    """
+
+    entity_description: WaterHeaterEntityDescription
+    _last_mode: DhwOperationSetting | None = None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Remember the last real mode, to show it during a vacation and return to it."""
+        status = self.status
+        if status is not None and status.dhw_operation_setting in _SELECTABLE:
+            self._last_mode = status.dhw_operation_setting
+        super()._handle_coordinator_update()
+
+    async def async_added_to_hass(self) -> None:
+        """Start from the mode the heater reports now."""
+        await super().async_added_to_hass()
+        self._handle_coordinator_update()
+
+    @property
+    def supported_features(self) -> WaterHeaterEntityFeature:
+        """Offer only what the feature message allows."""
+        feature = self.feature
+        supported = WaterHeaterEntityFeature(0)
+        if feature is None:
+            return supported
+        if feature.temperature_control_supported:
+            supported |= WaterHeaterEntityFeature.TARGET_TEMPERATURE
+        if feature.dhw_use and self.operation_list:
+            supported |= WaterHeaterEntityFeature.OPERATION_MODE
+        if feature.dhw_use and feature.holiday_use:
+            supported |= WaterHeaterEntityFeature.AWAY_MODE
+        if feature.power_use:
+            supported |= WaterHeaterEntityFeature.ON_OFF
+        return supported
+
+    @property
+    def operation_list(self) -> list[str]:
+        """The HA modes whose Navien mode the heater supports."""
+        feature = self.feature
+        if feature is None:
+            return []
+        return [
+            ha_mode
+            for ha_mode, flag in _MODES.values()
+            if getattr(feature, flag) is True
+        ]
+
+    @property
+    def current_operation(self) -> str | None:
+        """The selected mode; during a vacation the mode it came from."""
+        status = self.status
+        if status is None:
+            return None
+        mode = status.dhw_operation_setting
+        if mode is DhwOperationSetting.VACATION:
+            mode = self._last_mode or DhwOperationSetting.ENERGY_SAVER
+        if mode in _MODES:
+            return _MODES[mode][0]
+        return None
+
+    @property
+    def is_away_mode_on(self) -> bool | None:
+        """Away mode is the heater's vacation mode."""
+        status = self.status
+        if (
+            status is None
+            or status.dhw_operation_setting is DhwOperationSetting.UNKNOWN
+        ):
+            return None
+        return status.dhw_operation_setting is DhwOperationSetting.VACATION
+
+    @property
+    def temperature_unit(self) -> str:
+        """The heater reports Celsius (2026.10 name)."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def native_temperature_unit(self) -> str:
+        """The heater reports Celsius (2026.11 name)."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def current_temperature(self) -> float | None:
+        """The hot-water temperature at the top of the tank (2026.10 name)."""
+        return self.status.dhw_temperature if self.status else None
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The hot-water temperature at the top of the tank (2026.11 name)."""
+        return self.current_temperature
+
+    @property
+    def target_temperature(self) -> float | None:
+        """The set-point (2026.10 name)."""
+        return self.status.dhw_temperature_setting if self.status else None
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The set-point (2026.11 name)."""
+        return self.target_temperature
+
+    @property
+    def min_temp(self) -> float:
+        """The installer's lowest set-point, °C."""
+        feature = self.feature
+        if feature is None or feature.dhw_temperature_min is None:
+            return DHW_TEMPERATURE_MIN_C
+        return feature.dhw_temperature_min
+
+    @property
+    def max_temp(self) -> float:
+        """The installer's highest set-point, °C."""
+        feature = self.feature
+        if feature is None or feature.dhw_temperature_max is None:
+            return DHW_TEMPERATURE_MAX_C
+        return feature.dhw_temperature_max
+
+    @property
+    def _whole_degrees(self) -> bool:
+        feature = self.feature
+        return (
+            feature is not None
+            and feature.dhw_temperature_setting_use
+            is DhwTemperaturePrecision.WHOLE_DEGREE
+        )
+
+    @property
+    def precision(self) -> float:
+        """Half degrees, unless the heater only takes whole ones."""
+        return PRECISION_WHOLE if self._whole_degrees else PRECISION_HALVES
+
+    @property
+    def target_temperature_step(self) -> float:
+        """The set-point moves in the heater's precision."""
+        return 1.0 if self._whole_degrees else 0.5
+
+    @navien_command
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Change the set-point (and the mode, when one is given)."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        to_send = [
+            commands.set_dhw_temperature(
+                heater.device, heater.feature, kwargs[ATTR_TEMPERATURE]
+            )
+        ]
+        if (operation_mode := kwargs.get("operation_mode")) is not None:
+            to_send = mode_commands(heater, self._navien_mode(operation_mode)) + to_send
+        await async_send_all(self.coordinator, to_send)
+
+    @navien_command
+    async def async_set_operation_mode(self, operation_mode: str) -> None:
+        """Select a mode; "off" powers the heater off, others power it on first."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        await async_send_all(
+            self.coordinator, mode_commands(heater, self._navien_mode(operation_mode))
+        )
+
+    @navien_command
+    async def async_turn_away_mode_on(self) -> None:
+        """Start a vacation of the default length."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        await async_send_all(
+            self.coordinator, vacation_commands(heater, DEFAULT_VACATION_DAYS)
+        )
+
+    @navien_command
+    async def async_turn_away_mode_off(self) -> None:
+        """End the vacation: back to the previous mode, or Energy Saver."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        if not self.is_away_mode_on:
+            return
+        mode = self._last_mode or DhwOperationSetting.ENERGY_SAVER
+        await async_send_all(self.coordinator, mode_commands(heater, mode))
+
+    @navien_command
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Power the heater on; it resumes its mode."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        await self.coordinator.async_send(
+            commands.power(heater.device, heater.feature, True)
+        )
+
+    @navien_command
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Power the heater off."""
+        heater = heater_or_raise(self.coordinator, self.mac)
+        await self.coordinator.async_send(
+            commands.power(heater.device, heater.feature, False)
+        )
+
+    def _navien_mode(self, operation_mode: str) -> DhwOperationSetting:
+        """Map an HA operation mode back to the Navien one this heater offers."""
+        if operation_mode not in self.operation_list:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_mode",
+                translation_placeholders={"mode": operation_mode},
+            )
+        return _FROM_HA[operation_mode]

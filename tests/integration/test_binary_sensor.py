@@ -1,0 +1,256 @@
+"""Binary sensors against the simulated heater, and the cloud connection sensor."""
+
+import json
+from typing import TYPE_CHECKING, Any
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.components.binary_sensor.const import (
+    DOMAIN as BINARY_SENSOR_DOMAIN,
+)
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+
+from custom_components.navien_nwp500.const import DOMAIN
+from navilink_sim.heater import SimulatedHeater
+
+from .conftest import DEMO_MAC
+from .helpers import wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
+
+    from navilink_sim.simulator import NaviLinkSimulator
+
+pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+
+ELECTRIC = 2
+POWER_OFF = 6
+
+
+@pytest.fixture(autouse=True)
+def only_binary_sensors() -> Iterator[None]:
+    """Load only the binary sensor platform."""
+    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.BINARY_SENSOR]):
+        yield
+
+
+@pytest.fixture
+def short_grace_period() -> Iterator[None]:
+    """Mark entities unavailable 0.2 s after a disconnect."""
+    with patch(
+        "custom_components.navien_nwp500.coordinator.UNAVAILABLE_GRACE_PERIOD", 0.2
+    ):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable every entity (belongs in conftest.py)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+def entity_id(hass: HomeAssistant, key: str) -> str | None:
+    """Return the entity ID of the demo heater's binary sensor ``key``, if any."""
+    return er.async_get(hass).async_get_entity_id(
+        BINARY_SENSOR_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
+    )
+
+
+def state(hass: HomeAssistant, key: str) -> str:
+    """Return the state of the demo heater's binary sensor ``key``."""
+    found = entity_id(hass, key)
+    assert found is not None
+    current = hass.states.get(found)
+    assert current is not None
+    return current.state
+
+
+def patch_status(**changes: Any) -> Any:
+    """Patch the simulated status: a value replaces a field, None removes it."""
+    original = SimulatedHeater._status
+
+    def status(heater: SimulatedHeater, command: int) -> dict[str, Any]:
+        wire = original(heater, command)
+        for key, value in changes.items():
+            if value is None:
+                wire.pop(key)
+            else:
+                wire[key] = value
+        return wire
+
+    return patch.object(SimulatedHeater, "_status", status)
+
+
+async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
+    """Make the heater publish a status and wait until Home Assistant has had it.
+
+    Waiting for this very payload, not just any new status, keeps a late reply
+    to an earlier request from passing for it.
+    """
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    seen: list[Mapping[str, Any]] = []
+
+    def record() -> None:
+        status = coordinator.data.heaters[DEMO_MAC].status
+        if status is not None:
+            seen.append(status.raw)
+
+    unsubscribe = coordinator.async_add_listener(record)
+    try:
+        await simulator.push_status(DEMO_MAC)
+        _topic, payload = simulator.device_links[DEMO_MAC].published[-1]
+        pushed = json.loads(payload)["response"]["status"]
+        await wait_for(hass, lambda: pushed in seen)
+    finally:
+        unsubscribe()
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+async def test_heating_follows_the_heater(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    heater = simulator.heaters[DEMO_MAC]
+    assert state(hass, "heating") == STATE_OFF
+    assert state(hass, "upper_element") == STATE_OFF
+
+    heater.mode = ELECTRIC
+    heater.setpoint = 130
+    heater.start_draw(6.0, 600)
+    simulator.advance(10)
+    await push(hass, simulator)
+    assert state(hass, "heating") == STATE_ON
+    assert state(hass, "upper_element") == STATE_ON
+    assert state(hass, "lower_element") == STATE_OFF
+    assert state(hass, "compressor") == STATE_OFF
+    assert state(hass, "hot_water_in_use") == STATE_ON
+
+    heater.mode = POWER_OFF
+    simulator.advance(10)
+    await push(hass, simulator)
+    assert state(hass, "heating") == STATE_OFF
+    assert state(hass, "upper_element") == STATE_OFF
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ({"operationMode": 32, "currentHeatUse": 0}, STATE_ON),
+        ({"operationMode": 0, "currentHeatUse": 1}, STATE_ON),
+        ({"operationMode": 0, "currentHeatUse": 0}, STATE_OFF),
+        ({"operationMode": 7, "currentHeatUse": 9}, STATE_UNKNOWN),
+    ],
+)
+async def test_heating_reads_mode_or_heat_source(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    wire: dict[str, int],
+    expected: str,
+) -> None:
+    with patch_status(**wire):
+        await push(hass, simulator)
+    assert state(hass, "heating") == expected
+
+
+async def test_alarms(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    for key in ("leak", "condensate_overflow", "error", "anti_legionella_running"):
+        assert state(hass, key) == STATE_OFF
+
+    with patch_status(wtrOvrSensorUse=2, antiLegionellaOperationBusy=2):
+        await push(hass, simulator)
+    assert state(hass, "leak") == STATE_ON
+    assert state(hass, "anti_legionella_running") == STATE_ON
+    assert state(hass, "error") == STATE_OFF
+
+    with patch_status(errorCode=990):
+        await push(hass, simulator)
+    assert state(hass, "leak") == STATE_OFF
+    assert state(hass, "condensate_overflow") == STATE_ON
+    assert state(hass, "error") == STATE_ON
+
+    with patch_status(
+        errorCode=None, antiLegionellaOperationBusy=0, wtrOvrSensorUse=None
+    ):
+        await push(hass, simulator)
+    assert state(hass, "error") == STATE_UNKNOWN
+    assert state(hass, "leak") == STATE_UNKNOWN
+    assert state(hass, "anti_legionella_running") == STATE_UNKNOWN
+
+
+@pytest.mark.usefixtures("short_grace_period", "entity_registry_enabled_by_default")
+async def test_cloud_connection_goes_off_while_others_go_unavailable(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    assert state(hass, "cloud_connection") == STATE_ON
+
+    simulator.faults.refuse_for(1.0)
+    simulator.faults.drop_all()
+    await wait_for(hass, lambda: state(hass, "heating") == STATE_UNAVAILABLE)
+    assert state(hass, "cloud_connection") == STATE_OFF
+
+    await wait_for(hass, lambda: state(hass, "cloud_connection") == STATE_ON, 30)
+    assert state(hass, "heating") == STATE_OFF
+
+
+async def test_heater_that_reports_late_gets_its_entities(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+) -> None:
+    point_at_simulator.faults.drop_replies(mac=DEMO_MAC)
+    mock_config_entry.add_to_hass(hass)
+    with patch("custom_components.navien_nwp500.coordinator.FIRST_DATA_TIMEOUT", 0.2):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_id(hass, "heating") is None
+
+    point_at_simulator.faults.drop_replies(False, mac=DEMO_MAC)
+    await point_at_simulator.push_status(DEMO_MAC)
+    await hass.async_block_till_done()
+    assert entity_id(hass, "heating") is None, "no entities before the feature"
+
+    coordinator = mock_config_entry.runtime_data
+    assert coordinator.session is not None
+    await coordinator.session.request_device_info(
+        coordinator.data.heaters[DEMO_MAC].device
+    )
+    await wait_for(hass, lambda: entity_id(hass, "heating") is not None)
+    assert state(hass, "heating") == STATE_OFF
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)

@@ -1,0 +1,143 @@
+"""Buttons against the simulated heater."""
+
+from typing import TYPE_CHECKING
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+
+from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.navilink.enums import CommandCode
+
+from .conftest import DEMO_MAC
+from .helpers import wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
+
+    from custom_components.navien_nwp500.coordinator import NavienCoordinator
+    from custom_components.navien_nwp500.navilink.models import DeviceStatus
+    from navilink_sim.simulator import NaviLinkSimulator
+
+pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+
+
+@pytest.fixture(autouse=True)
+def only_buttons() -> Iterator[None]:
+    """Load only the button platform."""
+    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.BUTTON]):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable every entity (belongs in conftest.py)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+async def press(hass: HomeAssistant, key: str) -> None:
+    """Press the demo heater's button ``key``."""
+    found = er.async_get(hass).async_get_entity_id(
+        BUTTON_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
+    )
+    assert found is not None
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: found}, blocking=True
+    )
+
+
+def status(coordinator: NavienCoordinator) -> DeviceStatus:
+    """Return the demo heater's latest status in Home Assistant."""
+    found = coordinator.data.heaters[DEMO_MAC].status
+    assert found is not None
+    return found
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+async def test_request_status_fetches_a_fresh_status(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    """A change the heater did not push shows up after the button is pressed."""
+    coordinator = init_integration.runtime_data
+    simulator.heaters[DEMO_MAC].vacation_days = 9
+    await press(hass, "request_status")
+    await wait_for(hass, lambda: status(coordinator).vacation_day_setting == 9)
+    request = simulator.heaters[DEMO_MAC].received[-1]["request"]
+    assert request["command"] == CommandCode.STATUS_REQUEST
+
+
+async def test_request_status_refused_while_offline(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    coordinator = init_integration.runtime_data
+    simulator.faults.refuse_for(30)
+    simulator.faults.drop_all()
+    await wait_for(hass, lambda: not coordinator.connected)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await press(hass, "request_status")
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "not_connected"
+    simulator.faults.stop_refusing()
+
+
+async def test_reset_air_filter(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    coordinator = init_integration.runtime_data
+    assert status(coordinator).air_filter_alarm_elapsed == 120
+
+    await press(hass, "reset_air_filter")
+    await wait_for(hass, lambda: status(coordinator).air_filter_alarm_elapsed == 0)
+    request = simulator.heaters[DEMO_MAC].received[-1]["request"]
+    assert request["command"] == CommandCode.AIR_FILTER_RESET
+
+
+async def test_reset_air_filter_while_offline_is_sent_after_reconnect(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    coordinator = init_integration.runtime_data
+    simulator.faults.refuse_for(3)
+    simulator.faults.drop_all()
+    await wait_for(hass, lambda: not coordinator.connected)
+
+    await press(hass, "reset_air_filter")
+    assert "will be sent when the connection is back" in caplog.text
+
+    await wait_for(
+        hass, lambda: status(coordinator).air_filter_alarm_elapsed == 0, within=30
+    )

@@ -1,0 +1,193 @@
+"""Numbers against the simulated heater: day counts sent as commands, shown from acks."""
+
+from typing import TYPE_CHECKING
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.components.number import (
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+
+from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.navilink.enums import (
+    CommandCode,
+    DhwOperationSetting,
+)
+
+from .conftest import DEMO_MAC
+from .helpers import wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
+
+    from navilink_sim.simulator import NaviLinkSimulator
+
+pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+
+
+@pytest.fixture(autouse=True)
+def only_numbers() -> Iterator[None]:
+    """Load only the number platform."""
+    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.NUMBER]):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable every entity (belongs in conftest.py)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+def entity_id(hass: HomeAssistant, key: str) -> str:
+    """Return the entity ID of the demo heater's number ``key``."""
+    found = er.async_get(hass).async_get_entity_id(
+        NUMBER_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
+    )
+    assert found is not None
+    return found
+
+
+async def set_value(hass: HomeAssistant, key: str, value: float) -> None:
+    """Set the demo heater's number ``key``."""
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: entity_id(hass, key), ATTR_VALUE: value},
+        blocking=True,
+    )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+async def test_anti_legionella_period(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    heater = simulator.heaters[DEMO_MAC]
+    period = entity_id(hass, "anti_legionella_period")
+    assert hass.states.get(period).state == "7"
+
+    await set_value(hass, "anti_legionella_period", 14)
+    await wait_for(hass, lambda: hass.states.get(period).state == "14")
+    request = heater.received[-1]["request"]
+    assert request["command"] == CommandCode.ANTI_LEGIONELLA_ON
+    assert request["param"] == [14]
+    assert heater.anti_legionella_period == 14
+
+
+async def test_anti_legionella_period_refused_while_disabled(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    heater = simulator.heaters[DEMO_MAC]
+    heater.anti_legionella = False
+    await simulator.push_status(DEMO_MAC)
+    coordinator = init_integration.runtime_data
+    await wait_for(
+        hass, lambda: not coordinator.data.heaters[DEMO_MAC].status.anti_legionella_use
+    )
+    sent = len(heater.received)
+
+    with pytest.raises(ServiceValidationError) as err:
+        await set_value(hass, "anti_legionella_period", 14)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "anti_legionella_disabled"
+    assert str(err.value).startswith("Turn anti-legionella on first")
+    assert len(heater.received) == sent
+    assert heater.anti_legionella is False
+
+
+@pytest.mark.parametrize("key", ["anti_legionella_period", "vacation_days"])
+async def test_fractional_days_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    key: str,
+) -> None:
+    sent = len(simulator.heaters[DEMO_MAC].received)
+    with pytest.raises(ServiceValidationError) as err:
+        await set_value(hass, key, 2.5)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "invalid_days"
+    assert err.value.translation_placeholders == {"min": "1", "max": "30"}
+    assert len(simulator.heaters[DEMO_MAC].received) == sent
+
+
+@pytest.mark.parametrize("value", [0, 31])
+async def test_days_out_of_range_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    value: int,
+) -> None:
+    sent = len(simulator.heaters[DEMO_MAC].received)
+    with pytest.raises(ServiceValidationError) as err:
+        await set_value(hass, "vacation_days", value)
+    assert err.value.translation_key == "out_of_range"
+    assert len(simulator.heaters[DEMO_MAC].received) == sent
+
+
+async def test_vacation_days_start_vacation(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    heater = simulator.heaters[DEMO_MAC]
+    days = entity_id(hass, "vacation_days")
+    assert hass.states.get(days).state == "0"
+
+    await set_value(hass, "vacation_days", 5)
+    await wait_for(hass, lambda: hass.states.get(days).state == "5")
+    request = heater.received[-1]["request"]
+    assert request["command"] == CommandCode.DHW_MODE
+    assert request["param"] == [DhwOperationSetting.VACATION, 5]
+    assert heater.mode == DhwOperationSetting.VACATION
+    assert heater.vacation_days == 5
+
+
+async def test_number_while_offline_is_sent_after_reconnect(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    coordinator = init_integration.runtime_data
+    simulator.faults.refuse_for(3)
+    simulator.faults.drop_all()
+    await wait_for(hass, lambda: not coordinator.connected)
+
+    await set_value(hass, "anti_legionella_period", 21)
+    assert "will be sent when the connection is back" in caplog.text
+    assert simulator.heaters[DEMO_MAC].anti_legionella_period == 7
+
+    period = entity_id(hass, "anti_legionella_period")
+    await wait_for(hass, lambda: hass.states.get(period).state == "21", within=30)
+    assert simulator.heaters[DEMO_MAC].anti_legionella_period == 21

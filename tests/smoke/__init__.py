@@ -1,0 +1,1 @@
+"""Smoke tests against a real Home Assistant server (the newest release, .venv-demo)."""
