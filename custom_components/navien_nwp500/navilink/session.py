@@ -7,7 +7,9 @@ statistics. The state machine and its task live in ``session_core``.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 import logging
+from pathlib import Path
 import secrets
 from typing import TYPE_CHECKING, Any
 import uuid
@@ -166,6 +168,13 @@ class NaviLinkSession(SessionCore):
         if self._task is not None:
             return
         loop = asyncio.get_running_loop()
+        ca_file = self._settings.ca_file
+        if ca_file and self._settings.ca_bytes is None:
+            try:
+                ca_bytes = await loop.run_in_executor(None, Path(ca_file).read_bytes)
+            except OSError as err:
+                raise CannotConnectError(f"cannot read the CA file: {err}") from err
+            self._settings = replace(self._settings, ca_bytes=ca_bytes)
         self._attempt = 0
         self._backoff.reset()
         first = self._first = loop.create_future()

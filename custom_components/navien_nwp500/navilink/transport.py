@@ -74,6 +74,8 @@ class LinkSettings:
     keep_alive_s: int
     ping_timeout_ms: int
     operation_timeout: float
+    ca_bytes: bytes | None = None
+    """The CA file's content, read off the event loop before the first connect."""
 
 
 def _error(what: str, err: BaseException) -> LinkError:
@@ -112,8 +114,8 @@ class Link:
             credentials.session_token,
         )
         extra: dict[str, Any] = {}
-        if settings.ca_file:
-            extra["ca_filepath"] = settings.ca_file
+        if settings.ca_bytes:
+            extra["ca_bytes"] = settings.ca_bytes
         try:
             self._mqtt: awscrt.mqtt.Connection = (
                 mqtt_connection_builder.websockets_with_default_aws_signing(
