@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
 from .entity import NavienEntity
-from .helpers import navien_command
+from .helpers import async_add_heater_entities, navien_command
 from .navilink.commands import air_filter_reset
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
@@ -69,25 +69,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add buttons for each heater once its capabilities are known."""
-    coordinator = entry.runtime_data
-    known: set[str] = set()
 
-    @callback
-    def _add_new_heaters() -> None:
-        new = {
-            mac
-            for mac, heater in coordinator.data.heaters.items()
-            if heater.feature is not None and mac not in known
-        }
-        known.update(new)
-        async_add_entities(
-            NavienButton(coordinator, mac, description)
-            for mac in sorted(new)
-            for description in BUTTONS
-        )
+    def _build(
+        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    ) -> list[NavienButton]:
+        return [NavienButton(coordinator, mac, description) for description in BUTTONS]
 
-    _add_new_heaters()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_heaters))
+    async_add_heater_entities(entry, async_add_entities, _build)
 
 
 class NavienButton(NavienEntity, ButtonEntity):

@@ -13,12 +13,8 @@ from homeassistant.components.climate.const import (
 )
 from homeassistant.const import (
     ATTR_TEMPERATURE,
-    PRECISION_HALVES,
-    PRECISION_WHOLE,
-    UnitOfTemperature,
 )
 
-from .entity import NavienEntity
 from .helpers import (
     DEFAULT_VACATION_DAYS,
     async_add_heater_entities,
@@ -29,13 +25,12 @@ from .helpers import (
     vacation_commands,
 )
 from .navilink import commands
-from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
 from .navilink.enums import (
     CurrentOperationMode,
     DhwOperationSetting,
-    DhwTemperaturePrecision,
     HeatSource,
 )
+from .tank_entity import NavienTankEntity
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -85,7 +80,7 @@ async def async_setup_entry(
     async_add_heater_entities(entry, async_add_entities, _build)
 
 
-class NavienTankThermostat(NavienEntity, ClimateEntity):
+class NavienTankThermostat(NavienTankEntity, ClimateEntity):
     """The tank as a thermostat that heats or is off.
 
     Like the water heater entity it serves the temperature members under the
@@ -169,71 +164,6 @@ class NavienTankThermostat(NavienEntity, ClimateEntity):
         if status is None or status.dhw_operation_setting not in _PRESETS:
             return None
         return _PRESETS[status.dhw_operation_setting][0]
-
-    @property
-    def temperature_unit(self) -> str:
-        """The heater reports Celsius (2026.10 name)."""
-        return UnitOfTemperature.CELSIUS
-
-    @property
-    def native_temperature_unit(self) -> str:
-        """The heater reports Celsius (2026.11 name)."""
-        return UnitOfTemperature.CELSIUS
-
-    @property
-    def current_temperature(self) -> float | None:
-        """The hot-water temperature at the top of the tank (2026.10 name)."""
-        return self.status.dhw_temperature if self.status else None
-
-    @property
-    def native_current_temperature(self) -> float | None:
-        """The hot-water temperature at the top of the tank (2026.11 name)."""
-        return self.current_temperature
-
-    @property
-    def target_temperature(self) -> float | None:
-        """The set-point (2026.10 name)."""
-        return self.status.dhw_temperature_setting if self.status else None
-
-    @property
-    def native_target_temperature(self) -> float | None:
-        """The set-point (2026.11 name)."""
-        return self.target_temperature
-
-    @property
-    def min_temp(self) -> float:
-        """The installer's lowest set-point, °C."""
-        feature = self.feature
-        if feature is None or feature.dhw_temperature_min is None:
-            return DHW_TEMPERATURE_MIN_C
-        return feature.dhw_temperature_min
-
-    @property
-    def max_temp(self) -> float:
-        """The installer's highest set-point, °C."""
-        feature = self.feature
-        if feature is None or feature.dhw_temperature_max is None:
-            return DHW_TEMPERATURE_MAX_C
-        return feature.dhw_temperature_max
-
-    @property
-    def _whole_degrees(self) -> bool:
-        feature = self.feature
-        return (
-            feature is not None
-            and feature.dhw_temperature_setting_use
-            is DhwTemperaturePrecision.WHOLE_DEGREE
-        )
-
-    @property
-    def precision(self) -> float:
-        """Half degrees, unless the heater only takes whole ones."""
-        return PRECISION_WHOLE if self._whole_degrees else PRECISION_HALVES
-
-    @property
-    def target_temperature_step(self) -> float:
-        """The set-point moves in the heater's precision."""
-        return 1.0 if self._whole_degrees else 0.5
 
     @navien_command
     async def async_set_temperature(self, **kwargs: Any) -> None:

@@ -15,12 +15,11 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import EntityCategory, UnitOfTime
-from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .entity import NavienEntity
-from .helpers import navien_command
+from .helpers import async_add_heater_entities, navien_command
 from .navilink.commands import (
     ANTI_LEGIONELLA_DAYS,
     VACATION_DAYS,
@@ -32,9 +31,10 @@ from .navilink.commands import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import HeaterState, NavienConfigEntry
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.models import DeviceFeature, DeviceStatus
 
 PARALLEL_UPDATES = 1
@@ -93,26 +93,17 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add numbers for each heater once its capabilities are known."""
-    coordinator = entry.runtime_data
-    known: set[str] = set()
 
-    @callback
-    def _add_new_heaters() -> None:
-        new = {
-            mac: heater.feature
-            for mac, heater in coordinator.data.heaters.items()
-            if heater.feature is not None and mac not in known
-        }
-        known.update(new)
-        async_add_entities(
+    def _build(
+        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    ) -> list[NavienNumber]:
+        return [
             NavienNumber(coordinator, mac, description)
-            for mac, feature in new.items()
             for description in NUMBERS
-            if description.exists_fn(feature)
-        )
+            if heater.feature is not None and description.exists_fn(heater.feature)
+        ]
 
-    _add_new_heaters()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_heaters))
+    async_add_heater_entities(entry, async_add_entities, _build)
 
 
 class NavienNumber(NavienEntity, NumberEntity):

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
 
 from .entity import NavienEntity
-from .helpers import navien_command
+from .helpers import async_add_heater_entities, navien_command
 from .navilink.commands import (
     ANTI_LEGIONELLA_DAYS,
     Command,
@@ -28,9 +27,10 @@ from .navilink.enums import DrEvent
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import HeaterState, NavienConfigEntry
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.models import DeviceFeature, DeviceStatus
 
 PARALLEL_UPDATES = 1
@@ -107,26 +107,17 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add switches for each heater once its capabilities are known."""
-    coordinator = entry.runtime_data
-    known: set[str] = set()
 
-    @callback
-    def _add_new_heaters() -> None:
-        new = {
-            mac: heater.feature
-            for mac, heater in coordinator.data.heaters.items()
-            if heater.feature is not None and mac not in known
-        }
-        known.update(new)
-        async_add_entities(
+    def _build(
+        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    ) -> list[NavienSwitch]:
+        return [
             NavienSwitch(coordinator, mac, description)
-            for mac, feature in new.items()
             for description in SWITCHES
-            if description.exists_fn(feature)
-        )
+            if heater.feature is not None and description.exists_fn(heater.feature)
+        ]
 
-    _add_new_heaters()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_heaters))
+    async_add_heater_entities(entry, async_add_entities, _build)
 
 
 class NavienSwitch(NavienEntity, SwitchEntity):

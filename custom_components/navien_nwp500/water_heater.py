@@ -15,16 +15,12 @@ from homeassistant.components.water_heater import (
 from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
 from homeassistant.const import (
     ATTR_TEMPERATURE,
-    PRECISION_HALVES,
-    PRECISION_WHOLE,
     STATE_OFF,
-    UnitOfTemperature,
 )
 from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
-from .entity import NavienEntity
 from .helpers import (
     DEFAULT_VACATION_DAYS,
     async_add_heater_entities,
@@ -35,8 +31,8 @@ from .helpers import (
     vacation_commands,
 )
 from .navilink import commands
-from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
-from .navilink.enums import DhwOperationSetting, DhwTemperaturePrecision
+from .navilink.enums import DhwOperationSetting
+from .tank_entity import NavienTankEntity
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -77,7 +73,7 @@ async def async_setup_entry(
     async_add_heater_entities(entry, async_add_entities, _build)
 
 
-class NavienWaterHeater(NavienEntity, WaterHeaterEntity):
+class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity):
     """The tank as a water heater.
 
     Temperature members exist under both the 2026.10 names and the 2026.11
@@ -153,71 +149,6 @@ class NavienWaterHeater(NavienEntity, WaterHeaterEntity):
         ):
             return None
         return status.dhw_operation_setting is DhwOperationSetting.VACATION
-
-    @property
-    def temperature_unit(self) -> str:
-        """The heater reports Celsius (2026.10 name)."""
-        return UnitOfTemperature.CELSIUS
-
-    @property
-    def native_temperature_unit(self) -> str:
-        """The heater reports Celsius (2026.11 name)."""
-        return UnitOfTemperature.CELSIUS
-
-    @property
-    def current_temperature(self) -> float | None:
-        """The hot-water temperature at the top of the tank (2026.10 name)."""
-        return self.status.dhw_temperature if self.status else None
-
-    @property
-    def native_current_temperature(self) -> float | None:
-        """The hot-water temperature at the top of the tank (2026.11 name)."""
-        return self.current_temperature
-
-    @property
-    def target_temperature(self) -> float | None:
-        """The set-point (2026.10 name)."""
-        return self.status.dhw_temperature_setting if self.status else None
-
-    @property
-    def native_target_temperature(self) -> float | None:
-        """The set-point (2026.11 name)."""
-        return self.target_temperature
-
-    @property
-    def min_temp(self) -> float:
-        """The installer's lowest set-point, °C."""
-        feature = self.feature
-        if feature is None or feature.dhw_temperature_min is None:
-            return DHW_TEMPERATURE_MIN_C
-        return feature.dhw_temperature_min
-
-    @property
-    def max_temp(self) -> float:
-        """The installer's highest set-point, °C."""
-        feature = self.feature
-        if feature is None or feature.dhw_temperature_max is None:
-            return DHW_TEMPERATURE_MAX_C
-        return feature.dhw_temperature_max
-
-    @property
-    def _whole_degrees(self) -> bool:
-        feature = self.feature
-        return (
-            feature is not None
-            and feature.dhw_temperature_setting_use
-            is DhwTemperaturePrecision.WHOLE_DEGREE
-        )
-
-    @property
-    def precision(self) -> float:
-        """Half degrees, unless the heater only takes whole ones."""
-        return PRECISION_WHOLE if self._whole_degrees else PRECISION_HALVES
-
-    @property
-    def target_temperature_step(self) -> float:
-        """The set-point moves in the heater's precision."""
-        return 1.0 if self._whole_degrees else 0.5
 
     @navien_command
     async def async_set_temperature(self, **kwargs: Any) -> None:

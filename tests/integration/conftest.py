@@ -1,11 +1,13 @@
 """Fixtures that run the integration inside Home Assistant against the simulator."""
 
 from typing import TYPE_CHECKING
+from unittest.mock import PropertyMock, patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.endpoints import (
@@ -17,14 +19,67 @@ from custom_components.navien_nwp500.endpoints import (
 from navilink_sim.accounts import demo_account
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
 
+    from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
 DEMO = demo_account()
 DEMO_MAC = DEMO.devices[0].mac
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``platforms`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "platforms(*platforms): load only these platforms of the integration",
+    )
+
+
+@pytest.fixture(autouse=True)
+def platforms(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Load only the platforms named by the closest ``platforms`` marker, if any."""
+    marker = request.node.get_closest_marker("platforms")
+    if marker is None:
+        yield
+        return
+    with patch("custom_components.navien_nwp500.PLATFORMS", list(marker.args)):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize with Home Assistant's extension."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable every entity."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def short_grace_period() -> Iterator[None]:
+    """Mark entities unavailable 0.2 s after a disconnect."""
+    with patch(
+        "custom_components.navien_nwp500.coordinator.UNAVAILABLE_GRACE_PERIOD", 0.2
+    ):
+        yield
+
+
+@pytest.fixture
+def heater(point_at_simulator: NaviLinkSimulator) -> SimulatedHeater:
+    """Return the simulated demo heater."""
+    return point_at_simulator.heaters[DEMO_MAC.lower()]
 
 
 @pytest.fixture

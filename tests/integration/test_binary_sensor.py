@@ -1,8 +1,7 @@
 """Binary sensors against the simulated heater, and the cloud connection sensor."""
 
-import json
-from typing import TYPE_CHECKING, Any
-from unittest.mock import PropertyMock, patch
+from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.components.binary_sensor.const import (
     DOMAIN as BINARY_SENSOR_DOMAIN,
@@ -14,72 +13,34 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     Platform,
 )
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-
-from custom_components.navien_nwp500.const import DOMAIN
-from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import find_entity_id, patch_status, push, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
-
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.BINARY_SENSOR),
+]
 
 ELECTRIC = 2
 POWER_OFF = 6
 
 
-@pytest.fixture(autouse=True)
-def only_binary_sensors() -> Iterator[None]:
-    """Load only the binary sensor platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.BINARY_SENSOR]):
-        yield
-
-
-@pytest.fixture
-def short_grace_period() -> Iterator[None]:
-    """Mark entities unavailable 0.2 s after a disconnect."""
-    with patch(
-        "custom_components.navien_nwp500.coordinator.UNAVAILABLE_GRACE_PERIOD", 0.2
-    ):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity (belongs in conftest.py)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
 def entity_id(hass: HomeAssistant, key: str) -> str | None:
     """Return the entity ID of the demo heater's binary sensor ``key``, if any."""
-    return er.async_get(hass).async_get_entity_id(
-        BINARY_SENSOR_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
-    )
+    return find_entity_id(hass, BINARY_SENSOR_DOMAIN, key)
 
 
 def state(hass: HomeAssistant, key: str) -> str:
@@ -89,46 +50,6 @@ def state(hass: HomeAssistant, key: str) -> str:
     current = hass.states.get(found)
     assert current is not None
     return current.state
-
-
-def patch_status(**changes: Any) -> Any:
-    """Patch the simulated status: a value replaces a field, None removes it."""
-    original = SimulatedHeater._status
-
-    def status(heater: SimulatedHeater, command: int) -> dict[str, Any]:
-        wire = original(heater, command)
-        for key, value in changes.items():
-            if value is None:
-                wire.pop(key)
-            else:
-                wire[key] = value
-        return wire
-
-    return patch.object(SimulatedHeater, "_status", status)
-
-
-async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
-    """Make the heater publish a status and wait until Home Assistant has had it.
-
-    Waiting for this very payload, not just any new status, keeps a late reply
-    to an earlier request from passing for it.
-    """
-    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
-    seen: list[Mapping[str, Any]] = []
-
-    def record() -> None:
-        status = coordinator.data.heaters[DEMO_MAC].status
-        if status is not None:
-            seen.append(status.raw)
-
-    unsubscribe = coordinator.async_add_listener(record)
-    try:
-        await simulator.push_status(DEMO_MAC)
-        _topic, payload = simulator.device_links[DEMO_MAC].published[-1]
-        pushed = json.loads(payload)["response"]["status"]
-        await wait_for(hass, lambda: pushed in seen)
-    finally:
-        unsubscribe()
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -1,68 +1,40 @@
 """Buttons against the simulated heater."""
 
 from typing import TYPE_CHECKING
-from unittest.mock import PropertyMock, patch
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import CommandCode
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import get_entity_id, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from custom_components.navien_nwp500.coordinator import NavienCoordinator
     from custom_components.navien_nwp500.navilink.models import DeviceStatus
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
-
-
-@pytest.fixture(autouse=True)
-def only_buttons() -> Iterator[None]:
-    """Load only the button platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.BUTTON]):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity (belongs in conftest.py)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.BUTTON),
+]
 
 
 async def press(hass: HomeAssistant, key: str) -> None:
     """Press the demo heater's button ``key``."""
-    found = er.async_get(hass).async_get_entity_id(
-        BUTTON_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
-    )
-    assert found is not None
+    found = get_entity_id(hass, BUTTON_DOMAIN, key)
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: found}, blocking=True
     )

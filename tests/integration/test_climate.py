@@ -1,7 +1,6 @@
 """The tank thermostat against the simulated heater."""
 
 from typing import TYPE_CHECKING, Any
-from unittest.mock import PropertyMock, patch
 
 from homeassistant.components.climate.const import (
     ATTR_HVAC_ACTION,
@@ -23,76 +22,33 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import CommandCode
 
-from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import get_entity_id, get_state, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from homeassistant.core import HomeAssistant, State
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.heater import SimulatedHeater
-    from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
-
-
-@pytest.fixture(autouse=True)
-def only_climate() -> Iterator[None]:
-    """Load only the climate platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.CLIMATE]):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.CLIMATE),
+]
 
 
 @pytest.fixture
 def entity_id(hass: HomeAssistant, init_integration: MockConfigEntry) -> str:
     """Return the demo heater's thermostat."""
-    found = er.async_get(hass).async_get_entity_id(
-        CLIMATE_DOMAIN, DOMAIN, f"{DEMO_MAC}_climate"
-    )
-    assert found is not None
-    return found
-
-
-@pytest.fixture
-def heater(point_at_simulator: NaviLinkSimulator) -> SimulatedHeater:
-    """Return the simulated demo heater."""
-    return point_at_simulator.heaters[DEMO_MAC.lower()]
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> State:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state
+    return get_entity_id(hass, CLIMATE_DOMAIN, "climate")
 
 
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
@@ -153,13 +109,13 @@ async def test_hvac_off_and_heat(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_SET_HVAC_MODE, entity_id, hvac_mode=HVACMode.OFF)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == HVACMode.OFF)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == HVACMode.OFF)
     assert heater.mode == 6
     assert _attribute(hass, entity_id, ATTR_HVAC_ACTION) == HVACAction.OFF
     assert _attribute(hass, entity_id, ATTR_PRESET_MODE) is None
 
     await _call(hass, SERVICE_SET_HVAC_MODE, entity_id, hvac_mode=HVACMode.HEAT)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == HVACMode.HEAT)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == HVACMode.HEAT)
     assert heater.mode == 3
 
 
@@ -167,9 +123,9 @@ async def test_turn_off_and_on(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_TURN_OFF, entity_id)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == HVACMode.OFF)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == HVACMode.OFF)
     await _call(hass, SERVICE_TURN_ON, entity_id)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == HVACMode.HEAT)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == HVACMode.HEAT)
     commands = [m["request"]["command"] for m in heater.received]
     assert commands[-2:] == [CommandCode.POWER_OFF, CommandCode.POWER_ON]
 
@@ -202,7 +158,7 @@ async def test_preset_while_off_powers_on_first(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_TURN_OFF, entity_id)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == HVACMode.OFF)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == HVACMode.OFF)
     received = len(heater.received)
     await _call(hass, SERVICE_SET_PRESET_MODE, entity_id, preset_mode="electric")
     await wait_for(

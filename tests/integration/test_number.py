@@ -1,7 +1,6 @@
 """Numbers against the simulated heater: day counts sent as commands, shown from acks."""
 
 from typing import TYPE_CHECKING
-from unittest.mock import PropertyMock, patch
 
 from homeassistant.components.number import (
     ATTR_VALUE,
@@ -10,13 +9,11 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import (
@@ -25,50 +22,24 @@ from custom_components.navien_nwp500.navilink.enums import (
 )
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import get_entity_id, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
-
-
-@pytest.fixture(autouse=True)
-def only_numbers() -> Iterator[None]:
-    """Load only the number platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.NUMBER]):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity (belongs in conftest.py)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.NUMBER),
+]
 
 
 def entity_id(hass: HomeAssistant, key: str) -> str:
     """Return the entity ID of the demo heater's number ``key``."""
-    found = er.async_get(hass).async_get_entity_id(
-        NUMBER_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
-    )
-    assert found is not None
-    return found
+    return get_entity_id(hass, NUMBER_DOMAIN, key)
 
 
 async def set_value(hass: HomeAssistant, key: str, value: float) -> None:

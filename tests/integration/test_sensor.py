@@ -1,38 +1,37 @@
 """Sensors against the simulated heater: values, the energy total, missing fields."""
 
 from datetime import UTC, datetime, timedelta
-import json
 from typing import TYPE_CHECKING, Any
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import State
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.sensor import MAX_SAMPLE_GAP
-from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import find_entity_id, patch_status, push, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator
 
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.SENSOR),
+]
 
 ELECTRIC = 2
 VACATION = 5
@@ -51,13 +50,6 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-@pytest.fixture(autouse=True)
-def only_sensors() -> Iterator[None]:
-    """Load only the sensor platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.SENSOR]):
-        yield
-
-
 @pytest.fixture
 def clock() -> Iterator[Clock]:
     """Give the energy sensor a clock the test moves (the session keeps real time)."""
@@ -68,37 +60,9 @@ def clock() -> Iterator[Clock]:
         yield fake
 
 
-@pytest.fixture
-def short_grace_period() -> Iterator[None]:
-    """Mark entities unavailable 0.2 s after a disconnect."""
-    with patch(
-        "custom_components.navien_nwp500.coordinator.UNAVAILABLE_GRACE_PERIOD", 0.2
-    ):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity (belongs in conftest.py)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
 def entity_id(hass: HomeAssistant, key: str) -> str | None:
     """Return the entity ID of the demo heater's sensor ``key``, if it exists."""
-    return er.async_get(hass).async_get_entity_id(
-        SENSOR_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
-    )
+    return find_entity_id(hass, SENSOR_DOMAIN, key)
 
 
 def state(hass: HomeAssistant, key: str) -> str:
@@ -115,22 +79,6 @@ def energy(hass: HomeAssistant) -> float:
     return float(state(hass, "energy"))
 
 
-def patch_status(**changes: Any) -> Any:
-    """Patch the simulated status: a value replaces a field, None removes it."""
-    original = SimulatedHeater._status
-
-    def status(heater: SimulatedHeater, command: int) -> dict[str, Any]:
-        wire = original(heater, command)
-        for key, value in changes.items():
-            if value is None:
-                wire.pop(key)
-            else:
-                wire[key] = value
-        return wire
-
-    return patch.object(SimulatedHeater, "_status", status)
-
-
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_snapshot(
     hass: HomeAssistant,
@@ -139,30 +87,6 @@ async def test_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-
-
-async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
-    """Make the heater publish a status and wait until Home Assistant has had it.
-
-    Waiting for this very payload, not just any new status, keeps a late reply
-    to an earlier request from passing for it.
-    """
-    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
-    seen: list[Mapping[str, Any]] = []
-
-    def record() -> None:
-        status = coordinator.data.heaters[DEMO_MAC].status
-        if status is not None:
-            seen.append(status.raw)
-
-    unsubscribe = coordinator.async_add_listener(record)
-    try:
-        await simulator.push_status(DEMO_MAC)
-        _topic, payload = simulator.device_links[DEMO_MAC].published[-1]
-        pushed = json.loads(payload)["response"]["status"]
-        await wait_for(hass, lambda: pushed in seen)
-    finally:
-        unsubscribe()
 
 
 async def test_values_follow_the_heater(

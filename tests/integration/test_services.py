@@ -13,18 +13,19 @@ from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import CommandCode
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import commands, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.WATER_HEATER),
+]
 
 SCHEDULE = [
     {
@@ -43,13 +44,6 @@ SCHEDULE = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def only_water_heater() -> Iterator[None]:
-    """Actions need the entry and its device, not every platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.WATER_HEATER]):
-        yield
-
-
 @pytest.fixture
 def device_id(hass: HomeAssistant, init_integration: MockConfigEntry) -> str:
     """Return the demo heater's device."""
@@ -58,12 +52,6 @@ def device_id(hass: HomeAssistant, init_integration: MockConfigEntry) -> str:
     )
     assert device is not None
     return device.id
-
-
-@pytest.fixture
-def heater(point_at_simulator: NaviLinkSimulator) -> SimulatedHeater:
-    """Return the simulated demo heater."""
-    return point_at_simulator.heaters[DEMO_MAC.lower()]
 
 
 async def _call(hass: HomeAssistant, service: str, device_id: str, **data: Any) -> Any:
@@ -80,10 +68,6 @@ async def _call(hass: HomeAssistant, service: str, device_id: str, **data: Any) 
         blocking=True,
         return_response=response,
     )
-
-
-def _commands(heater: SimulatedHeater) -> list[int]:
-    return [message["request"]["command"] for message in heater.received]
 
 
 async def test_set_vacation(
@@ -143,7 +127,7 @@ async def test_set_reservations_reads_writes_and_confirms(
         ],
     }
     assert response == expected
-    assert _commands(heater)[received:] == [
+    assert commands(heater)[received:] == [
         CommandCode.RESERVATION_READ,
         CommandCode.RESERVATION_WRITE,
     ]
@@ -190,7 +174,7 @@ async def test_failed_read_aborts_the_write(
     ):
         await _call(hass, services.SERVICE_SET_RESERVATIONS, device_id, reservations=[])
     assert err.value.translation_key == "reservation_read_failed"
-    assert CommandCode.RESERVATION_WRITE not in _commands(heater)
+    assert CommandCode.RESERVATION_WRITE not in commands(heater)
 
 
 async def test_unconfirmed_write_is_an_error(
@@ -207,7 +191,7 @@ async def test_unconfirmed_write_is_an_error(
         )
     assert err.value.translation_key == "reservation_not_confirmed"
     # The write was re-checked by reading the schedule again.
-    assert _commands(heater).count(CommandCode.RESERVATION_READ) >= 2
+    assert commands(heater).count(CommandCode.RESERVATION_READ) >= 2
 
 
 @pytest.mark.parametrize(
@@ -236,7 +220,7 @@ async def test_invalid_reservation(
             reservations=[reservation],
         )
     assert err.value.translation_key == key
-    assert CommandCode.RESERVATION_WRITE not in _commands(heater)
+    assert CommandCode.RESERVATION_WRITE not in commands(heater)
 
 
 async def test_energy_usage(

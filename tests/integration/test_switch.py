@@ -1,7 +1,7 @@
 """Switches against the simulated heater: state from the heater's acks only."""
 
 from typing import TYPE_CHECKING, Any
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
@@ -13,63 +13,34 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     Platform,
 )
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import CommandCode
 from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import get_entity_id, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
-
-
-@pytest.fixture(autouse=True)
-def only_switches() -> Iterator[None]:
-    """Load only the switch platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.SWITCH]):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension (belongs in conftest.py)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity (belongs in conftest.py)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.SWITCH),
+]
 
 
 def entity_id(hass: HomeAssistant, key: str) -> str:
     """Return the entity ID of the demo heater's switch ``key``."""
-    found = er.async_get(hass).async_get_entity_id(
-        SWITCH_DOMAIN, DOMAIN, f"{DEMO_MAC}_{key}"
-    )
-    assert found is not None
-    return found
+    return get_entity_id(hass, SWITCH_DOMAIN, key)
 
 
 def last_command(simulator: NaviLinkSimulator) -> int:

@@ -1,7 +1,6 @@
 """The water heater entity against the simulated heater."""
 
 from typing import TYPE_CHECKING, Any
-from unittest.mock import PropertyMock, patch
 
 from homeassistant.components.water_heater.const import (
     ATTR_AWAY_MODE,
@@ -20,76 +19,34 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import CommandCode
 
-from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import commands, get_entity_id, get_state, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from homeassistant.core import HomeAssistant, State
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.heater import SimulatedHeater
-    from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
-
-
-@pytest.fixture(autouse=True)
-def only_water_heater() -> Iterator[None]:
-    """Load only the water heater platform."""
-    with patch("custom_components.navien_nwp500.PLATFORMS", [Platform.WATER_HEATER]):
-        yield
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialize with Home Assistant's extension."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Enable every entity."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.WATER_HEATER),
+]
 
 
 @pytest.fixture
 def entity_id(hass: HomeAssistant, init_integration: MockConfigEntry) -> str:
     """Return the demo heater's water heater entity."""
-    found = er.async_get(hass).async_get_entity_id(
-        WATER_HEATER_DOMAIN, DOMAIN, f"{DEMO_MAC}_water_heater"
-    )
-    assert found is not None
-    return found
-
-
-@pytest.fixture
-def heater(point_at_simulator: NaviLinkSimulator) -> SimulatedHeater:
-    """Return the simulated demo heater."""
-    return point_at_simulator.heaters[DEMO_MAC.lower()]
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> State:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state
+    return get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater")
 
 
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
@@ -99,10 +56,6 @@ async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) 
         {ATTR_ENTITY_ID: entity_id, **data},
         blocking=True,
     )
-
-
-def _commands(heater: SimulatedHeater) -> list[int]:
-    return [message["request"]["command"] for message in heater.received]
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -142,7 +95,7 @@ async def test_set_temperature(
     await wait_for(hass, lambda: heater.setpoint == 105)
     await wait_for(
         hass,
-        lambda: _state(hass, entity_id).attributes[ATTR_TEMPERATURE] == 52.5,
+        lambda: get_state(hass, entity_id).attributes[ATTR_TEMPERATURE] == 52.5,
     )
 
 
@@ -162,7 +115,7 @@ async def test_set_operation_mode(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_SET_OPERATION_MODE, entity_id, operation_mode="heat_pump")
-    await wait_for(hass, lambda: _state(hass, entity_id).state == "heat_pump")
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == "heat_pump")
     assert heater.mode == 1
 
 
@@ -170,16 +123,16 @@ async def test_off_then_another_mode_powers_on_first(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_SET_OPERATION_MODE, entity_id, operation_mode=STATE_OFF)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == STATE_OFF)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == STATE_OFF)
     assert heater.mode == 6
     sent_before = len(heater.received)
 
     await _call(
         hass, SERVICE_SET_OPERATION_MODE, entity_id, operation_mode="high_demand"
     )
-    await wait_for(hass, lambda: _state(hass, entity_id).state == "high_demand")
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == "high_demand")
     assert heater.mode == 4
-    assert _commands(heater)[sent_before:] == [
+    assert commands(heater)[sent_before:] == [
         CommandCode.POWER_ON,
         CommandCode.DHW_MODE,
     ]
@@ -189,30 +142,30 @@ async def test_turn_off_and_on(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_TURN_OFF, entity_id)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == STATE_OFF)
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == STATE_OFF)
     await _call(hass, SERVICE_TURN_ON, entity_id)
-    await wait_for(hass, lambda: _state(hass, entity_id).state == "eco")
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == "eco")
     assert heater.mode == 3
-    assert _commands(heater)[-2:] == [CommandCode.POWER_OFF, CommandCode.POWER_ON]
+    assert commands(heater)[-2:] == [CommandCode.POWER_OFF, CommandCode.POWER_ON]
 
 
 async def test_away_mode_is_vacation(
     hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
 ) -> None:
     await _call(hass, SERVICE_SET_OPERATION_MODE, entity_id, operation_mode="heat_pump")
-    await wait_for(hass, lambda: _state(hass, entity_id).state == "heat_pump")
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == "heat_pump")
 
     await _call(hass, SERVICE_SET_AWAY_MODE, entity_id, away_mode=True)
     await wait_for(
-        hass, lambda: _state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "on"
+        hass, lambda: get_state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "on"
     )
     assert (heater.mode, heater.vacation_days) == (5, 7)
     # During the vacation the entity shows the mode the heater came from.
-    assert _state(hass, entity_id).state == "heat_pump"
+    assert get_state(hass, entity_id).state == "heat_pump"
 
     await _call(hass, SERVICE_SET_AWAY_MODE, entity_id, away_mode=False)
     await wait_for(
-        hass, lambda: _state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "off"
+        hass, lambda: get_state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "off"
     )
     assert heater.mode == 1
 
