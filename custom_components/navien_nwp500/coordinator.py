@@ -226,7 +226,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 translation_key="command_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        if outcome is SendOutcome.QUEUED:
+        if outcome is SendOutcome.QUEUED and not self._connected:
             _LOGGER.warning(
                 "The NaviLink cloud is unreachable; the %s command will be sent"
                 " when the connection is back",
@@ -293,6 +293,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     async def _async_refresh_device_list(self, _now: Any) -> None:
         """Reload the entry when heaters were added to or removed from the account."""
+        if self._cancel_device_refresh is not None:
+            self._cancel_device_refresh()
         self._cancel_device_refresh = async_call_later(
             self.hass, DEVICE_LIST_REFRESH_INTERVAL, self._async_refresh_device_list
         )
