@@ -81,8 +81,14 @@ def async_add_heater_entities(
     entry: NavienConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     build: Callable[[NavienCoordinator, str, HeaterState], Iterable[Entity]],
+    *,
+    needs_status: bool = False,
 ) -> None:
-    """Add a heater's entities once its feature message is known, now or later."""
+    """Add a heater's entities once its feature message is known, now or later.
+
+    With ``needs_status`` a status message must be known too (the read-only
+    platforms look at it to see which fields the firmware sends).
+    """
     coordinator = entry.runtime_data
     known: set[str] = set()
 
@@ -90,7 +96,9 @@ def async_add_heater_entities(
     def _add_new() -> None:
         entities: list[Entity] = []
         for mac, heater in coordinator.data.heaters.items():
-            if mac not in known and heater.feature is not None:
+            if mac in known or heater.feature is None:
+                continue
+            if not needs_status or heater.status is not None:
                 known.add(mac)
                 entities.extend(build(coordinator, mac, heater))
         if entities:

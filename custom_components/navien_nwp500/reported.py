@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
 
+from .helpers import async_add_heater_entities
 from .navilink.models import STATUS_FIELDS
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import NavienConfigEntry, NavienCoordinator
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.models import DeviceFeature, DeviceStatus
 
 _WIRE_KEYS = {attribute: key for attribute, key, _decode in STATUS_FIELDS}
@@ -43,20 +44,12 @@ def async_add_reported_entities(
     The status is needed to see which fields the firmware sends. Heaters that
     report after setup get their entities from the coordinator listener.
     """
-    coordinator = entry.runtime_data
-    known: set[str] = set()
 
-    @callback
-    def _add_new() -> None:
-        entities: list[Entity] = []
-        for mac, heater in coordinator.data.heaters.items():
-            feature, status = heater.feature, heater.status
-            if mac in known or feature is None or status is None:
-                continue
-            known.add(mac)
-            entities.extend(build(coordinator, mac, feature, status))
-        if entities:
-            async_add_entities(entities)
+    def _build(
+        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    ) -> Iterable[Entity]:
+        assert heater.feature is not None
+        assert heater.status is not None
+        return build(coordinator, mac, heater.feature, heater.status)
 
-    _add_new()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new))
+    async_add_heater_entities(entry, async_add_entities, _build, needs_status=True)
