@@ -15,7 +15,12 @@ from typing import IO
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_EXECUTABLES = ("/usr/sbin/mosquitto", "mosquitto")
+DEFAULT_EXECUTABLES = (
+    "/usr/sbin/mosquitto",
+    "/opt/homebrew/sbin/mosquitto",
+    "/usr/local/sbin/mosquitto",
+    "mosquitto",
+)
 READY_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 
