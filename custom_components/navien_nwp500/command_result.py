@@ -75,9 +75,10 @@ class PendingCommand:
 class CommandResults:
     """Matches the session's command outcomes to their callers (by identity)."""
 
-    def __init__(self, hass: HomeAssistant) -> None:
-        """Bind to Home Assistant (event bus, registries, notifications)."""
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Bind to Home Assistant and the config entry whose heaters send."""
         self._hass = hass
+        self._entry_id = entry_id
         self._pending: dict[int, PendingCommand] = {}
 
     def track(self, command: Command) -> PendingCommand:
@@ -138,8 +139,8 @@ class CommandResults:
             self._notify(command, outcome)
 
     def _device(self, command: Command) -> dr.DeviceEntry | None:
-        return dr.async_get(self._hass).async_get_device(
-            identifiers={(DOMAIN, command.mac)}
+        return dr.async_get(self._hass).async_get_device_by_identifier(
+            (DOMAIN, command.mac), self._entry_id
         )
 
     def _placeholders(self, command: Command, outcome: str) -> dict[str, str]:

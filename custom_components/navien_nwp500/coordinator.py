@@ -96,7 +96,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         )
         self.rest = NaviLinkRestClient(self.auth)
         self.session: NaviLinkSession | None = None
-        self.command_results = CommandResults(hass)
+        self.command_results = CommandResults(hass, entry.entry_id)
         self.data = NavienData()
         self._unsubscribers: list[Callable[[], None]] = []
         self._cancel_grace: CALLBACK_TYPE | None = None
