@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.commands import Command
 
-PARALLEL_UPDATES = 1
+# Actions wait for their command's outcome (up to 15 s); the session's queue
+# already orders, paces and supersedes commands, so actions need no semaphore.
+PARALLEL_UPDATES = 0
 
 PRESET_VACATION: Final = "vacation"
 # Navien mode -> (preset, feature flag that allows it).

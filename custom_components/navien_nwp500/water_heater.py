@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
 
-PARALLEL_UPDATES = 1
+# Actions wait for their command's outcome (up to 15 s); the session's queue
+# already orders, paces and supersedes commands, so actions need no semaphore.
+PARALLEL_UPDATES = 0
 
 # Navien mode -> (HA operation mode, feature flag that allows it).
 _MODES: Final[dict[DhwOperationSetting, tuple[str, str]]] = {

@@ -264,3 +264,22 @@ async def test_unknown_outcome_is_a_failure_with_a_generic_message(
         "command": "dhw_temperature",
         "outcome": "lost_in_space",
     }
+
+
+async def test_superseded_command_is_reported_but_not_a_failure(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    await _go_offline(hass, init_integration, simulator)
+    await _set_temperature(hass, 53)
+    await _set_temperature(hass, 54)  # replaces 53 in the queue
+
+    simulator.faults.stop_refusing()
+    await wait_for(hass, lambda: len(events) == 2, within=60)
+    assert [event.data["outcome"] for event in events] == ["superseded", "delivered"]
+    assert events[0].data["reason"] == "a newer command of the same kind replaced it"
+    assert simulator.heaters[DEMO_MAC].setpoint == 108
+    assert not notifications
