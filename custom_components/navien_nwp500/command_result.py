@@ -36,7 +36,7 @@ EVENT_COMMAND_RESULT: Final = f"{DOMAIN}_command_result"
 
 _SUCCESSES: Final = frozenset({CommandOutcome.DELIVERED, CommandOutcome.SUPERSEDED})
 _REASONS: Final[Mapping[str, str]] = {
-    CommandOutcome.DELIVERED: "the heater took the command",
+    CommandOutcome.DELIVERED: "delivered to the heater",
     CommandOutcome.SUPERSEDED: "a newer command of the same kind replaced it",
     CommandOutcome.OVERFLOW: "too many commands were waiting; the oldest was dropped",
     CommandOutcome.TOO_OLD: "it waited longer than commands may wait for the cloud",
@@ -129,10 +129,11 @@ class CommandResults:
     def handle_outcome(self, command: Command, outcome: CommandOutcome) -> None:
         """Session listener: the one final outcome of a command."""
         self._fire_event(command, outcome)
-        pending = self._pending.get(id(command))
-        if pending is None or pending.command is not command:
+        # Keyed by id(): equal commands are distinct intents, and the entry holds
+        # its command, so the id cannot be reused while the entry waits.
+        pending = self._pending.pop(id(command), None)
+        if pending is None:
             return
-        del self._pending[id(command)]
         if pending.waited_for:
             pending.outcome.set_result(outcome)
         elif is_failure(outcome):

@@ -130,7 +130,7 @@ async def test_delivered_command_returns_and_fires_its_event(
             "device_id": _device_id(hass),
             "command": "dhw_temperature",
             "outcome": "delivered",
-            "reason": "the heater took the command",
+            "reason": "delivered to the heater",
         }
     ]
 
@@ -182,7 +182,7 @@ async def test_offline_command_returns_at_once_and_is_reported_delivered_later(
         "device_id": _device_id(hass),
         "command": "dhw_temperature",
         "outcome": "delivered",
-        "reason": "the heater took the command",
+        "reason": "delivered to the heater",
     }
     assert simulator.heaters[DEMO_MAC].setpoint == 106
 
