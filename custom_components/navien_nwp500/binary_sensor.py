@@ -13,7 +13,7 @@ from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
 from .entity import NavienEntity
-from .navilink.enums import CurrentOperationMode, HeatSource
+from .helpers import heating_now
 from .reported import async_add_reported_entities, reported
 
 if TYPE_CHECKING:
@@ -39,19 +39,6 @@ class NavienBinarySensorEntityDescription(BinarySensorEntityDescription):
     is_on_fn: Callable[[DeviceStatus], bool | None]
 
 
-def is_heating(status: DeviceStatus) -> bool | None:
-    """Heating when the unit runs a heating mode or uses any heat source (§8.2).
-
-    Power is no test: it reads a few watts at idle.
-    """
-    mode, source = status.operation_mode, status.current_heat_use
-    if mode is CurrentOperationMode.UNKNOWN and source is HeatSource.UNKNOWN:
-        return None
-    return mode not in (CurrentOperationMode.STANDBY, CurrentOperationMode.UNKNOWN) or (
-        source not in (HeatSource.NONE, HeatSource.UNKNOWN)
-    )
-
-
 def sensor_or_error(flag: bool | None, code: int | None, error: int) -> bool | None:
     """On when an alarm flag is set or the heater shows that alarm's error code."""
     if flag is None and code is None:
@@ -69,8 +56,8 @@ BINARY_SENSORS: tuple[NavienBinarySensorEntityDescription, ...] = (
         key="heating",
         translation_key="heating",
         device_class=BinarySensorDeviceClass.HEAT,
-        exists_fn=reported("operation_mode", "current_heat_use"),
-        is_on_fn=is_heating,
+        exists_fn=reported("comp_use", "heat_upper_use", "heat_lower_use"),
+        is_on_fn=heating_now,
     ),
     NavienBinarySensorEntityDescription(
         key="compressor",

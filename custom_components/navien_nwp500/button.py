@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
 
-PARALLEL_UPDATES = 1
+# Actions wait for their command's outcome (up to 15 s); the session's queue
+# already orders, paces and supersedes commands, so actions need no semaphore.
+PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)

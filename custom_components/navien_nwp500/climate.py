@@ -18,18 +18,14 @@ from homeassistant.const import (
 from .helpers import (
     DEFAULT_VACATION_DAYS,
     async_add_heater_entities,
-    async_send_all,
     heater_or_raise,
+    heating_now,
     mode_commands,
     navien_command,
     vacation_commands,
 )
 from .navilink import commands
-from .navilink.enums import (
-    CurrentOperationMode,
-    DhwOperationSetting,
-    HeatSource,
-)
+from .navilink.enums import DhwOperationSetting
 from .tank_entity import NavienTankEntity
 
 if TYPE_CHECKING:
@@ -39,7 +35,9 @@ if TYPE_CHECKING:
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.commands import Command
 
-PARALLEL_UPDATES = 1
+# Actions wait for their command's outcome (up to 15 s); the session's queue
+# already orders, paces and supersedes commands, so actions need no semaphore.
+PARALLEL_UPDATES = 0
 
 PRESET_VACATION: Final = "vacation"
 # Navien mode -> (preset, feature flag that allows it).
@@ -51,16 +49,6 @@ _PRESETS: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
     DhwOperationSetting.VACATION: (PRESET_VACATION, "holiday_use"),
 }
 _FROM_PRESET: Final = {preset: mode for mode, (preset, _flag) in _PRESETS.items()}
-_HEATING_NOW: Final = frozenset(
-    {
-        CurrentOperationMode.HEAT_PUMP,
-        CurrentOperationMode.HYBRID_EFFICIENCY,
-        CurrentOperationMode.HYBRID_BOOST,
-    }
-)
-_HEAT_SOURCES: Final = frozenset(
-    {HeatSource.HEAT_PUMP, HeatSource.ELEMENT, HeatSource.HEAT_PUMP_AND_ELEMENT}
-)
 
 DESCRIPTION = ClimateEntityDescription(key="climate", translation_key="tank")
 
@@ -127,23 +115,19 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
 
     @property
     def hvac_action(self) -> HVACAction | None:
-        """Heating while the compressor or an element runs, idle otherwise."""
+        """Off while powered off; heating while heat is made (`heating_now`), else idle.
+
+        None (unknown) when the heater does not report its heat sources.
+        """
         status = self.status
         if status is None:
             return None
         if status.dhw_operation_setting is DhwOperationSetting.POWER_OFF:
             return HVACAction.OFF
-        if (
-            status.operation_mode in _HEATING_NOW
-            or status.current_heat_use in _HEAT_SOURCES
-        ):
-            return HVACAction.HEATING
-        if (
-            status.operation_mode is CurrentOperationMode.UNKNOWN
-            and status.current_heat_use is HeatSource.UNKNOWN
-        ):
+        heating = heating_now(status)
+        if heating is None:
             return None
-        return HVACAction.IDLE
+        return HVACAction.HEATING if heating else HVACAction.IDLE
 
     @property
     def preset_modes(self) -> list[str]:
@@ -177,14 +161,14 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
                 heater.device, heater.feature, kwargs[ATTR_TEMPERATURE]
             )
         )
-        await async_send_all(self.coordinator, to_send)
+        await self.coordinator.async_send_all(to_send)
 
     @navien_command
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Power the heater off for "off" and on for "heat"."""
         heater = heater_or_raise(self.coordinator, self.mac)
-        await async_send_all(
-            self.coordinator, self._hvac_mode_commands(heater, hvac_mode)
+        await self.coordinator.async_send_all(
+            self._hvac_mode_commands(heater, hvac_mode)
         )
 
     async def async_turn_on(self) -> None:
@@ -204,7 +188,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
             to_send = vacation_commands(heater, DEFAULT_VACATION_DAYS)
         else:
             to_send = mode_commands(heater, mode)
-        await async_send_all(self.coordinator, to_send)
+        await self.coordinator.async_send_all(to_send)
 
     def _hvac_mode_commands(
         self, heater: HeaterState, hvac_mode: HVACMode

@@ -15,6 +15,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from .command_result import CommandResults
 from .const import (
     CONF_QUEUE_MAX_AGE,
     DEFAULT_QUEUE_MAX_AGE,
@@ -44,8 +45,9 @@ from .navilink.session import (
 from .repairs import async_update_error_issue, async_update_takeover_issue
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
+    from .command_result import PendingCommand
     from .navilink.commands import Command
     from .navilink.models import Device, DeviceFeature, DeviceStatus
 
@@ -94,6 +96,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         )
         self.rest = NaviLinkRestClient(self.auth)
         self.session: NaviLinkSession | None = None
+        self.command_results = CommandResults(hass, entry.entry_id)
         self.data = NavienData()
         self._unsubscribers: list[Callable[[], None]] = []
         self._cancel_grace: CALLBACK_TYPE | None = None
@@ -137,6 +140,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self.session.add_status_listener(self._handle_status),
             self.session.add_feature_listener(self._handle_feature),
             self.session.add_state_listener(self._handle_state),
+            self.session.add_command_listener(self.command_results.handle_outcome),
         ]
         try:
             await self.session.start()
@@ -204,33 +208,51 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             await session.close()
 
     async def async_send(self, command: Command) -> None:
-        """Send a command; queue it while offline and say so; raise when refused."""
+        """Send one command; see `async_send_all`."""
+        await self.async_send_all([command])
+
+    async def async_send_all(self, to_send: Sequence[Command]) -> None:
+        """Send commands in order and, while connected, wait for their outcomes.
+
+        Connected: waits (bounded, see `CommandResults.async_wait`) and raises a translated
+        error when one was refused or not delivered (a superseded one is fine);
+        outcomes later than that are reported by event and notification.
+        Offline: the commands wait in the session's queue; this returns at once
+        and their outcomes are reported that way too.
+        """
         session = self.session
         if session is None:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="not_ready"
             )
-        if not self._connected and session.queue_full:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="queue_full"
-            )
-        try:
-            outcome = await session.send(command)
-        except NotConnectedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="not_connected"
-            ) from err
-        except NaviLinkError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="command_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        if outcome is SendOutcome.QUEUED and not self._connected:
+        pending: list[PendingCommand] = []
+        outcome = SendOutcome.QUEUED
+        for command in to_send:
+            tracked = self.command_results.track(command)
+            try:
+                outcome = await session.send(command)
+            except NaviLinkError as err:
+                self.command_results.forget(tracked)
+                self.command_results.release(pending)
+                if isinstance(err, NotConnectedError):
+                    raise HomeAssistantError(
+                        translation_domain=DOMAIN, translation_key="not_connected"
+                    ) from err
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="command_failed",
+                    translation_placeholders={"error": str(err)},
+                ) from err
+            pending.append(tracked)
+        if session.state is SessionState.CONNECTED:
+            await self.command_results.async_wait(pending)
+            return
+        self.command_results.release(pending)
+        if outcome is SendOutcome.QUEUED:
             _LOGGER.warning(
-                "The NaviLink cloud is unreachable; the %s command will be sent"
+                "The NaviLink cloud is unreachable; %s will be sent"
                 " when the connection is back",
-                command.kind,
+                ", ".join(command.kind for command in to_send),
             )
 
     async def async_request_status(self) -> None:

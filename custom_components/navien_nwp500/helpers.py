@@ -19,17 +19,34 @@ from .navilink.session_types import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine, Iterable, Sequence
+    from collections.abc import Callable, Coroutine, Iterable
 
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.commands import Command
+    from .navilink.models import DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
 DEFAULT_VACATION_DAYS: Final = 7
 """Days of vacation that turning away mode on starts; `set_vacation` takes others."""
+
+
+def heating_now(status: DeviceStatus) -> bool | None:
+    """Whether heat is being made: the compressor or an element reads ON (§8.2).
+
+    Idle only when all three read OFF; a flag that reads 0 (not reported) or is
+    missing makes it unknown (None). A start sequence (evaporator fan running,
+    compressor not yet on) is not heating, and neither ``operationMode`` nor
+    ``currentHeatUse`` is a test: they name the controller's cycle, not heat flow.
+    """
+    flags = (status.comp_use, status.heat_upper_use, status.heat_lower_use)
+    if any(flags):
+        return True
+    if all(flag is False for flag in flags):
+        return False
+    return None
 
 
 def translate_navilink_error(err: NaviLinkError) -> HomeAssistantError:
@@ -146,11 +163,3 @@ def vacation_commands(heater: HeaterState, days: int) -> list[Command]:
     return _power_on_first(
         heater, commands.set_vacation(heater.device, heater.feature, days)
     )
-
-
-async def async_send_all(
-    coordinator: NavienCoordinator, to_send: Sequence[Command]
-) -> None:
-    """Send commands one after the other (all were validated when built)."""
-    for command in to_send:
-        await coordinator.async_send(command)

@@ -23,7 +23,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
 
 from .const import DOMAIN
-from .helpers import async_send_all, navien_command, vacation_commands
+from .helpers import navien_command, vacation_commands
 from .navilink import commands
 from .navilink.enums import ReservationMode, Weekday
 from .navilink.errors import NaviLinkError
@@ -121,8 +121,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
     @navien_command
     async def set_vacation(call: ServiceCall) -> None:
         coordinator, heater = _heater_of_call(hass, call)
-        await async_send_all(
-            coordinator, vacation_commands(heater, call.data[ATTR_DAYS])
+        await coordinator.async_send_all(
+            vacation_commands(heater, call.data[ATTR_DAYS])
         )
 
     @navien_command

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .navilink.models import DeviceFeature, DeviceStatus
 
-PARALLEL_UPDATES = 1
+# Actions wait for their command's outcome (up to 15 s); the session's queue
+# already orders, paces and supersedes commands, so actions need no semaphore.
+PARALLEL_UPDATES = 0
 
 DEFAULT_ANTI_LEGIONELLA_DAYS = 7
 

@@ -19,12 +19,12 @@ from homeassistant.const import (
 )
 from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from .const import DOMAIN
 from .helpers import (
     DEFAULT_VACATION_DAYS,
     async_add_heater_entities,
-    async_send_all,
     heater_or_raise,
     mode_commands,
     navien_command,
@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
 
-PARALLEL_UPDATES = 1
+# Actions wait for their command's outcome (up to 15 s); the session's queue
+# already orders, paces and supersedes commands, so actions need no semaphore.
+PARALLEL_UPDATES = 0
 
 # Navien mode -> (HA operation mode, feature flag that allows it).
 _MODES: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
@@ -52,6 +54,8 @@ _MODES: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
 }
 _SELECTABLE: Final = frozenset(_MODES) - {DhwOperationSetting.POWER_OFF}
 _FROM_HA: Final = {ha_mode: mode for mode, (ha_mode, _flag) in _MODES.items()}
+
+_RESTORE_KEY: Final = "mode_before_vacation"
 
 DESCRIPTION = WaterHeaterEntityDescription(
     key="water_heater", translation_key="water_heater", name=None
@@ -73,12 +77,14 @@ async def async_setup_entry(
     async_add_heater_entities(entry, async_add_entities, _build)
 
 
-class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity):
+class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
     """The tank as a water heater.
 
     Temperature members exist under both the 2026.10 names and the 2026.11
     `native_*` names, so either version reads them without a deprecation warning.
     The state always comes from what the heater reports; actions only send.
+    The last mode before a vacation is kept across restarts (restore data): the
+    heater does not report it, and ending a vacation returns to it.
     """
 
     entity_description: WaterHeaterEntityDescription
@@ -93,9 +99,17 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity):
         super()._handle_coordinator_update()
 
     async def async_added_to_hass(self) -> None:
-        """Start from the mode the heater reports now."""
+        """Restore the mode before a vacation, then follow what the heater reports."""
         await super().async_added_to_hass()
+        if (extra := await self.async_get_last_extra_data()) is not None:
+            self._last_mode = _selectable_mode(extra.as_dict().get(_RESTORE_KEY))
         self._handle_coordinator_update()
+
+    @property
+    def extra_restore_state_data(self) -> RestoredExtraData:
+        """Keep the last real mode, to end a vacation that outlives a restart."""
+        mode = self._last_mode
+        return RestoredExtraData({_RESTORE_KEY: None if mode is None else int(mode)})
 
     @property
     def supported_features(self) -> WaterHeaterEntityFeature:
@@ -128,13 +142,13 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity):
 
     @property
     def current_operation(self) -> str | None:
-        """The selected mode; during a vacation the mode it came from."""
+        """The selected mode; during a vacation the mode it came from, if known."""
         status = self.status
         if status is None:
             return None
-        mode = status.dhw_operation_setting
+        mode: DhwOperationSetting | None = status.dhw_operation_setting
         if mode is DhwOperationSetting.VACATION:
-            mode = self._last_mode or DhwOperationSetting.ENERGY_SAVER
+            mode = self._last_mode
         if mode in _MODES:
             return _MODES[mode][0]
         return None
@@ -161,32 +175,39 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity):
         ]
         if (operation_mode := kwargs.get("operation_mode")) is not None:
             to_send = mode_commands(heater, self._navien_mode(operation_mode)) + to_send
-        await async_send_all(self.coordinator, to_send)
+        await self.coordinator.async_send_all(to_send)
 
     @navien_command
     async def async_set_operation_mode(self, operation_mode: str) -> None:
         """Select a mode; "off" powers the heater off, others power it on first."""
         heater = heater_or_raise(self.coordinator, self.mac)
-        await async_send_all(
-            self.coordinator, mode_commands(heater, self._navien_mode(operation_mode))
+        await self.coordinator.async_send_all(
+            mode_commands(heater, self._navien_mode(operation_mode))
         )
 
     @navien_command
     async def async_turn_away_mode_on(self) -> None:
         """Start a vacation of the default length."""
         heater = heater_or_raise(self.coordinator, self.mac)
-        await async_send_all(
-            self.coordinator, vacation_commands(heater, DEFAULT_VACATION_DAYS)
+        await self.coordinator.async_send_all(
+            vacation_commands(heater, DEFAULT_VACATION_DAYS)
         )
 
     @navien_command
     async def async_turn_away_mode_off(self) -> None:
-        """End the vacation: back to the previous mode, or Energy Saver."""
+        """End the vacation: back to the mode from before it.
+
+        When that mode is unknown (never seen, nothing restored) nothing is
+        guessed: the user is asked to choose an operation mode instead.
+        """
         heater = heater_or_raise(self.coordinator, self.mac)
         if not self.is_away_mode_on:
             return
-        mode = self._last_mode or DhwOperationSetting.ENERGY_SAVER
-        await async_send_all(self.coordinator, mode_commands(heater, mode))
+        if self._last_mode is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="mode_before_away_unknown"
+            )
+        await self.coordinator.async_send_all(mode_commands(heater, self._last_mode))
 
     @navien_command
     async def async_turn_on(self, **kwargs: Any) -> None:
@@ -213,3 +234,9 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity):
                 translation_placeholders={"mode": operation_mode},
             )
         return _FROM_HA[operation_mode]
+
+
+def _selectable_mode(value: object) -> DhwOperationSetting | None:
+    """Read a stored mode back; anything but a selectable mode reads as None."""
+    mode = DhwOperationSetting.from_raw(value)
+    return mode if mode in _SELECTABLE else None

@@ -87,27 +87,6 @@ async def test_heating_follows_the_heater(
     assert state(hass, "upper_element") == STATE_OFF
 
 
-@pytest.mark.parametrize(
-    ("wire", "expected"),
-    [
-        ({"operationMode": 32, "currentHeatUse": 0}, STATE_ON),
-        ({"operationMode": 0, "currentHeatUse": 1}, STATE_ON),
-        ({"operationMode": 0, "currentHeatUse": 0}, STATE_OFF),
-        ({"operationMode": 7, "currentHeatUse": 9}, STATE_UNKNOWN),
-    ],
-)
-async def test_heating_reads_mode_or_heat_source(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: NaviLinkSimulator,
-    wire: dict[str, int],
-    expected: str,
-) -> None:
-    with patch_status(**wire):
-        await push(hass, simulator)
-    assert state(hass, "heating") == expected
-
-
 async def test_alarms(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
 ) -> None:

@@ -1,0 +1,285 @@
+"""Every command's outcome reaches the user: error, event, notification (issue 9 §6)."""
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+from unittest.mock import patch
+
+from homeassistant.components import persistent_notification
+from homeassistant.components.water_heater.const import (
+    DOMAIN as WATER_HEATER_DOMAIN,
+    SERVICE_SET_TEMPERATURE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, Platform
+from homeassistant.core import callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.navien_nwp500.command_result import (
+    EVENT_COMMAND_RESULT,
+    CommandResults,
+)
+from custom_components.navien_nwp500.const import CONF_QUEUE_MAX_AGE, DOMAIN
+from custom_components.navien_nwp500.navilink import commands
+from custom_components.navien_nwp500.navilink.models import Device
+from custom_components.navien_nwp500.navilink.session import (
+    SessionConfig,
+    SessionState,
+)
+
+from .conftest import DEMO_MAC
+from .helpers import get_entity_id, wait_for
+
+if TYPE_CHECKING:
+    from homeassistant.core import Event, HomeAssistant
+
+    from custom_components.navien_nwp500.navilink.queue import CommandOutcome
+    from navilink_sim.heater import SimulatedHeater
+    from navilink_sim.simulator import NaviLinkSimulator
+
+pytestmark = [
+    pytest.mark.simulator(time_scale=0, push_interval=None),
+    pytest.mark.platforms(Platform.WATER_HEATER),
+]
+
+
+@pytest.fixture(autouse=True)
+def quick_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resend refused controls quickly, give up after two, reconnect quickly."""
+    monkeypatch.setattr(
+        "custom_components.navien_nwp500.coordinator.SessionConfig",
+        partial(
+            SessionConfig,
+            control_spacing=0.05,
+            control_refusal_limit=2,
+            backoff_min=0.05,
+        ),
+    )
+
+
+@pytest.fixture
+def events(hass: HomeAssistant) -> list[Event[dict[str, Any]]]:
+    """Capture the command result events."""
+    return async_capture_events(hass, EVENT_COMMAND_RESULT)
+
+
+@pytest.fixture
+def notifications(
+    hass: HomeAssistant,
+) -> dict[str, persistent_notification.Notification]:
+    """Follow the persistent notifications (ID -> notification)."""
+    current: dict[str, persistent_notification.Notification] = {}
+
+    @callback
+    def _update(
+        _kind: persistent_notification.UpdateType,
+        changed: dict[str, persistent_notification.Notification],
+    ) -> None:
+        current.update(changed)
+
+    persistent_notification.async_register_callback(hass, _update)
+    return current
+
+
+async def _set_temperature(hass: HomeAssistant, temperature: float) -> None:
+    await hass.services.async_call(
+        WATER_HEATER_DOMAIN,
+        SERVICE_SET_TEMPERATURE,
+        {
+            ATTR_ENTITY_ID: get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater"),
+            ATTR_TEMPERATURE: temperature,
+        },
+        blocking=True,
+    )
+
+
+def _device_id(hass: HomeAssistant) -> str:
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, DEMO_MAC), entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def _go_offline(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: NaviLinkSimulator
+) -> None:
+    session = entry.runtime_data.session
+    assert session is not None
+    simulator.faults.refuse_for(60)
+    simulator.faults.drop_all()
+    await wait_for(hass, lambda: session.state is not SessionState.CONNECTED)
+
+
+async def test_delivered_command_returns_and_fires_its_event(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+    events: list[Event[dict[str, Any]]],
+) -> None:
+    await _set_temperature(hass, 52)
+
+    assert heater.setpoint == 104
+    assert [event.data for event in events] == [
+        {
+            "device_id": _device_id(hass),
+            "command": "dhw_temperature",
+            "outcome": "delivered",
+            "reason": "delivered to the heater",
+        }
+    ]
+
+
+async def test_refused_command_raises_a_translated_error(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    heater.min_control_interval = 1e9  # simulated time stands still: refuse the rest
+    await _set_temperature(hass, 52)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _set_temperature(hass, 55)
+
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "command_refused"
+    assert raised.value.translation_placeholders == {
+        "heater": "NWP500",
+        "command": "dhw_temperature",
+        "outcome": "refused",
+    }
+    assert str(raised.value) == (
+        "The water heater NWP500 refused the dhw_temperature command"
+    )
+    assert heater.setpoint == 104
+    assert [event.data["outcome"] for event in events] == ["delivered", "refused"]
+    assert not notifications  # the caller saw the error
+
+
+async def test_offline_command_returns_at_once_and_is_reported_delivered_later(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _go_offline(hass, init_integration, simulator)
+
+    await _set_temperature(hass, 53)
+
+    assert "will be sent when the connection is back" in caplog.text
+    assert not events
+    simulator.faults.stop_refusing()
+    await wait_for(hass, lambda: bool(events), within=60)
+    assert events[0].data == {
+        "device_id": _device_id(hass),
+        "command": "dhw_temperature",
+        "outcome": "delivered",
+        "reason": "delivered to the heater",
+    }
+    assert simulator.heaters[DEMO_MAC].setpoint == 106
+
+
+async def test_too_old_command_fires_its_event_and_notifies(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    """Queued commands may wait 10 ms: any reconnect takes longer than that."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        options={CONF_QUEUE_MAX_AGE: 0.01},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    simulator = point_at_simulator
+    await _go_offline(hass, entry, simulator)
+
+    await _set_temperature(hass, 53)
+    simulator.faults.stop_refusing()
+    await wait_for(hass, lambda: bool(events), within=60)
+
+    assert events[0].data["outcome"] == "too_old"
+    assert events[0].data["command"] == "dhw_temperature"
+    assert simulator.heaters[DEMO_MAC].setpoint == 120
+    notification = notifications[f"{DOMAIN}_{DEMO_MAC}_command_not_delivered"]
+    assert notification["title"] == "Navien NWP500: a command was not delivered"
+    assert notification["message"] == (
+        "The dhw_temperature command for NWP500 was dropped: the NaviLink cloud"
+        " stayed unreachable for longer than commands may wait."
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_refusal_after_the_wait_ran_out_becomes_a_notification(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    heater.min_control_interval = 1e9  # simulated time stands still: refuse the rest
+    with patch(
+        "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT", 0
+    ):
+        await _set_temperature(hass, 52)
+        await _set_temperature(hass, 55)  # returns: nobody waits for the refusal
+
+    await wait_for(hass, lambda: len(events) == 2, within=60)
+    assert [event.data["outcome"] for event in events] == ["delivered", "refused"]
+    notification = notifications[f"{DOMAIN}_{DEMO_MAC}_command_not_delivered"]
+    assert notification["message"] == (
+        "The water heater NWP500 refused the dhw_temperature command."
+    )
+
+
+async def test_unknown_outcome_is_a_failure_with_a_generic_message(
+    hass: HomeAssistant,
+) -> None:
+    results = CommandResults(hass, "no entry")
+    device = Device(mac=DEMO_MAC, additional_value="", device_type=52, name="x")
+    command = commands.set_dhw_temperature(device, None, 50)
+    pending = results.track(command)
+
+    results.handle_outcome(command, cast("CommandOutcome", "lost_in_space"))
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await results.async_wait([pending])
+    assert raised.value.translation_key == "command_not_delivered"
+    assert raised.value.translation_placeholders == {
+        "heater": DEMO_MAC,
+        "command": "dhw_temperature",
+        "outcome": "lost_in_space",
+    }
+
+
+async def test_superseded_command_is_reported_but_not_a_failure(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    await _go_offline(hass, init_integration, simulator)
+    await _set_temperature(hass, 53)
+    await _set_temperature(hass, 54)  # replaces 53 in the queue
+
+    simulator.faults.stop_refusing()
+    await wait_for(hass, lambda: len(events) == 2, within=60)
+    assert [event.data["outcome"] for event in events] == ["superseded", "delivered"]
+    assert events[0].data["reason"] == "a newer command of the same kind replaced it"
+    assert simulator.heaters[DEMO_MAC].setpoint == 108
+    assert not notifications
