@@ -37,8 +37,8 @@ async def test_a_heater_that_pushes_nothing_is_polled_until_it_pushes(
     async with open_session(simulator, config=config) as h:
 
         def heater() -> dict[str, object]:
-            stats: dict[str, dict[str, object]] = h.stats()["heaters"]
-            return stats[MAC]
+            [stats] = [s for s in h.stats()["heaters"] if s["mac"] == MAC]
+            return stats
 
         await eventually(lambda: bool(h.recorder.statuses), 5.0, "first status")
         assert heater()["mode"] == "push"
@@ -61,8 +61,7 @@ def test_push_watch_polls_only_silent_heaters_while_connected() -> None:
     watch.note_status("b", unprompted=False)  # a reply: not a push
     now[0] = 600.0
     assert watch.due() == (["b"], 60.0)
-    assert watch.as_dict()["b"]["mode"] == "poll"
-    assert watch.as_dict()["a"]["mode"] == "push"
+    assert [s["mode"] for s in watch.as_list()] == ["push", "poll"]
     now[0] = 630.0
     assert watch.due() == ([], 30.0)
     now[0] = 900.0
@@ -72,7 +71,8 @@ def test_push_watch_polls_only_silent_heaters_while_connected() -> None:
     watch.disconnected()
     now[0] = 5000.0
     assert not watch.polling("a")
-    assert watch.as_dict()["a"] == {
+    assert watch.as_list()[0] == {
+        "mac": "a",
         "unprompted_status": 1,
         "reply_status": 0,
         "polls": 1,

@@ -85,14 +85,15 @@ class PushWatch:
                 waits.append(quiet_since + self._silence - now)
         return due, max(0.0, min(waits, default=self._silence))
 
-    def as_dict(self) -> dict[str, dict[str, object]]:
-        """Per heater: unprompted and reply counts, polls sent and the mode."""
-        return {
-            mac: {
+    def as_list(self) -> list[dict[str, object]]:
+        """Per heater (``mac`` first): status counts, polls sent and the mode."""
+        return [
+            {
+                "mac": mac,
                 "unprompted_status": self.unprompted[mac],
                 "reply_status": self.replies[mac],
                 "polls": self.polls[mac],
                 "mode": "poll" if self.polling(mac) else "push",
             }
             for mac in self._macs
-        }
+        ]

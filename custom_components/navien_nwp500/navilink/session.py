@@ -112,7 +112,7 @@ class NaviLinkSession(SessionCore):
             "queue": self._queue.stats.as_dict()
             | {"pending": len(self._queue), "unconfirmed": self._sender.unconfirmed()},
             "messages": dict(self._decoder.counters),
-            "heaters": self._push_watch.as_dict(),
+            "heaters": self._push_watch.as_list(),
             **{key: self._counters[key] for key in COUNTERS},
         }
 
