@@ -116,6 +116,31 @@ async def test_a_control_the_status_does_not_show_is_sent_once_more(
         assert heater.setpoint == 105
 
 
+async def test_an_unconfirmed_control_a_newer_one_replaced_is_not_resent(
+    simulator: NaviLinkSimulator,
+) -> None:
+    heater = simulator.heaters[MAC]
+    config = fast(control_confirm_timeout=0.5)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)
+        first = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(first)
+        await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 5.0, "timeout")
+        newer = commands.set_dhw_temperature(DEVICE, None, 50.0)
+        await h.session.send(newer)  # waits behind the unconfirmed one
+        heater.setpoint = 120  # the first one did not take
+        simulator.faults.drop_replies(False)
+        await simulator.push_status()
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 5.0, "2 outcomes")
+        assert h.recorder.outcomes == [
+            (first, CommandOutcome.SUPERSEDED),
+            (newer, CommandOutcome.DELIVERED),
+        ]
+        assert set_point_requests(simulator) == 1
+        assert heater.setpoint == 100
+
+
 def test_intents_read_from_status() -> None:
     def status(**fields: object) -> object:
         return parse_status({"command": 67108883, **fields})

@@ -7,8 +7,8 @@ generation number and fresh credentials. SDK callbacks, publish failures and
 concern; reports about any other generation are counted and ignored, so a
 stale "interrupted" can never start a second loop and closing an old link can
 never look like an outage. While connected, the same task subscribes (before
-anything else), asks every device for its info and status, then drains the
-command queue in order.
+anything else), asks every device for its info and status, then runs the
+per-heater delivery lanes of the command queue (``sender``).
 """
 
 from __future__ import annotations
