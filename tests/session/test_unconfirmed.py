@@ -141,6 +141,43 @@ async def test_an_unconfirmed_control_a_newer_one_replaced_is_not_resent(
         assert heater.setpoint == 100
 
 
+async def test_a_control_still_missing_after_the_resend_limit_is_not_applied(
+    simulator: NaviLinkSimulator,
+) -> None:
+    config = fast(control_confirm_timeout=0.5, control_resend_limit=0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 5.0, "timeout")
+        simulator.heaters[MAC].setpoint = 120
+        simulator.faults.drop_replies(False)
+        await simulator.push_status()
+        await eventually(lambda: bool(h.recorder.outcomes), 5.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.NOT_APPLIED)]
+        assert set_point_requests(simulator) == 1
+
+
+async def test_without_any_status_the_outcome_is_unconfirmed(
+    simulator: NaviLinkSimulator,
+) -> None:
+    config = fast(control_confirm_timeout=0.5, queue_max_age=2.0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)  # silent for good
+        uncheckable = commands.air_filter_reset(DEVICE)
+        set_point = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(uncheckable)
+        await h.session.send(set_point)
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 10.0, "2 outcomes")
+        assert h.recorder.outcomes == [
+            (uncheckable, CommandOutcome.UNCONFIRMED),  # no status could show it
+            (set_point, CommandOutcome.UNCONFIRMED),  # no status came in time
+        ]
+        assert simulator.heaters[MAC].setpoint == 105  # it did arrive, silently
+
+
 def test_intents_read_from_status() -> None:
     def status(**fields: object) -> object:
         return parse_status({"command": 67108883, **fields})
