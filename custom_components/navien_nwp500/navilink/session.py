@@ -225,7 +225,8 @@ class NaviLinkSession(SessionCore):
 
         While a heater is unreachable its commands stay queued instead of being
         sent into the void (the maximum age still applies: TOO_OLD); the other
-        heaters' commands flow as usual.
+        heaters' commands flow as usual. Raises ValueError for a MAC address
+        this session does not serve.
         """
         self._check()
         self._device(mac)
