@@ -67,9 +67,8 @@ class CommandSender:
         status_request: StatusRequest,
         accepted: AcceptedHook,
         counters: Counter[str],
-        wake: asyncio.Event,
     ) -> None:
-        """Share the session's queue, reply router, settings, counters and wake-up."""
+        """Share the session's queue, reply router, settings and counters."""
         self._queue = queue
         self._replies = replies
         self._config = config
@@ -77,18 +76,23 @@ class CommandSender:
         self._status_request = status_request
         self._accepted = accepted
         self._counters = counters
-        self._wake = wake
+        self._kick: asyncio.Future[None] | None = None  # resolved by wake()
         self._next_control: dict[str, float] = {}  # mac -> earliest next control
         self._unconfirmed: dict[str, QueueEntry[Command]] = {}  # mac -> entry
         self._unreachable: set[str] = set()
 
     # ------------------------------------------------------------ heaters
 
+    def wake(self) -> None:
+        """Have the delivery loop look at the queue again (a command was queued)."""
+        if self._kick is not None and not self._kick.done():
+            self._kick.set_result(None)
+
     def set_reachable(self, mac: str, reachable: bool) -> None:
         """Hold (False) or release (True) the commands of one heater."""
         if reachable:
             self._unreachable.discard(mac)
-            self._wake.set()
+            self.wake()
         else:
             self._unreachable.add(mac)
 
@@ -133,7 +137,7 @@ class CommandSender:
             entry.resends += 1
             self._counters["resent"] += 1
             self._queue.requeue(entry)
-        self._wake.set()
+        self.wake()
 
     # ------------------------------------------------------------ lanes
 
@@ -143,7 +147,7 @@ class CommandSender:
         lanes: dict[str, asyncio.Task[None]] = {}
         try:
             while True:
-                self._wake.clear()
+                kick = self._kick = loop.create_future()
                 self._expire_unconfirmed()
                 for entry in self._queue.take_ready(
                     lambda mac: mac not in lanes and self.reachable(mac)
@@ -151,22 +155,19 @@ class CommandSender:
                     lanes[entry.command.mac] = loop.create_task(
                         self._lane(link, watch, entry)
                     )
-                woken = loop.create_task(self._wake.wait())
-                try:
-                    await watch.race(
-                        asyncio.wait(
-                            {woken, *lanes.values()},
-                            timeout=self._next_deadline(),
-                            return_when=asyncio.FIRST_COMPLETED,
-                        )
+                await watch.race(
+                    asyncio.wait(
+                        {kick, *lanes.values()},
+                        timeout=self._next_deadline(),
+                        return_when=asyncio.FIRST_COMPLETED,
                     )
-                finally:
-                    woken.cancel()
+                )
                 for mac, lane in list(lanes.items()):
                     if lane.done():
                         del lanes[mac]
                         lane.result()  # LinkLostError, or a bug for the session
         finally:
+            self._kick = None
             if lanes:
                 if not watch.reason:  # cancelled or a bug: stop the others
                     for lane in lanes.values():

@@ -256,7 +256,7 @@ class NaviLinkSession(SessionCore):
             and self._sender.reachable(mac)
         )
         entry = self._queue.put(command)
-        self._wake.set()
+        self._sender.wake()
         if not (connected and idle):
             if not connected:
                 _LOGGER.info("Offline: %s for %s queued", command.kind, command.mac)

@@ -119,7 +119,6 @@ class SessionCore:
         self._closing: set[asyncio.Future[Any]] = set()
         self._task: asyncio.Task[None] | None = None
         self._first: asyncio.Future[None] | None = None
-        self._wake = asyncio.Event()
         self._backoff = Backoff(config.backoff_min, config.backoff_max)
         self._takeover = TakeoverWatch(
             short=config.stable_after,
@@ -149,7 +148,6 @@ class SessionCore:
             status_request=lambda mac: commands.status_request(self._device(mac)),
             accepted=self._settle_accepted,
             counters=self._counters,
-            wake=self._wake,
         )
         self._status_listeners: Listeners[Device, DeviceStatus] = Listeners("status")
         self._feature_listeners: Listeners[Device, DeviceFeature] = Listeners("feature")
