@@ -77,8 +77,16 @@ class Faults:
         """
         self._door.stall()
 
-    def unstall(self) -> None:
-        """Let held and new bytes flow again."""
+    def unstall(self, *, lose_held: bool = False) -> None:
+        """
+        Let held and new bytes flow again.
+
+        ``lose_held=True``: the held bytes are lost instead; every connection
+        that was open during the stall is cut (as a path that dropped the data
+        and then reset), new ones flow.
+        """
+        if lose_held:
+            self._door.drop_all(count=False)
         self._door.unstall()
 
     @property

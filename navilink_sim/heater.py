@@ -133,6 +133,8 @@ class SimulatedHeater:
         self.device = device
         self.received: list[dict[str, Any]] = []
         self.min_control_interval = min_control_interval
+        self.refuse_clients: set[str] = set()
+        """Client IDs whose every control this heater refuses (``ctrl-fail``)."""
         self._rng = random.Random(seed)
         self._tank = Tank(self._rng, draw_interval=draw_interval)
         self._start = start
@@ -460,7 +462,9 @@ class SimulatedHeater:
                 return self._energy_daily(origin, response_topic, request)
             case "st/energy-usage-monthly-query/rd", 16777226:
                 return self._energy_monthly(origin, response_topic, request)
-            case "ctrl", _ if command in PACED and self._too_soon():
+            case "ctrl", _ if origin["clientID"] in self.refuse_clients or (
+                command in PACED and self._too_soon()
+            ):
                 return [(f"{self._base}/res/ctrl-fail", self._ctrl_fail(origin))]
             case "ctrl", _ if self._control(command, request.get("param")):
                 return self._snapshot(origin, response_topic, command)

@@ -18,6 +18,7 @@ from .device_link import DeviceLink
 from .faults import Faults
 from .frontdoor import FrontDoor
 from .heater import SimulatedHeater
+from .official_app import OfficialApp
 from .rest import API_PREFIX, RestFaults, create_rest_app
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class NaviLinkSimulator:
                 )
         self.broker = MosquittoBroker(host=HOST)
         self.device_links: dict[str, DeviceLink] = {}
+        self._apps: list[OfficialApp] = []
         self.certs: CertPaths | None = None
         self._door: FrontDoor | None = None
         self._faults: Faults | None = None
@@ -212,6 +214,9 @@ class NaviLinkSimulator:
         self._started = False
 
     async def _stop(self) -> None:
+        for app in self._apps:
+            await app.stop()
+        self._apps.clear()
         if self._physics is not None:
             self._physics.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -252,6 +257,15 @@ class NaviLinkSimulator:
         self.simulated_seconds += seconds
         for heater in self.heaters.values():
             heater.advance(seconds)
+
+    async def official_app(self) -> OfficialApp:
+        """Connect a second client, "the official app", to every heater (see OfficialApp)."""
+        self._require_started()
+        devices = [d for account in self._account_list for d in account.devices]
+        app = OfficialApp(devices, self.broker.host, self.broker.port)
+        await app.start()
+        self._apps.append(app)
+        return app
 
     async def push_status(self, mac: str | None = None) -> None:
         """Make one device (or all) publish an unsolicited status now."""

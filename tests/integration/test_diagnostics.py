@@ -37,6 +37,9 @@ async def test_entry_diagnostics_redact_secrets(
     assert session["state"] == "connected"
     assert session["client_id"] == "**REDACTED**"
     assert "queue" in session
+    [push] = session["heaters"]
+    assert push["mac"] == "**REDACTED**"
+    assert push["mode"] in ("push", "poll")
     assert result["entry"]["data"]["password"] == "**REDACTED**"
     [heater] = result["heaters"]
     assert heater["last_raw_status"]["dhwTemperatureSetting"] > 0

@@ -133,13 +133,14 @@ async def open_session(
     config: SessionConfig = FAST,
     client_id: str | None = None,
     start: bool = True,
+    devices: list[Device] | None = None,
 ) -> AsyncIterator[Harness]:
     """Yield a started session on the demo account; always close it afterwards."""
     async with aiohttp.ClientSession() as http:
         auth = make_auth(http, sim)
         session = NaviLinkSession(
             auth,
-            [DEVICE],
+            devices or [DEVICE],
             endpoints=Endpoints(**sim.endpoints_kwargs),
             config=config,
             client_id=client_id,

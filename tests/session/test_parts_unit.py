@@ -131,7 +131,8 @@ def test_listener_exceptions_are_contained(caplog: pytest.LogCaptureFixture) -> 
 
 async def test_reply_router_matches_echo_then_oldest() -> None:
     loop = asyncio.get_running_loop()
-    router = ReplyRouter("fixed")
+    router = ReplyRouter("navien-ha-test")
+    ours = router.new_session_id(MAC)  # e.g. a status request's
     first, second = loop.create_future(), loop.create_future()
     q1 = router.expect_reply(TOPIC, MAC, "q1", first)
     router.expect_reply(TOPIC, MAC, "q2", second)
@@ -141,7 +142,7 @@ async def test_reply_router_matches_echo_then_oldest() -> None:
         body = {"sessionID": session_id, "response": {"macAddress": MAC, "n": 1}}
         return json.dumps(body).encode()
 
-    for session_id in ("fixed", "q2"):  # ours but not q1's; then q2's echo
+    for session_id in (ours, "q2"):  # ours but not q1's; then q2's echo
         inbound = decoder.decode(TOPIC, message(session_id))
         assert inbound is not None
         router.route(inbound)

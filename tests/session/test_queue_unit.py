@@ -49,9 +49,18 @@ def make(
     return queue, outcomes, clock
 
 
+def take(queue: CommandQueue[Cmd]) -> QueueEntry[Cmd] | None:
+    """Hand out the oldest entry waiting (of whichever heater)."""
+    oldest = next(iter(queue), None)
+    if oldest is None:
+        return None
+    entries = queue.take_ready(lambda mac: mac == oldest.mac)
+    return entries[0] if entries else None
+
+
 def drain(queue: CommandQueue[Cmd]) -> list[str]:
     sent = []
-    while (entry := queue.take()) is not None:
+    while (entry := take(queue)) is not None:
         sent.append(entry.command.kind)
         queue.delivered(entry)
     return sent
@@ -104,7 +113,7 @@ def test_supersede_moves_the_newest_to_the_tail() -> None:
 def test_in_flight_entry_is_not_superseded() -> None:
     queue, outcomes, _ = make()
     queue.put(Cmd("t50", supersede_key="temp"))
-    entry = queue.take()
+    entry = take(queue)
     assert entry is not None
     queue.put(Cmd("t55", supersede_key="temp"))
     queue.delivered(entry)
@@ -116,7 +125,7 @@ def test_failed_send_goes_back_to_the_front() -> None:
     queue, outcomes, _ = make()
     for name in "abc":
         queue.put(Cmd(name))
-    entry = queue.take()
+    entry = take(queue)
     assert entry is not None
     queue.requeue(entry)
     assert outcomes == []
@@ -127,10 +136,10 @@ def test_clear_settles_waiting_and_in_flight() -> None:
     queue, outcomes, _ = make()
     for name in "abc":
         queue.put(Cmd(name))
-    assert queue.take() is not None
+    assert take(queue) is not None
     assert queue.clear() == 3
     assert outcomes == [(n, CommandOutcome.CLOSED) for n in "abc"]
-    assert queue.in_flight is None
+    assert not queue.busy("aabbccddeeff")
     assert len(queue) == 0
     assert queue.stats.dropped == {"closed": 3}
 
@@ -138,13 +147,37 @@ def test_clear_settles_waiting_and_in_flight() -> None:
 def test_drop_with_reason_and_misuse_is_refused() -> None:
     queue, outcomes, _ = make()
     queue.put(Cmd("a"))
-    entry = queue.take()
+    entry = take(queue)
     assert entry is not None
-    with pytest.raises(RuntimeError):
-        queue.take()
+    assert queue.take_ready(lambda _mac: True) == []  # its heater is busy
     queue.drop(entry, CommandOutcome.REFUSED)
     assert outcomes == [("a", CommandOutcome.REFUSED)]
     with pytest.raises(RuntimeError):
         queue.delivered(entry)
     with pytest.raises(ValueError, match="max_size"):
         CommandQueue[Cmd](max_size=0)
+
+
+def test_each_heater_has_its_own_lane_and_order() -> None:
+    queue, outcomes, _ = make()
+    for name, mac in (("a1", "a"), ("b1", "b"), ("a2", "a"), ("b2", "b")):
+        queue.put(Cmd(name, mac=mac))
+    first = queue.take_ready(lambda _mac: True)
+    assert [e.command.kind for e in first] == ["a1", "b1"]
+    assert queue.take_ready(lambda _mac: True) == []  # both heaters busy
+    queue.requeue(first[0])  # heater a waits (refused); b goes on
+    queue.delivered(first[1])
+    assert [e.command.kind for e in queue.take_ready(lambda m: m == "b")] == ["b2"]
+    assert [e.command.kind for e in queue.take_ready(lambda _m: True)] == ["a1"]
+    assert outcomes == [("b1", CommandOutcome.DELIVERED)]
+
+
+def test_held_heater_commands_still_age_out() -> None:
+    queue, outcomes, clock = make(max_age=10.0)
+    queue.put(Cmd("held", mac="a"))
+    assert queue.take_ready(lambda mac: mac != "a") == []
+    assert queue.next_expiry() == 10.0
+    clock.now = 11.0
+    queue.expire()
+    assert outcomes == [("held", CommandOutcome.TOO_OLD)]
+    assert queue.next_expiry() is None

@@ -58,6 +58,7 @@ class Inbound:
     response: Mapping[str, Any]  # the ``response`` object (or the whole message)
     payload: Mapping[str, Any] | None = None  # status or feature object
     session_id: str | None = None  # echoed from the request the message answers
+    client_id: str | None = None  # the requester's client ID, echoed in replies
 
 
 class InboundDecoder:
@@ -90,9 +91,12 @@ class InboundDecoder:
             return None
         self.counters[inbound.kind.value] += 1
         session_id = message.get("sessionID")
-        if isinstance(session_id, str):
-            return replace(inbound, session_id=session_id)
-        return inbound
+        client_id = message.get("clientID")
+        return replace(
+            inbound,
+            session_id=session_id if isinstance(session_id, str) else None,
+            client_id=client_id if isinstance(client_id, str) else None,
+        )
 
     def _classify(self, topic: str, message: dict[str, Any]) -> Inbound | None:
         response = message.get("response")

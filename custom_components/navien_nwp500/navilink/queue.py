@@ -1,7 +1,12 @@
-"""The outgoing command queue: bounded, first in first out, aged, superseding.
+"""The outgoing command queue: bounded, first in first out per heater, aged, superseding.
 
 Every command put in the queue ends in exactly one outcome, reported once
 through ``on_outcome``: delivered, or dropped with a reason.
+
+Each heater (MAC address) has at most one entry in flight; ``take_ready()``
+hands out the oldest waiting entry of every heater that is free, so one
+heater's slow or refused controls never hold another heater's commands, while
+each heater's own commands keep their order.
 
 Superseding: a newer command whose ``(mac, supersede_key)`` matches a queued
 (not yet in flight) command removes that older one, and the newer one joins at
@@ -49,14 +54,16 @@ class Queueable(Protocol):
 class CommandOutcome(StrEnum):
     """How a command left the queue (exactly one per command)."""
 
-    DELIVERED = "delivered"
-    SUPERSEDED = "superseded"
-    OVERFLOW = "overflow"
-    TOO_OLD = "too_old"
-    CLOSED = "closed"
+    DELIVERED = "delivered"  # acknowledged, or the heater's status shows it
+    SUPERSEDED = "superseded"  # replaced by a newer command of the same kind
+    OVERFLOW = "overflow"  # the queue was full and this was the oldest
+    TOO_OLD = "too_old"  # waited longer than the maximum age; never applied
+    CLOSED = "closed"  # the session was closed first
     REFUSED = "refused"  # the device kept answering ctrl-fail
     NOT_CONNECTED = "not_connected"  # queue disabled and the link went away
     INVALID = "invalid"  # the command could not be encoded
+    NOT_APPLIED = "not_applied"  # sent again, and the heater's status still lacks it
+    UNCONFIRMED = "unconfirmed"  # may have arrived; no heater message can tell
 
 
 @dataclass(eq=False, slots=True)
@@ -67,6 +74,7 @@ class QueueEntry[C: Queueable]:
     seq: int
     enqueued_at: float
     refusals: int = 0
+    resends: int = 0  # sent again after a status showed it was not applied
     done: bool = False
 
 
@@ -108,7 +116,7 @@ class CommandQueue[C: Queueable]:
         self._on_outcome = on_outcome
         self._clock = clock
         self._waiting: deque[QueueEntry[C]] = deque()
-        self._in_flight: QueueEntry[C] | None = None
+        self._in_flight: dict[str, QueueEntry[C]] = {}  # MAC -> entry
         self._seq = itertools.count(1)
         self.stats = QueueStats()
 
@@ -125,10 +133,41 @@ class CommandQueue[C: Queueable]:
         """Whether the next put drops the oldest command."""
         return len(self._waiting) >= self.max_size
 
-    @property
-    def in_flight(self) -> QueueEntry[C] | None:
-        """The entry handed out by ``take()`` and not yet settled."""
-        return self._in_flight
+    def busy(self, mac: str) -> bool:
+        """Whether an entry of ``mac`` is in flight (handed out, not settled)."""
+        return mac in self._in_flight
+
+    def waiting_for(self, mac: str) -> bool:
+        """Whether commands for ``mac`` wait to be handed out."""
+        return any(entry.command.mac == mac for entry in self._waiting)
+
+    def has_newer(self, entry: QueueEntry[C]) -> bool:
+        """Whether a waiting command supersedes the in-flight ``entry``."""
+        key = entry.command.supersede_key
+        return key is not None and any(
+            e.command.supersede_key == key and e.command.mac == entry.command.mac
+            for e in self._waiting
+        )
+
+    def too_old(self, entry: QueueEntry[C]) -> bool:
+        """Whether ``entry`` is older than the maximum age."""
+        return (
+            self.max_age is not None
+            and self._clock() - entry.enqueued_at > self.max_age
+        )
+
+    def age_left(self, entry: QueueEntry[C]) -> float | None:
+        """Seconds until ``entry`` gets too old (None: no maximum age)."""
+        if self.max_age is None:
+            return None
+        return max(0.0, entry.enqueued_at + self.max_age - self._clock())
+
+    def next_expiry(self) -> float | None:
+        """Seconds until the oldest waiting entry gets too old (None: never)."""
+        if self.max_age is None or not self._waiting:
+            return None
+        oldest = min(entry.enqueued_at for entry in self._waiting)
+        return max(0.0, oldest + self.max_age - self._clock())
 
     def put(self, command: C) -> QueueEntry[C]:
         """Queue a command at the tail (see the module docstring on superseding)."""
@@ -157,31 +196,36 @@ class CommandQueue[C: Queueable]:
         self.stats.queued += 1
         return entry
 
-    def take(self) -> QueueEntry[C] | None:
-        """Hand out the oldest command that is still fresh enough, or None.
+    def take_ready(self, ready: Callable[[str], bool]) -> list[QueueEntry[C]]:
+        """Hand out the oldest waiting entry of each free heater ``ready`` accepts.
 
-        Commands older than ``max_age`` are dropped here, with a warning. The
-        entry handed out stays owned by the queue until ``delivered()``,
-        ``requeue()`` or ``drop()`` settles it.
+        Commands older than ``max_age`` are dropped first (of every heater),
+        with a warning. Entries handed out stay owned by the queue until
+        ``delivered()``, ``requeue()`` or ``drop()`` settles them.
         """
-        if self._in_flight is not None:
-            raise RuntimeError("the previous entry is still in flight")
-        now = self._clock()
-        while self._waiting:
-            entry = self._waiting.popleft()
-            if self.max_age is not None and now - entry.enqueued_at > self.max_age:
-                _LOGGER.warning(
-                    "Dropping %s for %s: queued %.0f s ago, older than %.0f s",
-                    entry.command.kind,
-                    entry.command.mac,
-                    now - entry.enqueued_at,
-                    self.max_age,
-                )
-                self._drop(entry, CommandOutcome.TOO_OLD)
+        self.expire()
+        taken: list[QueueEntry[C]] = []
+        for entry in list(self._waiting):
+            mac = entry.command.mac
+            if mac in self._in_flight or not ready(mac):
                 continue
-            self._in_flight = entry
-            return entry
-        return None
+            self._waiting.remove(entry)
+            self._in_flight[mac] = entry
+            taken.append(entry)
+        return taken
+
+    def expire(self) -> None:
+        """Drop every waiting command older than ``max_age`` as TOO_OLD."""
+        for entry in [e for e in self._waiting if self.too_old(e)]:
+            self._waiting.remove(entry)
+            _LOGGER.warning(
+                "Dropping %s for %s: queued %.0f s ago, older than %.0f s",
+                entry.command.kind,
+                entry.command.mac,
+                self._clock() - entry.enqueued_at,
+                self.max_age,
+            )
+            self._drop(entry, CommandOutcome.TOO_OLD)
 
     def delivered(self, entry: QueueEntry[C]) -> None:
         """Settle the in-flight entry as delivered."""
@@ -190,7 +234,7 @@ class CommandQueue[C: Queueable]:
         self._finish(entry, CommandOutcome.DELIVERED)
 
     def requeue(self, entry: QueueEntry[C]) -> None:
-        """Put the in-flight entry back at the front (its send failed or was refused)."""
+        """Put the in-flight entry back ahead of its heater's other commands."""
         self._release(entry)
         self._waiting.appendleft(entry)
 
@@ -199,21 +243,23 @@ class CommandQueue[C: Queueable]:
         self._release(entry)
         self._drop(entry, reason)
 
-    def clear(self, reason: CommandOutcome = CommandOutcome.CLOSED) -> int:
-        """Drop every waiting and in-flight entry; return how many were dropped."""
-        entries = list(self._waiting)
+    def clear(
+        self, reason: CommandOutcome = CommandOutcome.CLOSED, *, in_flight: bool = True
+    ) -> int:
+        """Drop every waiting (and in-flight) entry; return how many were dropped."""
+        entries = list(self._in_flight.values()) if in_flight else []
+        if in_flight:
+            self._in_flight.clear()
+        entries.extend(self._waiting)
         self._waiting.clear()
-        if self._in_flight is not None:
-            entries.insert(0, self._in_flight)
-            self._in_flight = None
         for entry in entries:
             self._drop(entry, reason)
         return len(entries)
 
     def _release(self, entry: QueueEntry[C]) -> None:
-        if entry is not self._in_flight:
+        if self._in_flight.get(entry.command.mac) is not entry:
             raise RuntimeError("entry is not the one in flight")
-        self._in_flight = None
+        del self._in_flight[entry.command.mac]
 
     def _drop(self, entry: QueueEntry[C], reason: CommandOutcome) -> None:
         self.stats.dropped[reason.value] += 1

@@ -1,24 +1,34 @@
-"""Match device replies to what is waiting for them: queries and paced controls.
+"""Match device replies to the request they answer: queries and controls.
 
 The protocol has no correlation ID (protocol.md §5.2, §14 #12), but replies
-echo the request's ``sessionID``: every query gets its own, and a reply is
-matched by topic, MAC address and that echo. A reply echoing an ID this
-session never issued (a device that does not echo) goes to the oldest query
-waiting on its topic. A control's fate is the next ack (a status whose
-``command`` is the control's code) or ``ctrl-fail`` for that device; controls
-to one device are sent one at a time for this reason.
+and ``ctrl-fail`` echo the requester's ``clientID`` and ``sessionID`` (§17.4).
+Every request this session publishes gets its own session ID from
+``new_session_id()``, so a reply counts for a request only when both echoes
+match it. The device subscription also carries the official app's replies and
+refusals (other client ID) and the device's own pushes (small integer session
+IDs, command 0 or 0x04xxxxxx): those are status, never an answer to us. A reply
+to one of our controls that has already ended is logged at debug and ignored.
+
+A query reply echoing an ID this session never issued (a device that does not
+echo) goes to the oldest query waiting on its topic.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass
+import logging
 from typing import TYPE_CHECKING, Any
+import uuid
 
 from .inbound import Inbound, InboundKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+_LOGGER = logging.getLogger(__name__)
+_REMEMBERED_IDS = 512  # issued session IDs kept to recognise late replies
 
 
 @dataclass(eq=False, slots=True)
@@ -31,20 +41,33 @@ class PendingQuery:
     future: asyncio.Future[Mapping[str, Any]]
 
 
-@dataclass(eq=False, slots=True)
-class _Control:
-    code: object
-    future: asyncio.Future[bool]  # True: refused (ctrl-fail); False: acknowledged
-
-
 class ReplyRouter:
     """Pending queries and control confirmations, resolved from inbound messages."""
 
-    def __init__(self, session_id: str) -> None:
-        """``session_id`` is the one this session puts on everything but queries."""
-        self._session_id = session_id
+    def __init__(self, client_id: str) -> None:
+        """``client_id`` is the MQTT client ID every request of this session carries."""
+        self._client_id = client_id
+        # session ID -> (MAC, whether the request was a control)
+        self._issued: OrderedDict[str, tuple[str | None, bool]] = OrderedDict()
         self._queries: list[PendingQuery] = []
-        self._controls: dict[str, _Control] = {}
+        # session ID -> future: True refused (ctrl-fail), False acknowledged
+        self._controls: dict[str, asyncio.Future[bool]] = {}
+
+    def new_session_id(self, mac: str, *, control: bool = False) -> str:
+        """Return a fresh session ID for one request to ``mac`` and remember it."""
+        session_id = uuid.uuid4().hex
+        self._issued[session_id] = (mac, control)
+        while len(self._issued) > _REMEMBERED_IDS:
+            self._issued.popitem(last=False)
+        return session_id
+
+    def answers_us(self, inbound: Inbound) -> bool:
+        """Whether ``inbound`` echoes a request this session published."""
+        return (
+            inbound.client_id == self._client_id
+            and inbound.session_id is not None
+            and inbound.session_id in self._issued
+        )
 
     def expect_reply(
         self,
@@ -63,28 +86,41 @@ class ReplyRouter:
         if query in self._queries:
             self._queries.remove(query)
 
-    def expect_confirmation(self, mac: str, code: object) -> asyncio.Future[bool]:
-        """Wait for the ack or ctrl-fail of the control just sent to ``mac``."""
+    def expect_confirmation(self, session_id: str) -> asyncio.Future[bool]:
+        """Wait for the ack or ctrl-fail of the control sent with ``session_id``."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._controls[mac] = _Control(code, future)
+        self._controls[session_id] = future
         return future
 
-    def confirmation_done(self, mac: str) -> None:
+    def confirmation_done(self, session_id: str) -> None:
         """Stop waiting for a control's confirmation."""
-        self._controls.pop(mac, None)
+        self._controls.pop(session_id, None)
 
     def route(self, inbound: Inbound) -> None:
         """Resolve whatever ``inbound`` answers."""
+        if inbound.kind in (InboundKind.CTRL_FAIL, InboundKind.STATUS):
+            self._route_control(inbound)
+        self._route_query(inbound)
+
+    def _route_control(self, inbound: Inbound) -> None:
+        if not self.answers_us(inbound):
+            return  # another client's reply, or the device's own push
+        session_id = inbound.session_id or ""
+        mac, control = self._issued[session_id]
+        future = self._controls.get(session_id)
+        if future is not None and mac == inbound.mac:
+            if not future.done():
+                future.set_result(inbound.kind is InboundKind.CTRL_FAIL)
+        elif control:
+            _LOGGER.debug(
+                "Late %s for control %s to %s (already ended); ignored",
+                inbound.kind.value,
+                session_id,
+                inbound.mac,
+            )
+
+    def _route_query(self, inbound: Inbound) -> None:
         mac = inbound.mac
-        if mac is not None and (control := self._controls.get(mac)) is not None:
-            if inbound.kind is InboundKind.CTRL_FAIL:
-                _settle(control.future, True)
-            elif (
-                inbound.kind is InboundKind.STATUS
-                and inbound.payload is not None
-                and inbound.payload.get("command") == control.code
-            ):
-                _settle(control.future, False)
         waiting = [
             q
             for q in self._queries
@@ -92,7 +128,7 @@ class ReplyRouter:
         ]
         echo = inbound.session_id
         if echo is not None and (
-            echo == self._session_id or any(q.session_id == echo for q in self._queries)
+            echo in self._issued or any(q.session_id == echo for q in self._queries)
         ):
             waiting = [q for q in waiting if q.session_id == echo]
         if waiting:
@@ -105,8 +141,3 @@ class ReplyRouter:
                 query.future.set_exception(error)
         self._queries.clear()
         self._controls.clear()
-
-
-def _settle(future: asyncio.Future[bool], refused: bool) -> None:
-    if not future.done():
-        future.set_result(refused)

@@ -12,7 +12,6 @@ import logging
 from pathlib import Path
 import secrets
 from typing import TYPE_CHECKING, Any
-import uuid
 
 from . import commands, topics
 from .errors import CannotConnectError
@@ -84,7 +83,6 @@ class NaviLinkSession(SessionCore):
             endpoints=endpoints,
             config=config,
             client_id=client_id or f"navien-ha-{secrets.token_hex(4)}",
-            session_id=uuid.uuid4().hex,
         )
 
     # ------------------------------------------------------------ view
@@ -111,8 +109,10 @@ class NaviLinkSession(SessionCore):
             "takeovers": self._takeover.detections,
             "closing_links": len(self._closing),
             "last_error": str(self._last_failure) if self._last_failure else None,
-            "queue": self._queue.stats.as_dict() | {"pending": len(self._queue)},
+            "queue": self._queue.stats.as_dict()
+            | {"pending": len(self._queue), "unconfirmed": self._sender.unconfirmed()},
             "messages": dict(self._decoder.counters),
+            "heaters": self._push_watch.as_list(),
             **{key: self._counters[key] for key in COUNTERS},
         }
 
@@ -220,6 +220,18 @@ class NaviLinkSession(SessionCore):
 
     # ------------------------------------------------------------ commands
 
+    def set_device_reachable(self, mac: str, reachable: bool) -> None:
+        """Hold (False) or release (True) the queued commands of one heater.
+
+        While a heater is unreachable its commands stay queued instead of being
+        sent into the void (the maximum age still applies: TOO_OLD); the other
+        heaters' commands flow as usual. Raises ValueError for a MAC address
+        this session does not serve.
+        """
+        self._check()
+        self._device(mac)
+        self._sender.set_reachable(mac, reachable)
+
     async def send(self, command: Command) -> SendOutcome:
         """Send a command through the queue.
 
@@ -237,9 +249,14 @@ class NaviLinkSession(SessionCore):
             not self._config.queue_enabled or self._state is SessionState.AUTH_FAILED
         ):
             raise NotConnectedError(f"not connected ({self._state.value})")
-        idle = not self._queue and self._queue.in_flight is None
+        mac = command.mac
+        idle = (
+            not self._queue.busy(mac)
+            and not self._queue.waiting_for(mac)
+            and self._sender.reachable(mac)
+        )
         entry = self._queue.put(command)
-        self._wake.set()
+        self._sender.wake()
         if not (connected and idle):
             if not connected:
                 _LOGGER.info("Offline: %s for %s queued", command.kind, command.mac)
@@ -288,7 +305,7 @@ class NaviLinkSession(SessionCore):
         topic = topics.response_topic(
             command, client_id=self.client_id, device_type=device.device_type
         )
-        session_id = uuid.uuid4().hex
+        session_id = self._replies.new_session_id(command.mac)
         pending = self._replies.expect_reply(topic, command.mac, session_id, future)
         try:
             await self._publish_now(command, session_id)
@@ -305,6 +322,8 @@ class NaviLinkSession(SessionCore):
         link = self._link
         if self._state is not SessionState.CONNECTED or link is None:
             raise NotConnectedError(f"not connected ({self._state.value})")
+        if session_id is None:
+            session_id = self._replies.new_session_id(command.mac)
         try:
             await link.publish(*self._message(command, session_id))
         except LinkError as err:

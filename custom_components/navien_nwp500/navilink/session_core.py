@@ -7,8 +7,8 @@ generation number and fresh credentials. SDK callbacks, publish failures and
 concern; reports about any other generation are counted and ignored, so a
 stale "interrupted" can never start a second loop and closing an old link can
 never look like an outage. While connected, the same task subscribes (before
-anything else), asks every device for its info and status, then drains the
-command queue in order.
+anything else), asks every device for its info and status, then runs the
+per-heater delivery lanes of the command queue (``sender``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .inbound import Inbound, InboundDecoder, InboundKind
 from .link_watch import LinkLostError, LinkWatch
 from .listeners import Listeners
 from .models import Device, DeviceFeature, DeviceStatus, parse_feature, parse_status
+from .push_watch import PushWatch
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .replies import ReplyRouter
 from .sender import CommandSender
@@ -75,7 +76,9 @@ COUNTERS = (
     "repeated_reports",  # further reports about an already lost link (ignored)
     "stale_messages",  # messages that arrived on an older generation (ignored)
     "foreign_messages",  # messages about devices this session does not serve
-    "confirm_timeouts",  # paced controls that got neither ack nor ctrl-fail
+    "confirm_timeouts",  # controls that got neither ack nor ctrl-fail
+    "unconfirmed",  # commands that may have arrived without an answer
+    "resent",  # controls sent again after a status showed them not applied
 )
 
 
@@ -90,7 +93,6 @@ class SessionCore:
         endpoints: Endpoints,
         config: SessionConfig,
         client_id: str,
-        session_id: str,
     ) -> None:
         """Prepare everything; nothing connects before ``_run`` is started."""
         self._guard = ContextGuard()
@@ -98,7 +100,6 @@ class SessionCore:
         self._devices = {device.mac: device for device in devices}
         self._config = config
         self.client_id = client_id
-        self._session_id = session_id
         self._settings = LinkSettings(
             host=endpoints.iot_host,
             port=endpoints.iot_port,
@@ -118,7 +119,6 @@ class SessionCore:
         self._closing: set[asyncio.Future[Any]] = set()
         self._task: asyncio.Task[None] | None = None
         self._first: asyncio.Future[None] | None = None
-        self._wake = asyncio.Event()
         self._backoff = Backoff(config.backoff_min, config.backoff_max)
         self._takeover = TakeoverWatch(
             short=config.stable_after,
@@ -128,7 +128,12 @@ class SessionCore:
         self._attempt = 0
         self._counters: Counter[str] = Counter()
         self._decoder = InboundDecoder()
-        self._replies = ReplyRouter(session_id)
+        self._replies = ReplyRouter(client_id)
+        self._push_watch = PushWatch(
+            self._devices,
+            silence=config.push_silence,
+            interval=config.silent_poll_interval,
+        )
         self._queue: CommandQueue[Command] = CommandQueue(
             max_size=config.queue_max_size,
             max_age=config.queue_max_age,
@@ -140,6 +145,7 @@ class SessionCore:
             self._replies,
             config,
             build=self._message,
+            status_request=lambda mac: commands.status_request(self._device(mac)),
             accepted=self._settle_accepted,
             counters=self._counters,
         )
@@ -243,35 +249,33 @@ class SessionCore:
         self._set_state(
             SessionState.CONNECTED, self._error if self._takeover.suspected else None
         )
+        poller: asyncio.Task[None] | None = None
         try:
             for device in self._devices.values():
                 for build in (commands.device_info_request, commands.status_request):
-                    await watch.race(link.publish(*self._message(build(device))))
-            while True:
-                entry = self._queue.take()
-                if entry is None:
-                    self._wake.clear()
-                    await watch.race(self._wake.wait())
-                else:
-                    await self._sender.deliver(link, watch, entry)
+                    await watch.race(link.publish(*self._request(build(device))))
+            self._push_watch.connected()
+            poller = asyncio.create_task(self._poll_silent(link, watch))
+            await self._sender.run(link, watch)
         except LinkLostError:
             pass
         except LinkError as err:
             watch.report_lost(str(err))
         except Exception:  # a bug must cost one reconnect, never the loop
             _LOGGER.exception("Unexpected error on link %d", link.generation)
-            if (entry := self._queue.in_flight) is not None:
-                self._queue.requeue(entry)
             watch.report_lost("unexpected error")
         finally:
             stable.cancel()
+            self._push_watch.disconnected()
+            if poller is not None:
+                poller.cancel()
         self._abandon(link)
         for waiting in list(self._accepted):
             self._settle_accepted(waiting, SendOutcome.QUEUED)
         self._counters["losses"] += 1
         _LOGGER.info("Connection lost (%s); reconnecting", watch.reason)
-        if not self._config.queue_enabled:
-            self._queue.clear(CommandOutcome.NOT_CONNECTED)
+        if not self._config.queue_enabled:  # unconfirmed ones wait for a status
+            self._queue.clear(CommandOutcome.NOT_CONNECTED, in_flight=False)
         if self._takeover.connection_ended(time.monotonic() - connected_at):
             _LOGGER.warning(
                 "MQTT client ID %s keeps being taken over by another client; "
@@ -308,10 +312,27 @@ class SessionCore:
             self._closing.add(closing)
             closing.add_done_callback(self._closing.discard)
 
-    def _message(
-        self, command: Command, session_id: str | None = None
-    ) -> tuple[str, bytes]:
-        """Topic and payload of ``command``."""
+    async def _poll_silent(self, link: Link, watch: LinkWatch) -> None:
+        """Ask heaters that push nothing for their status (see ``PushWatch``)."""
+        try:
+            while True:
+                due, wait = self._push_watch.due()
+                for mac in due:
+                    _LOGGER.debug("%s pushes no status; polling it", mac)
+                    command = commands.status_request(self._device(mac))
+                    await watch.race(link.publish(*self._request(command)))
+                await asyncio.sleep(wait)
+        except LinkLostError:
+            pass
+        except LinkError as err:
+            watch.report_lost(str(err))
+
+    def _request(self, command: Command) -> tuple[str, bytes]:
+        """Topic and payload of ``command`` with a fresh session ID."""
+        return self._message(command, self._replies.new_session_id(command.mac))
+
+    def _message(self, command: Command, session_id: str) -> tuple[str, bytes]:
+        """Topic and payload of ``command`` sent with ``session_id``."""
         device = self._device(command.mac)
         topic = topics.device_topic(
             device.device_type, command.mac, command.topic_suffix
@@ -319,7 +340,7 @@ class SessionCore:
         payload = topics.envelope(
             command,
             client_id=self.client_id,
-            session_id=session_id or self._session_id,
+            session_id=session_id,
             device_type=device.device_type,
         )
         return topic, payload
@@ -357,12 +378,19 @@ class SessionCore:
         self._dispatch(device, inbound)
 
     def _dispatch(self, device: Device, inbound: Inbound) -> None:
+        ours = self._replies.answers_us(inbound)
         if inbound.kind is InboundKind.STATUS and inbound.payload is not None:
-            self._status_listeners.emit(device, parse_status(inbound.payload))
+            self._push_watch.note_status(device.mac, unprompted=not ours)
+            status = parse_status(inbound.payload)
+            self._status_listeners.emit(device, status)
+            self._sender.on_status(device.mac, status)
         elif inbound.kind is InboundKind.FEATURE and inbound.payload is not None:
             self._feature_listeners.emit(device, parse_feature(inbound.payload))
         elif inbound.kind is InboundKind.CTRL_FAIL:
             code = inbound.response.get("failCode")
+            if not ours:  # another client's control (the official app)
+                _LOGGER.debug("%s refused another client's control", device.mac)
+                return
             _LOGGER.debug("%s refused a control (failCode %s)", device.mac, code)
             self._ctrl_fail_listeners.emit(
                 device, code if isinstance(code, int) else -1

@@ -38,6 +38,9 @@ class SessionConfig:
     takeover_limit: int = 3  # short-lived connections in the window = takeover
     control_confirm_timeout: float = 10.0  # wait for ack or ctrl-fail of a control
     control_refusal_limit: int = 5  # ctrl-fail answers before a control is dropped
+    control_resend_limit: int = 1  # resends of a control a status showed not applied
+    push_silence: float = 600.0  # no unprompted status this long: poll the heater
+    silent_poll_interval: float = 60.0  # status request period while polling
 
 
 class SendOutcome(StrEnum):

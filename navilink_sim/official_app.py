@@ -1,0 +1,124 @@
+"""A second client on the account: "the official app", controlling the same heaters.
+
+It connects straight to mosquitto with its own client ID, subscribes to the
+heaters' topics (``cmd/{dt}/navilink-{mac}/#``, like any client) and publishes
+controls in the app's own style (protocol.md §5.1: ``sessionID`` is the epoch
+in milliseconds, new per request). The heaters answer it on the shared topics,
+echoing its client and session IDs, so every other client sees its acks and
+``ctrl-fail`` refusals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+import aiomqtt
+
+if TYPE_CHECKING:
+    from navilink_sim.accounts import SimDevice
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class OfficialApp:
+    """The vendor app's MQTT client, as far as the heaters and other clients see it."""
+
+    def __init__(self, devices: list[SimDevice], host: str, port: int) -> None:
+        """Prepare (not start) an app client for ``devices`` on the broker."""
+        self.client_id = f"navien-app-{secrets.token_hex(4)}"
+        self.answers: dict[str, list[str]] = {}
+        """Session ID of each request -> what answered it ("ack" or "refused")."""
+        self._devices = {device.mac.lower(): device for device in devices}
+        self._host = host
+        self._port = port
+        self._client: aiomqtt.Client | None = None
+        self._ready = asyncio.Event()
+        self._answered = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+        self._ids = itertools.count()
+
+    async def start(self, within: float = 10.0) -> None:
+        """Connect and subscribe; wait up to ``within`` seconds."""
+        self._task = asyncio.create_task(self._run(), name=self.client_id)
+        async with asyncio.timeout(within):
+            await self._ready.wait()
+
+    async def stop(self) -> None:
+        """Disconnect; safe to call twice."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def control(self, mac: str, command: int, mode: str, param: list[int]) -> str:
+        """Publish one ``ctrl`` request as the app does; return its session ID."""
+        client = self._client
+        if client is None:
+            raise aiomqtt.MqttError("the app is not connected")
+        device = self._devices[mac.lower()]
+        base = f"cmd/{device.device_type}/navilink-{device.mac}"
+        # Epoch milliseconds, kept unique when two requests share a millisecond.
+        session_id = str(time.time_ns() // 1_000_000 * 1000 + next(self._ids) % 1000)
+        message = {
+            "clientID": self.client_id,
+            "sessionID": session_id,
+            "protocolVersion": 2,
+            "requestTopic": f"{base}/ctrl",
+            "responseTopic": f"{base}/{self.client_id}/res",
+            "request": {
+                "command": command,
+                "deviceType": device.device_type,
+                "macAddress": device.mac,
+                "additionalValue": device.additional_value,
+                "mode": mode,
+                "param": param,
+                "paramStr": "",
+            },
+        }
+        self.answers[session_id] = []
+        await client.publish(f"{base}/ctrl", json.dumps(message).encode(), qos=1)
+        return session_id
+
+    async def wait_answer(self, session_id: str, within: float = 10.0) -> str:
+        """Wait for the first answer to the request with ``session_id``."""
+        async with asyncio.timeout(within), self._answered:
+            await self._answered.wait_for(lambda: bool(self.answers.get(session_id)))
+        return self.answers[session_id][0]
+
+    async def _run(self) -> None:
+        async with aiomqtt.Client(
+            self._host, self._port, identifier=self.client_id
+        ) as client:
+            for device in self._devices.values():
+                topic = f"cmd/{device.device_type}/navilink-{device.mac}/#"
+                await client.subscribe(topic, qos=1)
+            self._client = client
+            self._ready.set()
+            try:
+                async for message in client.messages:
+                    await self._on_message(message.payload)
+            finally:
+                self._client = None
+
+    async def _on_message(self, raw: Any) -> None:
+        try:
+            body = json.loads(raw) if isinstance(raw, bytes | str) else None
+        except ValueError:
+            return
+        if not isinstance(body, dict) or body.get("clientID") != self.client_id:
+            return
+        response = body.get("response")
+        answers = self.answers.get(str(body.get("sessionID")))
+        if answers is None or not isinstance(response, dict):
+            return  # our own request echoed back, or not an answer
+        answers.append("refused" if "failCode" in response else "ack")
+        async with self._answered:
+            self._answered.notify_all()

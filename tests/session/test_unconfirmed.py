@@ -1,0 +1,216 @@
+"""A command that may have arrived is not reported failed; the heater's state decides.
+
+Issue 9 point 5: a control published on a stalled path, or whose answer never
+came, is *unconfirmed*. The heater's next status decides: it shows the intent
+(DELIVERED), or the control is sent once more. Exactly one outcome, and the
+heater applies it once, whether the held bytes arrive late or are lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from custom_components.navien_nwp500.navilink import commands
+from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.models import parse_status
+from custom_components.navien_nwp500.navilink.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session import SessionState
+from tests.session import DEVICE, MAC, eventually, fast, open_session
+
+if TYPE_CHECKING:
+    from navilink_sim.simulator import NaviLinkSimulator
+    from tests.session import Harness
+
+DHW_TEMPERATURE = 33554464
+CLIENT_ID = "navien-ha-unconfirmed"
+SET_POINT = 52.5  # half-degrees 105; the heater starts at 60 °C
+
+
+def set_point_requests(sim: NaviLinkSimulator) -> int:
+    """Count our 52.5 °C set-points the heater received."""
+    return sum(
+        1
+        for m in sim.heaters[MAC].received
+        if m["clientID"] == CLIENT_ID
+        and m["request"]["command"] == DHW_TEMPERATURE
+        and m["request"]["param"] == [105]
+    )
+
+
+async def ready(h: Harness) -> None:
+    """Wait until the session got its first status and feature."""
+    await eventually(
+        lambda: bool(h.recorder.statuses and h.recorder.features), 5.0, "first data"
+    )
+
+
+@pytest.mark.parametrize("lose_held", [False, True], ids=["held_arrive", "held_lost"])
+async def test_set_point_given_during_a_stall_ends_delivered_once(
+    simulator: NaviLinkSimulator, lose_held: bool
+) -> None:
+    config = fast(request_timeout=2.0, first_connect_timeout=2.0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.stall()
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(
+            lambda: h.session.state is not SessionState.CONNECTED, 20.0, "loss"
+        )
+        assert h.recorder.outcomes == []  # not failed: it may have arrived
+        assert h.stats()["queue"]["unconfirmed"] == 1
+        simulator.faults.unstall(lose_held=lose_held)
+        await eventually(lambda: bool(h.recorder.outcomes), 20.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
+        assert simulator.heaters[MAC].setpoint == 105
+        assert set_point_requests(simulator) == 1
+        # A later status (after any resend would have been answered) changes nothing.
+        statuses = len(h.recorder.statuses)
+        await simulator.push_status()
+        await eventually(lambda: len(h.recorder.statuses) > statuses, 5.0, "push")
+    assert h.recorder.outcomes == [
+        (command, CommandOutcome.DELIVERED)
+    ]  # close: no more
+    assert set_point_requests(simulator) == 1
+
+
+async def test_a_silent_heater_is_not_assumed_to_have_applied_a_control(
+    simulator: NaviLinkSimulator,
+) -> None:
+    config = fast(control_confirm_timeout=0.5)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)  # it applies controls but says nothing
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 5.0, "timeout")
+        assert h.recorder.outcomes == []
+        assert h.stats()["queue"]["unconfirmed"] == 1
+        simulator.faults.drop_replies(False)
+        await simulator.push_status()  # shows the set-point: it did arrive
+        await eventually(lambda: bool(h.recorder.outcomes), 5.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
+        assert set_point_requests(simulator) == 1
+
+
+async def test_a_control_the_status_does_not_show_is_sent_once_more(
+    simulator: NaviLinkSimulator,
+) -> None:
+    heater = simulator.heaters[MAC]
+    config = fast(control_confirm_timeout=0.5)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 5.0, "timeout")
+        heater.setpoint = 120  # as if it never took it
+        simulator.faults.drop_replies(False)
+        await simulator.push_status()
+        await eventually(lambda: bool(h.recorder.outcomes), 5.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
+        assert h.stats()["resent"] == 1
+        assert set_point_requests(simulator) == 2
+        assert heater.setpoint == 105
+
+
+async def test_an_unconfirmed_control_a_newer_one_replaced_is_not_resent(
+    simulator: NaviLinkSimulator,
+) -> None:
+    heater = simulator.heaters[MAC]
+    config = fast(control_confirm_timeout=0.5)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)
+        first = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(first)
+        await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 5.0, "timeout")
+        newer = commands.set_dhw_temperature(DEVICE, None, 50.0)
+        await h.session.send(newer)  # waits behind the unconfirmed one
+        heater.setpoint = 120  # the first one did not take
+        simulator.faults.drop_replies(False)
+        await simulator.push_status()
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 5.0, "2 outcomes")
+        assert h.recorder.outcomes == [
+            (first, CommandOutcome.SUPERSEDED),
+            (newer, CommandOutcome.DELIVERED),
+        ]
+        assert set_point_requests(simulator) == 1
+        assert heater.setpoint == 100
+
+
+async def test_a_control_still_missing_after_the_resend_limit_is_not_applied(
+    simulator: NaviLinkSimulator,
+) -> None:
+    config = fast(control_confirm_timeout=0.5, control_resend_limit=0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 5.0, "timeout")
+        simulator.heaters[MAC].setpoint = 120
+        simulator.faults.drop_replies(False)
+        await simulator.push_status()
+        await eventually(lambda: bool(h.recorder.outcomes), 5.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.NOT_APPLIED)]
+        assert set_point_requests(simulator) == 1
+
+
+async def test_without_any_status_the_outcome_is_unconfirmed(
+    simulator: NaviLinkSimulator,
+) -> None:
+    config = fast(control_confirm_timeout=0.5, queue_max_age=2.0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        simulator.faults.drop_replies(True)  # silent for good
+        uncheckable = commands.air_filter_reset(DEVICE)
+        set_point = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(uncheckable)
+        await h.session.send(set_point)
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 10.0, "2 outcomes")
+        assert h.recorder.outcomes == [
+            (uncheckable, CommandOutcome.UNCONFIRMED),  # no status could show it
+            (set_point, CommandOutcome.UNCONFIRMED),  # no status came in time
+        ]
+        assert simulator.heaters[MAC].setpoint == 105  # it did arrive, silently
+
+
+def test_intents_read_from_status() -> None:
+    def status(**fields: object) -> object:
+        return parse_status({"command": 67108883, **fields})
+
+    set_point = commands.set_dhw_temperature(DEVICE, None, 52.5)
+    assert commands.intent_met(set_point, status(dhwTemperatureSetting=105)) is True
+    assert commands.intent_met(set_point, status(dhwTemperatureSetting=120)) is False
+    assert commands.intent_met(set_point, status()) is None  # cannot tell
+    mode = commands.set_dhw_mode(DEVICE, None, DhwOperationSetting.ELECTRIC)
+    assert commands.intent_met(mode, status(dhwOperationSetting=2)) is True
+    assert commands.intent_met(mode, status(dhwOperationSetting=3)) is False
+    vacation = commands.set_vacation(DEVICE, None, 7)
+    on_vacation = status(dhwOperationSetting=5, vacationDaySetting=7)
+    assert commands.intent_met(vacation, on_vacation) is True
+    assert commands.intent_met(vacation, status(dhwOperationSetting=5)) is False
+    off, on = commands.power(DEVICE, None, False), commands.power(DEVICE, None, True)
+    assert commands.intent_met(off, status(dhwOperationSetting=6)) is True
+    assert commands.intent_met(on, status(dhwOperationSetting=6)) is False
+    assert commands.intent_met(on, status(dhwOperationSetting=3)) is True
+    legionella = commands.anti_legionella(DEVICE, None, True, 14)
+    met = status(antiLegionellaUse=2, antiLegionellaPeriod=14)
+    assert commands.intent_met(legionella, met) is True
+    assert commands.intent_met(legionella, status(antiLegionellaUse=1)) is False
+    no_legionella = commands.anti_legionella(DEVICE, None, False)
+    assert commands.intent_met(no_legionella, status(antiLegionellaUse=1)) is True
+    tou = commands.tou(DEVICE, None, True)
+    assert commands.intent_met(tou, status(touStatus=1)) is True
+    assert commands.intent_met(tou, status(touStatus=0)) is False
+    unknowable = [
+        commands.demand_response(DEVICE, None, True),
+        commands.air_filter_reset(DEVICE),
+        commands.reservation_write(DEVICE, None, [], True),
+    ]
+    for command in unknowable:
+        assert not commands.has_intent(command)
+        assert commands.intent_met(command, met) is None
