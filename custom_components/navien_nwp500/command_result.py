@@ -44,6 +44,8 @@ _REASONS: Final[Mapping[str, str]] = {
     CommandOutcome.REFUSED: "the heater refused it",
     CommandOutcome.NOT_CONNECTED: "the connection to the cloud was lost",
     CommandOutcome.INVALID: "it could not be encoded",
+    CommandOutcome.NOT_APPLIED: "sent again, and the heater still does not show it",
+    CommandOutcome.UNCONFIRMED: "it may have arrived, but the heater did not confirm it",
 }
 _ERROR_KEYS: Final[Mapping[str, str]] = {
     CommandOutcome.OVERFLOW: "command_overflow",
@@ -52,6 +54,8 @@ _ERROR_KEYS: Final[Mapping[str, str]] = {
     CommandOutcome.REFUSED: "command_refused",
     CommandOutcome.NOT_CONNECTED: "command_not_connected",
     CommandOutcome.INVALID: "command_invalid",
+    CommandOutcome.NOT_APPLIED: "command_not_applied",
+    CommandOutcome.UNCONFIRMED: "command_unconfirmed",
 }
 _OTHER_FAILURE_KEY: Final = "command_not_delivered"
 _NOTIFICATION_TITLE_KEY: Final = "command_not_delivered_title"

@@ -14,7 +14,6 @@ from .navilink.enums import DhwOperationSetting
 from .navilink.errors import CommandValidationError, NaviLinkError
 from .navilink.session_types import (
     NotConnectedError,
-    QueueFullError,
     RequestTimeoutError,
 )
 
@@ -60,10 +59,6 @@ def translate_navilink_error(err: NaviLinkError) -> HomeAssistantError:
     if isinstance(err, NotConnectedError):
         return HomeAssistantError(
             translation_domain=DOMAIN, translation_key="not_connected"
-        )
-    if isinstance(err, QueueFullError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="queue_full"
         )
     if isinstance(err, RequestTimeoutError):
         return HomeAssistantError(translation_domain=DOMAIN, translation_key="no_reply")

@@ -26,6 +26,7 @@ from custom_components.navien_nwp500.command_result import (
 from custom_components.navien_nwp500.const import CONF_QUEUE_MAX_AGE, DOMAIN
 from custom_components.navien_nwp500.navilink import commands
 from custom_components.navien_nwp500.navilink.models import Device
+from custom_components.navien_nwp500.navilink.queue import CommandOutcome
 from custom_components.navien_nwp500.navilink.session import (
     SessionConfig,
     SessionState,
@@ -37,7 +38,6 @@ from .helpers import get_entity_id, wait_for
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
 
-    from custom_components.navien_nwp500.navilink.queue import CommandOutcome
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
@@ -283,3 +283,26 @@ async def test_superseded_command_is_reported_but_not_a_failure(
     assert events[0].data["reason"] == "a newer command of the same kind replaced it"
     assert simulator.heaters[DEMO_MAC].setpoint == 108
     assert not notifications
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [
+        outcome
+        for outcome in CommandOutcome
+        if outcome not in (CommandOutcome.DELIVERED, CommandOutcome.SUPERSEDED)
+    ],
+)
+async def test_every_failure_outcome_has_its_own_translated_error(
+    hass: HomeAssistant, outcome: CommandOutcome
+) -> None:
+    results = CommandResults(hass, "no entry")
+    device = Device(mac=DEMO_MAC, additional_value="", device_type=52, name="x")
+    command = commands.set_dhw_temperature(device, None, 50)
+    pending = results.track(command)
+
+    results.handle_outcome(command, outcome)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await results.async_wait([pending])
+    assert raised.value.translation_key == f"command_{outcome.value}"

@@ -16,7 +16,6 @@ from custom_components.navien_nwp500.navilink.errors import (
 )
 from custom_components.navien_nwp500.navilink.session_types import (
     NotConnectedError,
-    QueueFullError,
     RequestTimeoutError,
 )
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     ("error", "key"),
     [
         (NotConnectedError("offline"), "not_connected"),
-        (QueueFullError("full"), "queue_full"),
         (RequestTimeoutError("silent"), "no_reply"),
         (CannotConnectError("down"), "command_failed"),
     ],

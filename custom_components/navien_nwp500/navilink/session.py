@@ -20,7 +20,6 @@ from .session_core import COUNTERS, SessionCore
 from .session_types import (
     AuthFailedError,
     NotConnectedError,
-    QueueFullError,
     RequestTimeoutError,
     SendOutcome,
     SessionClosedError,
@@ -45,7 +44,6 @@ __all__ = [
     "CommandOutcome",
     "NaviLinkSession",
     "NotConnectedError",
-    "QueueFullError",
     "RequestTimeoutError",
     "SendOutcome",
     "SessionClosedError",

@@ -54,14 +54,6 @@ class NotConnectedError(SessionError):
     """The queue is disabled (or the call is never queued) and there is no connection."""
 
 
-class QueueFullError(SessionError):
-    """The command queue is full.
-
-    Not raised by the default policy, which drops the oldest command instead;
-    kept so callers can catch it should that policy change.
-    """
-
-
 class RequestTimeoutError(SessionError):
     """A request got no reply in time."""
 
