@@ -65,6 +65,7 @@ class CommandKind(StrEnum):
     RESERVATION_READ = "reservation_read"
     RESERVATION_WRITE = "reservation_write"
     ENERGY_QUERY = "energy_query"
+    DIAGNOSTICS_QUERY = "diagnostics_query"
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,4 +438,18 @@ def energy_query(
         "st/energy-usage-daily-query/rd",
         response_suffix="energy-usage-daily-query/rd",
         fields={"year": year, "month": month_list},
+    )
+
+
+def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> Command:
+    """Ask for the maintenance counters (16777228 on ``st/td/rd``, §17.5, §17.6).
+
+    No capability flag gates it (§17.7). The reply comes on ``res/td/rd``.
+    """
+    return _query(
+        device,
+        CommandKind.DIAGNOSTICS_QUERY,
+        CommandCode.DIAGNOSTICS_QUERY,
+        "st/td/rd",
+        response_suffix="td/rd",
     )
