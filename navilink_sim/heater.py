@@ -182,6 +182,8 @@ class SimulatedHeater:
     def start_draw(self, flow_lpm: float, seconds: float) -> None:
         """Open a hot-water tap for `seconds` at `flow_lpm` litres per minute."""
         self._tank.start_draw(flow_lpm, seconds)
+        self.draws += 1
+        self.long_draws += seconds >= LONG_DRAW_S
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of device time pass, in fixed 10 s physics steps."""

@@ -49,7 +49,7 @@ def _season(day: date) -> float:
 
 def simulate_day(day: date, rng: random.Random) -> DayUsage:
     """Compute one day of Energy Saver operation at a 60 °C set-point."""
-    inlet = INLET_C + 5.0 * _season(day)
+    inlet = INLET_C - 5.0 * _season(day)
     ambient = AMBIENT_C - 4.0 * _season(day)
     litres = max(20.0, rng.gauss(180.0, 45.0) * (1.2 if day.weekday() >= 5 else 1.0))
     draws = max(1, round(rng.gauss(DRAWS_PER_DAY, 2.0) * litres / 180.0))
