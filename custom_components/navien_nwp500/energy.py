@@ -26,9 +26,10 @@ from homeassistant.helpers.event import (
 from homeassistant.util import dt as dt_util
 
 from .navilink import commands
-from .navilink.errors import NaviLinkError
+from .navilink.errors import NaviLinkError, SessionError
 from .navilink.models import parse_energy
 from .navilink.models_diagnostics import Diagnostics, parse_diagnostics
+from .navilink.session_types import SessionState
 from .statistics import async_import_history
 
 if TYPE_CHECKING:
@@ -95,7 +96,6 @@ class CounterPoller:
         self._lock = asyncio.Lock()
         self._cancel: list[CALLBACK_TYPE] = []
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._was_connected = False
 
     @callback
     def async_start(self) -> None:
@@ -113,9 +113,9 @@ class CounterPoller:
             async_track_time_change(
                 hass, self._history_due, hour=hour, minute=minute, second=0
             ),
-            self._coordinator.async_add_listener(self._follow_connection),
         ]
-        self._was_connected = self._coordinator.connected
+        if (session := self._coordinator.session) is not None:
+            self._cancel.append(session.add_state_listener(self._follow_connection))
         self._spawn(self._async_first_reads())
 
     async def async_stop(self) -> None:
@@ -139,11 +139,12 @@ class CounterPoller:
         await self.async_import_history()
 
     @callback
-    def _follow_connection(self) -> None:
-        connected = self._coordinator.connected
-        if connected and not self._was_connected:
+    def _follow_connection(
+        self, state: SessionState, _error: SessionError | None
+    ) -> None:
+        """Read the energy again after every reconnect (a day change may have passed)."""
+        if state is SessionState.CONNECTED:
             self._spawn(self.async_refresh_energy())
-        self._was_connected = connected
 
     @callback
     def _counters_due(self, _now: datetime) -> None:
