@@ -5,7 +5,6 @@ from unittest.mock import patch
 
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.const import STATE_UNAVAILABLE, Platform
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from syrupy.assertion import SnapshotAssertion
 
@@ -65,7 +65,7 @@ def available(hass: HomeAssistant, key: str) -> bool:
 
 
 def lifetime_kwh(heater: SimulatedHeater) -> tuple[float, float]:
-    """The simulated heater's own lifetime counters (heat pump, elements) in kWh."""
+    """Return the simulated heater's lifetime counters (heat pump, elements) in kWh."""
     ts = heater.diagnostics["tsData"]
     return ts["cumulatedPwrHp"] / 1000, ts["cumulatedPwrHe"] / 1000
 
@@ -76,7 +76,7 @@ def queries(heater: SimulatedHeater, code: int) -> int:
 
 
 def poller(entry: MockConfigEntry) -> CounterPoller:
-    """The entry's counter poller."""
+    """Return the entry's counter poller."""
     return entry.runtime_data.counters
 
 
