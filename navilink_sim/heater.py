@@ -233,6 +233,11 @@ class SimulatedHeater:
             self.draws += 1
             self.long_draws += tank.draw_left + tank.draw_elapsed >= LONG_DRAW_S
 
+    def daily_wh(self, day: date) -> tuple[int, int]:
+        """Return the heat pump's and the elements' Wh of `day`, as the energy query reports them."""
+        usage = self._usage(self._days.get(day, [0.0, 0.0, 0.0, 0.0]))
+        return usage["hpUsage"], usage["heUsage"]
+
     def reset_energy_counter(self) -> None:
         """Zero the lifetime energy totals, as a device counter reset does (daily history stays)."""
         self._lifetime = [0.0, 0.0, 0.0, 0.0]

@@ -212,14 +212,21 @@ class CounterPoller:
                     )
                 self._set(heater.device.mac, diagnostics=diagnostics, energy=energy)
 
-    async def async_import_history(self) -> None:
-        """Add the days that closed since the last import to long-term statistics."""
+    async def async_import_history(self) -> int:
+        """Add the days that closed since the last import to long-term statistics.
+
+        Return how many rows were added (0 without the recorder).
+        """
         if "recorder" not in self._hass.config.components:
-            return
+            return 0
+        added = 0
         async with self._lock:
             for heater in self._heaters():
                 if counts_energy(heater):
-                    await async_import_history(self._hass, self._async_query, heater)
+                    added += await async_import_history(
+                        self._hass, self._async_query, heater
+                    )
+        return added
 
     @callback
     def _set(
