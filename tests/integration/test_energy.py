@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.simulator(time_scale=0, push_interval=None),
     pytest.mark.platforms(Platform.SENSOR),
+    pytest.mark.counters,
 ]
 
 ENERGY_QUERY = 16777225

@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.navien_nwp500.energy import CounterPoller
 from custom_components.navien_nwp500.sensor import MAX_SAMPLE_GAP
 from navilink_sim.heater import SimulatedHeater
 
@@ -60,13 +59,6 @@ def clock() -> Iterator[Clock]:
         "custom_components.navien_nwp500.sensor.utcnow", side_effect=lambda: fake.now
     ):
         yield fake
-
-
-@pytest.fixture(autouse=True)
-def no_counter_reads() -> Iterator[None]:
-    """Keep the queried counters out of these tests (``test_energy.py`` has them)."""
-    with patch.object(CounterPoller, "async_start"):
-        yield
 
 
 @pytest.fixture

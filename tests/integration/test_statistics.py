@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.simulator(time_scale=0, push_interval=None),
     pytest.mark.platforms(Platform.SENSOR),
+    pytest.mark.counters,
 ]
 
 HEAT_PUMP = f"navien_nwp500:{DEMO_MAC}_heat_pump_energy"
