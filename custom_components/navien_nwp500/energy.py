@@ -33,7 +33,7 @@ from .navilink.session_types import SessionState
 from .statistics import async_import_history
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Coroutine, Mapping
     from datetime import datetime
 
     from .coordinator import HeaterState, NavienCoordinator
@@ -128,7 +128,7 @@ class CounterPoller:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _spawn(self, job: Any) -> None:
+    def _spawn(self, job: Coroutine[Any, Any, Any]) -> None:
         task = self._hass.async_create_background_task(job, "navien_nwp500 counters")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

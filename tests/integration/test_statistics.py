@@ -12,9 +12,12 @@ from homeassistant.const import Platform
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+
+from custom_components.navien_nwp500.const import DOMAIN
 
 from .conftest import DEMO_MAC
 from .helpers import find_entity_id, get_state, wait_for
@@ -24,7 +27,6 @@ if TYPE_CHECKING:
 
     from homeassistant.components.recorder import Recorder
     from homeassistant.core import HomeAssistant
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
@@ -154,6 +156,17 @@ async def test_importing_again_or_reloading_adds_nothing(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await settled(hass, init_integration)
     assert (await rows(hass, HEAT_PUMP), await rows(hass, ELEMENT)) == first
+
+    # Removed and added again: a new entry finds the rows of the same heater.
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    again = MockConfigEntry(
+        domain=DOMAIN, unique_id=init_integration.unique_id, data=init_integration.data
+    )
+    again.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(again.entry_id)
+    await settled(hass, again)
+    assert (await rows(hass, HEAT_PUMP), await rows(hass, ELEMENT)) == first
+    assert await hass.config_entries.async_unload(again.entry_id)
 
 
 async def test_a_day_later_only_the_new_day_is_added_and_a_reset_changes_nothing(
