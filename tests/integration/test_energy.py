@@ -1,6 +1,6 @@
 """Energy and maintenance counters read from the simulated heater (queries with a reply)."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
@@ -130,32 +130,61 @@ async def test_energy_sensors_show_the_heaters_own_counters(
     assert usable.attributes["state_class"] == "measurement"
 
 
-async def test_energy_sensors_are_unavailable_until_the_heater_answers(
+async def setup_unanswered(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    point_at_simulator: NaviLinkSimulator,
+    entry: MockConfigEntry,
     heater: SimulatedHeater,
+    *codes: int,
 ) -> None:
-    link = point_at_simulator.device_links[DEMO_MAC]
+    """Set the entry up while the heater takes requests ``codes`` but never answers them."""
     original = heater.handle
 
-    def no_energy(topic: str, payload: dict) -> list:  # type: ignore[type-arg]
+    def handle(topic: str, payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         replies = original(topic, payload)
-        if payload.get("request", {}).get("command") == ENERGY_QUERY:
-            return []  # received, never answered
-        return replies
+        return [] if payload.get("request", {}).get("command") in codes else replies
 
     with (
-        patch.object(heater, "handle", no_energy),
+        patch.object(heater, "handle", handle),
         patch("custom_components.navien_nwp500.energy.QUERY_TIMEOUT", 0.5),
     ):
-        mock_config_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await wait_for(hass, lambda: queries(heater, ENERGY_QUERY) >= 1, within=30)
-        await wait_for(hass, lambda: available(hass, "compressor_hours"), within=30)
-        await reads_done(hass, mock_config_entry)
-    assert link.connected
-    # The diagnostics reply carries the lifetime energy too: it fills the gap.
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        for code in codes:
+            await wait_for(
+                hass, lambda code=code: queries(heater, code) >= 1, within=30
+            )
+        await reads_done(hass, entry)
+
+
+@pytest.mark.usefixtures("point_at_simulator")
+async def test_energy_sensors_are_unavailable_until_the_heater_answers(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, heater: SimulatedHeater
+) -> None:
+    await setup_unanswered(
+        hass, mock_config_entry, heater, ENERGY_QUERY, DIAGNOSTICS_QUERY
+    )
+    for description in ENERGY_SENSORS:
+        entity_id = find_entity_id(hass, SENSOR_DOMAIN, description.key)
+        assert entity_id is not None
+        assert get_state(hass, entity_id).state == STATE_UNAVAILABLE
+    assert find_entity_id(hass, SENSOR_DOMAIN, "compressor_hours") is None
+    assert (
+        find_entity_id(hass, SENSOR_DOMAIN, "power") is not None
+    )  # status still flows
+
+    await mock_config_entry.runtime_data.counters.async_refresh_diagnostics()
+    await hass.async_block_till_done()
+    assert available(hass, "energy_total")
+    assert available(hass, "compressor_hours")
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+@pytest.mark.usefixtures("point_at_simulator")
+async def test_the_diagnostics_reply_gives_the_energy_when_the_energy_query_fails(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, heater: SimulatedHeater
+) -> None:
+    await setup_unanswered(hass, mock_config_entry, heater, ENERGY_QUERY)
+    await wait_for(hass, lambda: available(hass, "compressor_hours"), within=30)
     assert kwh(hass, "heat_pump_energy") == pytest.approx(lifetime_kwh(heater)[0])
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
@@ -192,15 +221,18 @@ async def test_counters_refresh_on_schedule_and_keep_the_last_value_without_repl
     assert kwh(hass, "element_energy") == pytest.approx(expected)  # not invented
 
 
-async def test_reads_are_never_closer_than_a_minute(
+async def test_reads_are_never_closer_than_the_spacing(
     hass: HomeAssistant, init_integration: MockConfigEntry, heater: SimulatedHeater
 ) -> None:
     await counters_read(hass)
     await reads_done(hass, init_integration)
     sent = queries(heater, ENERGY_QUERY)
     counters = poller(init_integration)
-    await counters.async_refresh_energy()
-    await counters.async_refresh_energy()
+    # However slow this machine is, the first read was less than an hour ago.
+    with patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 3600):
+        await counters.async_refresh_energy()
+        await counters.async_refresh_energy()
+    # Both calls returned without asking: nothing can be on its way to the heater.
     assert queries(heater, ENERGY_QUERY) == sent
 
 
@@ -243,29 +275,12 @@ async def test_maintenance_counters(
         assert (entry.disabled_by is None) is enabled, description.key
 
 
+@pytest.mark.usefixtures("point_at_simulator")
 async def test_no_maintenance_sensors_while_the_heater_ignores_diagnostics(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    point_at_simulator: NaviLinkSimulator,
-    heater: SimulatedHeater,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, heater: SimulatedHeater
 ) -> None:
-    original = heater.handle
-
-    def no_diagnostics(topic: str, payload: dict) -> list:  # type: ignore[type-arg]
-        replies = original(topic, payload)
-        if payload.get("request", {}).get("command") == DIAGNOSTICS_QUERY:
-            return []  # received, never answered
-        return replies
-
-    with (
-        patch.object(heater, "handle", no_diagnostics),
-        patch("custom_components.navien_nwp500.energy.QUERY_TIMEOUT", 0.5),
-    ):
-        mock_config_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await wait_for(hass, lambda: queries(heater, DIAGNOSTICS_QUERY) >= 1, within=30)
-        await reads_done(hass, mock_config_entry)
-    assert available(hass, "energy_total")
+    await setup_unanswered(hass, mock_config_entry, heater, DIAGNOSTICS_QUERY)
+    await wait_for(hass, lambda: available(hass, "energy_total"), within=30)
     assert find_entity_id(hass, SENSOR_DOMAIN, "compressor_hours") is None
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
