@@ -15,6 +15,7 @@ import logging
 import random
 from typing import TYPE_CHECKING, Any
 
+from navilink_sim.history import year_before
 from navilink_sim.tank import (
     AMBIENT_C,
     ELECTRIC,
@@ -35,6 +36,7 @@ STATUS = 16777219
 RESERVATION_READ = 16777222
 ENERGY_DAILY = 16777225
 RESERVATION_WRITE = 16777226  # also the monthly energy query, on another topic
+DIAGNOSTICS = 16777228
 POWER_OFF_CMD = 33554433
 POWER_ON_CMD = 33554434
 DHW_MODE = 33554437
@@ -59,6 +61,8 @@ DAY_S = 86400.0
 FAIL_TOO_SOON = 2
 SW_VERSION = 0x0A010000
 RESERVATION_KEYS = ("enable", "week", "hour", "min", "mode", "param")
+HISTORY_DAYS = 400  # installed this long before `start`: a full year of daily history
+LONG_DRAW_S = 300.0
 
 
 def _flag(value: bool) -> int:
@@ -121,6 +125,7 @@ class SimulatedHeater:
         draw_interval: float | None = 10800.0,
         start: datetime = datetime(2026, 11, 1, tzinfo=UTC),
         clock: Callable[[], float] | None = None,
+        history_days: int = HISTORY_DAYS,
     ) -> None:
         """
         Create a heater in Energy Saver at 60 °C with a nearly full tank.
@@ -128,7 +133,9 @@ class SimulatedHeater:
         `min_control_interval` paces mode/temperature/power controls (0 = off);
         `draw_interval` is the mean gap in seconds between random hot-water draws
         (None = only `start_draw`); `start` is the device clock at time 0; `clock`
-        measures control pacing (default: the simulated time moved by `advance`).
+        measures control pacing (default: the simulated time moved by `advance`);
+        `history_days` is how long it was installed before `start`, each of those
+        days with energy history (`navilink_sim.history`).
         """
         self.device = device
         self.received: list[dict[str, Any]] = []
@@ -159,14 +166,26 @@ class SimulatedHeater:
         self.air_filter_period = 1000
         self.reservation_use = 1
         self.reservations: list[dict[str, int]] = []
-        self._days: dict[date, list[float]] = {}
-        self._lifetime = [350_000.0, 12_000.0, 800 * 3600.0, 3 * 3600.0]
+        history = year_before(start.date(), seed, history_days)
+        self._days: dict[date, list[float]] = {
+            day: usage.counters() for day, usage in history.items()
+        }
+        self._lifetime = [
+            sum(values) for values in zip(*self._days.values(), strict=True)
+        ] or [0.0, 0.0, 0.0, 0.0]
+        self._installed_days = history_days
+        self.compressor_starts = sum(u.compressor_starts for u in history.values())
+        self.element_starts = sum(u.element_starts for u in history.values())
+        self.draws = sum(u.draws for u in history.values())
+        self.long_draws = sum(u.long_draws for u in history.values())
 
     # -- time -----------------------------------------------------------------
 
     def start_draw(self, flow_lpm: float, seconds: float) -> None:
         """Open a hot-water tap for `seconds` at `flow_lpm` litres per minute."""
         self._tank.start_draw(flow_lpm, seconds)
+        self.draws += 1
+        self.long_draws += seconds >= LONG_DRAW_S
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of device time pass, in fixed 10 s physics steps."""
@@ -191,15 +210,35 @@ class SimulatedHeater:
                 self._since_disinfect_s = 0.0
         if self._disinfecting and not in_service:
             self._disinfecting = False
+        tank = self._tank
+        before = (tank.compressor, tank.upper_element or tank.lower_element)
+        drawing = tank.draw_left > 0
         if self._disinfecting:
             used = self._tank.step(STEP_S, ELECTRIC, DISINFECT_C)
             self._disinfecting = self._tank.heating
         else:
             used = self._tank.step(STEP_S, self.mode, self.setpoint / 2)
+        self._count_starts(before, drawing)
         day = self._days.setdefault(now.date(), [0.0, 0.0, 0.0, 0.0])
         for i, value in enumerate((used.hp_wh, used.he_wh, used.hp_s, used.he_s)):
             day[i] += value
             self._lifetime[i] += value
+
+    def _count_starts(self, before: tuple[bool, bool], drawing: bool) -> None:
+        """Count compressor and element starts and draws that began in this step."""
+        tank = self._tank
+        self.compressor_starts += tank.compressor and not before[0]
+        self.element_starts += (
+            tank.upper_element or tank.lower_element
+        ) and not before[1]
+        if not drawing and tank.draw_left > 0:
+            self.draws += 1
+            self.long_draws += tank.draw_left + tank.draw_elapsed >= LONG_DRAW_S
+
+    def daily_wh(self, day: date) -> tuple[int, int]:
+        """Return the heat pump's and the elements' Wh of `day`, as the energy query reports them."""
+        usage = self._usage(self._days.get(day, [0.0, 0.0, 0.0, 0.0]))
+        return usage["hpUsage"], usage["heUsage"]
 
     def reset_energy_counter(self) -> None:
         """Zero the lifetime energy totals, as a device counter reset does (daily history stays)."""
@@ -389,6 +428,59 @@ class SimulatedHeater:
             "recircDhwFlowRate": 0,
         }
 
+    @property
+    def diagnostics(self) -> dict[str, Any]:
+        """The diagnostics (`response.data` of `st/td/rd`, §17.6), consistent with the energy totals."""
+        hp_wh, he_wh, hp_s, he_s = self._lifetime
+        hp_hours = round(hp_s / 3600)
+        return {
+            "tsData": {
+                "cumulatedPwrHp": round(hp_wh),
+                "cumulatedPwrHe": round(he_wh),
+                "daysSinceInstallation": self._installed_days
+                + int(self._elapsed // DAY_S),
+                "cumulatedOccNumEco": 0,
+                "cumulatedOccNumDryFire": 0,
+                "numOffRostProtectBurn": 2,
+                "cumulatedOccNumConOvrFlow": 1,
+                "cumulatedOccNumWtrOvrFlow": 0,
+                "cumulatedOpTimeDrShed": 0,
+                "cumulatedOpTimeDrLoadUp": 0,
+                "cumulatedOpTimeDrAdvLoadUp": 0,
+                "cumulatedOpTimeDrCpp": 0,
+                "cumulatedOpTimeDrGridEmg": 0,
+                "cumulatedOccNumAbDisTmp": 0,
+                "cumulatedOccNumHpo": 0,
+                "cumulatedOccNumAbSucTmp": 0,
+                "cumulatedOccNumAbDisSucTmp": 0,
+            },
+            "tcData": {},
+            "tdData": {
+                "numOfdhwUse": self.draws,
+                "numOfLongDhwUse": self.long_draws,
+                "numOfShortDhwUse": self.draws - self.long_draws,
+                "dhwUseTotalFlow": 0,
+                "dhwUseTotalTime": 0,
+                "longDhwUseTotalFlow": 0,
+                "longDhwUseTotalTime": 0,
+                "avrageRecoveryTime": 0,
+            },
+            "taData": {
+                "cumulatedOpTimeComp": hp_hours,
+                "cumulatedOpNumComp": self.compressor_starts,
+                "cumulatedOpTimeEvaFan": hp_hours,
+                "cumulatedOpNumEvaFan": self.compressor_starts,
+                "cumulatedOpTimeUhe": round(he_s / 3600),
+                "cumulatedOpNumUhe": self.element_starts,
+                "cumulatedOpTimeLhe": 0,
+                "cumulatedOpNumLhe": 0,
+                "cumulatedOpStepEev": 0,
+                "cumulatedOpNumShutOffVv": 0,
+                "mixingValveOpTotalStep": 0,
+                "mixingValveOpAvgMixinGrate": 0,
+            },
+        }
+
     def _envelope(
         self, origin: Mapping[str, Any], body: dict[str, Any]
     ) -> dict[str, Any]:
@@ -462,6 +554,9 @@ class SimulatedHeater:
                 return self._energy_daily(origin, response_topic, request)
             case "st/energy-usage-monthly-query/rd", 16777226:
                 return self._energy_monthly(origin, response_topic, request)
+            case "st/td/rd", 16777228:
+                diagnostics = {"typeOfTD": 2, "data": self.diagnostics}
+                return [(response_topic, self._envelope(origin, diagnostics))]
             case "ctrl", _ if origin["clientID"] in self.refuse_clients or (
                 command in PACED and self._too_soon()
             ):

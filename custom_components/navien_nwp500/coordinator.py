@@ -26,6 +26,7 @@ from .const import (
     UNAVAILABLE_GRACE_PERIOD,
 )
 from .endpoints import endpoints_from_env
+from .energy import CounterPoller
 from .navilink.auth import NaviLinkAuth
 from .navilink.errors import (
     CannotConnectError,
@@ -103,6 +104,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_device_refresh: CALLBACK_TYPE | None = None
         self._connected = False
         self.last_raw_status: dict[str, Mapping[str, Any]] = {}
+        self.counters = CounterPoller(self)
+        """The heaters' energy and maintenance counters (queried, not pushed)."""
 
     @property
     def connected(self) -> bool:
@@ -158,6 +161,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             ) from err
         self._connected = True
         await self._async_wait_for_first_data()
+        self.counters.async_start()
         self._cancel_device_refresh = async_call_later(
             self.hass, DEVICE_LIST_REFRESH_INTERVAL, self._async_refresh_device_list
         )
@@ -203,6 +207,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             if cancel is not None:
                 cancel()
         self._cancel_grace = self._cancel_device_refresh = None
+        await self.counters.async_stop()
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()

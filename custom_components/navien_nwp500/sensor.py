@@ -1,4 +1,9 @@
-"""Sensors for what the heater measures and reports, and its energy use."""
+"""Sensors for what the heater measures and reports, and its energy use.
+
+Energy comes from the heater's own counters (``sensor_energy``). Only a heater
+that refuses them (``energyUsageUse`` not supported) gets the estimate integrated
+from its reported power instead, named *Energy (estimated)*; never both.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,15 @@ from homeassistant.const import UnitOfEnergy
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util.dt import utcnow
 
+from .energy import counts_energy
 from .entity import NavienEntity
 from .reported import async_add_reported_entities, reported
 from .sensor_descriptions import SENSORS, NavienSensorEntityDescription
+from .sensor_energy import (
+    ENERGY_SENSORS,
+    NavienCounterSensor,
+    async_add_maintenance_entities,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,9 +46,10 @@ PARALLEL_UPDATES = 0
 MAX_SAMPLE_GAP: Final = timedelta(minutes=10)
 """Longest gap between two status messages that still counts as energy used."""
 
-ENERGY = SensorEntityDescription(
-    # The only energy sensor: the device-class name "Energy" fits.
+ENERGY_ESTIMATE = SensorEntityDescription(
+    # Only for a heater without energy counters; its unique ID predates them.
     key="energy",
+    translation_key="energy_estimate",
     device_class=SensorDeviceClass.ENERGY,
     native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
     suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
@@ -62,10 +74,14 @@ async def async_setup_entry(
         for description in SENSORS:
             if description.exists_fn(feature, status):
                 yield NavienSensor(coordinator, mac, description)
-        if reported("current_inst_power")(feature, status):
-            yield NavienEnergySensor(coordinator, mac, ENERGY)
+        if counts_energy(coordinator.data.heaters[mac]):
+            for counter in ENERGY_SENSORS:
+                yield NavienCounterSensor(coordinator, mac, counter)
+        elif reported("current_inst_power")(feature, status):
+            yield NavienEnergySensor(coordinator, mac, ENERGY_ESTIMATE)
 
     async_add_reported_entities(entry, async_add_entities, build)
+    async_add_maintenance_entities(entry, async_add_entities)
 
 
 class NavienSensor(NavienEntity, SensorEntity):
@@ -93,10 +109,7 @@ class NavienEnergySensor(NavienEntity, RestoreSensor):
     decreases and is restored after a restart, so a heater that reboots or
     drops its power reading to 0 cannot make it go down.
 
-    A more exact source exists: the energy-usage query returns lifetime
-    heat-pump and element Wh (protocol §10, §17.6). It needs a request and
-    reply over MQTT, which belongs to the coordinator, and it is not polled
-    today; once the coordinator keeps that total, this sensor should read it.
+    Used only for a heater that does not keep energy counters of its own.
     """
 
     def __init__(

@@ -16,6 +16,7 @@ from custom_components.navien_nwp500.endpoints import (
     ENV_IOT_HOST,
     ENV_IOT_PORT,
 )
+from custom_components.navien_nwp500.energy import CounterPoller
 from navilink_sim.accounts import demo_account
 
 if TYPE_CHECKING:
@@ -37,6 +38,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "platforms(*platforms): load only these platforms of the integration",
     )
+    config.addinivalue_line(
+        "markers", "counters: let the integration query the heater's counters"
+    )
+
+
+@pytest.fixture(autouse=True)
+def counter_reads(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the background counter queries out of tests not marked ``counters``.
+
+    They would interleave with the requests other tests look for.
+    """
+    if request.node.get_closest_marker("counters") is not None:
+        yield
+        return
+    with patch.object(CounterPoller, "async_start"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.navien_nwp500.sensor import MAX_SAMPLE_GAP
+from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC
 from .helpers import find_entity_id, patch_status, push, wait_for
@@ -58,6 +59,19 @@ def clock() -> Iterator[Clock]:
         "custom_components.navien_nwp500.sensor.utcnow", side_effect=lambda: fake.now
     ):
         yield fake
+
+
+@pytest.fixture
+def estimated_energy() -> Iterator[None]:
+    """Make the heater refuse energy counters, so the estimate takes their place."""
+    feature = SimulatedHeater.feature.fget
+    assert feature is not None
+    with patch.object(
+        SimulatedHeater,
+        "feature",
+        property(lambda heater: {**feature(heater), "energyUsageUse": 1}),
+    ):
+        yield
 
 
 def entity_id(hass: HomeAssistant, key: str) -> str | None:
@@ -192,6 +206,7 @@ async def test_field_never_sent_has_no_entity(
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
 
+@pytest.mark.usefixtures("estimated_energy")
 async def test_energy_integrates_power_and_never_decreases(
     hass: HomeAssistant,
     clock: Clock,
@@ -236,6 +251,7 @@ async def test_energy_integrates_power_and_never_decreases(
     assert seen[-1] > seen[1]
 
 
+@pytest.mark.usefixtures("estimated_energy")
 async def test_energy_ignores_long_gaps(
     hass: HomeAssistant,
     clock: Clock,
@@ -255,7 +271,7 @@ async def test_energy_ignores_long_gaps(
     assert energy(hass) == 0.0
 
 
-@pytest.mark.usefixtures("short_grace_period")
+@pytest.mark.usefixtures("short_grace_period", "estimated_energy")
 async def test_energy_counts_nothing_across_an_outage(
     hass: HomeAssistant,
     clock: Clock,
@@ -291,6 +307,7 @@ async def test_energy_counts_nothing_across_an_outage(
         (12.5, "kWh", 0.0),
     ],
 )
+@pytest.mark.usefixtures("estimated_energy")
 async def test_energy_total_is_restored(
     hass: HomeAssistant,
     *,
@@ -306,7 +323,7 @@ async def test_energy_total_is_restored(
         hass,
         [
             (
-                State("sensor.nwp500_energy", "12.5"),
+                State("sensor.nwp500_energy_estimated", "12.5"),
                 {"native_value": native_value, "native_unit_of_measurement": unit},
             )
         ],

@@ -65,6 +65,7 @@ class CommandKind(StrEnum):
     RESERVATION_READ = "reservation_read"
     RESERVATION_WRITE = "reservation_write"
     ENERGY_QUERY = "energy_query"
+    DIAGNOSTICS_QUERY = "diagnostics_query"
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,3 +514,17 @@ def intent_met(command: Command, status: DeviceStatus) -> bool | None:
                 return None
             return status.tou_enabled is (code == CommandCode.TOU_ON)
     return None
+
+
+def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> Command:
+    """Ask for the maintenance counters (16777228 on ``st/td/rd``, §17.5, §17.6).
+
+    No capability flag gates it (§17.7). The reply comes on ``res/td/rd``.
+    """
+    return _query(
+        device,
+        CommandKind.DIAGNOSTICS_QUERY,
+        CommandCode.DIAGNOSTICS_QUERY,
+        "st/td/rd",
+        response_suffix="td/rd",
+    )
