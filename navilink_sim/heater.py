@@ -555,8 +555,14 @@ class SimulatedHeater:
             case "st/energy-usage-monthly-query/rd", 16777226:
                 return self._energy_monthly(origin, response_topic, request)
             case "st/td/rd", 16777228:
+                # Like the real heater (protocol.md §17.4), the JSON reply goes only
+                # to the five-segment reply form, whatever responseTopic says.
+                home_reply = (
+                    f"cmd/{self.device.device_type}/{self.device.home_seq}/0/"
+                    f"{origin['clientID']}/res/td/rd"
+                )
                 diagnostics = {"typeOfTD": 2, "data": self.diagnostics}
-                return [(response_topic, self._envelope(origin, diagnostics))]
+                return [(home_reply, self._envelope(origin, diagnostics))]
             case "ctrl", _ if origin["clientID"] in self.refuse_clients or (
                 command in PACED and self._too_soon()
             ):

@@ -1,5 +1,6 @@
 """The diagnostics query (st/td/rd) and the decoding of its reply (protocol §17.5, §17.6)."""
 
+from dataclasses import replace
 import logging
 from typing import Any
 
@@ -48,6 +49,12 @@ REPLY: dict[str, Any] = {
 }
 
 
+def test_query_without_a_known_home_falls_back_to_the_client_reply_topic() -> None:
+    command = cmd.diagnostics_query(replace(DEVICE, home_seq=None))
+    wire = envelope(command, client_id="cid", session_id="s", device_type=52)
+    assert b'"responseTopic":"cmd/52/cid/res/td/rd"' in wire
+
+
 def test_query_is_published_on_st_td_rd_and_answered_on_res_td_rd() -> None:
     command = cmd.diagnostics_query(DEVICE)
     assert command.topic_suffix == "st/td/rd"
@@ -61,7 +68,7 @@ def test_query_is_published_on_st_td_rd_and_answered_on_res_td_rd() -> None:
         "additionalValue": "1234",
     }
     wire = envelope(command, client_id="cid", session_id="s", device_type=52)
-    assert b'"responseTopic":"cmd/52/cid/res/td/rd"' in wire
+    assert b'"responseTopic":"cmd/52/1/0/cid/res/td/rd"' in wire
 
 
 def test_reply_is_decoded_with_the_wire_misspellings() -> None:

@@ -8,7 +8,7 @@ from navilink_sim.history import simulate_day, year_before
 
 from .test_heater import CID, envelope, make_heater, only
 
-TD_TOPIC = f"cmd/52/{CID}/res/td/rd"
+TD_TOPIC = f"cmd/52/1/0/{CID}/res/td/rd"  # the five-segment reply form (§17.4)
 
 
 def test_history_covers_a_year_with_seasons() -> None:

@@ -14,7 +14,7 @@ vacation never supersede: their order relative to each other matters (power off,
 then choose a mode), so every one of them is replayed in order.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 import math
 from typing import TYPE_CHECKING, Any
@@ -82,6 +82,8 @@ class Command:
     supersede_key: str | None
     paced: bool
     """A mode, temperature or power control the device rate-limits (§17.4)."""
+    reply_home_seq: int | None = None
+    """Set: the reply comes on the five-segment form ``cmd/{dt}/{homeSeq}/0/{cid}/res/…``."""
 
     @property
     def acknowledged(self) -> bool:
@@ -519,12 +521,15 @@ def intent_met(command: Command, status: DeviceStatus) -> bool | None:
 def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> Command:
     """Ask for the maintenance counters (16777228 on ``st/td/rd``, §17.5, §17.6).
 
-    No capability flag gates it (§17.7). The reply comes on ``res/td/rd``.
+    No capability flag gates it (§17.7). The heater sends its JSON reply only on
+    the five-segment reply form ``cmd/{dt}/{homeSeq}/0/{cid}/res/td/rd`` (§17.4),
+    so that form is asked for whenever the device list gave a ``homeSeq``.
     """
-    return _query(
+    query = _query(
         device,
         CommandKind.DIAGNOSTICS_QUERY,
         CommandCode.DIAGNOSTICS_QUERY,
         "st/td/rd",
         response_suffix="td/rd",
     )
+    return replace(query, reply_home_seq=device.home_seq)

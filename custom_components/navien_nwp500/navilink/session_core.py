@@ -237,6 +237,16 @@ class SessionCore:
                 topics.client_subscription(device_type, self.client_id)
                 for device_type in sorted({d.device_type for d in devices})
             ),
+            *(
+                topics.home_subscription(device_type, home_seq, self.client_id)
+                for device_type, home_seq in sorted(
+                    {
+                        (d.device_type, d.home_seq)
+                        for d in devices
+                        if d.home_seq is not None
+                    }
+                )
+            ),
         ]
 
     async def _serve(self, link: Link, watch: LinkWatch) -> None:

@@ -35,6 +35,22 @@ def client_response_topic(device_type: int, client_id: str, suffix: str) -> str:
     return f"cmd/{device_type}/{_level(client_id, 'client ID')}/res/{suffix}"
 
 
+def home_response_topic(
+    device_type: int, home_seq: int, client_id: str, suffix: str
+) -> str:
+    """Return the five-segment reply topic (§17.4): ``cmd/{dt}/{homeSeq}/0/{cid}/res/{suffix}``."""
+    return f"{_home_path(device_type, home_seq, client_id)}/{suffix}"
+
+
+def _home_path(device_type: int, home_seq: int, client_id: str) -> str:
+    return f"cmd/{device_type}/{home_seq}/0/{_level(client_id, 'client ID')}/res"
+
+
+def home_subscription(device_type: int, home_seq: int, client_id: str) -> str:
+    """Every five-segment reply for this client: ``cmd/{dt}/{homeSeq}/0/{cid}/res/#``."""
+    return f"{_home_path(device_type, home_seq, client_id)}/#"
+
+
 def device_subscription(device_type: int, mac: str) -> str:
     """Status, feature, acks and ctrl-fail of one heater: ``cmd/{dt}/navilink-{mac}/#``."""
     return f"{_device_path(device_type, mac)}/#"
@@ -54,6 +70,10 @@ def response_topic(command: Command, *, client_id: str, device_type: int) -> str
     """Return the topic the device answers ``command`` on (§4.3)."""
     if command.response_suffix is None:
         return ack_topic(device_type, command.mac, client_id)
+    if command.reply_home_seq is not None:
+        return home_response_topic(
+            device_type, command.reply_home_seq, client_id, command.response_suffix
+        )
     return client_response_topic(device_type, client_id, command.response_suffix)
 
 
