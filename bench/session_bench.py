@@ -128,7 +128,9 @@ class Bench:
             if r["request"]["command"] == 33554437
         ]
         in_order = seen[-len(sent) :] == [list(c.request["param"]) for c in sent]
-        print(f"outage {seconds:.0f} s (backoff 1..120 s, decorrelated jitter)")
+        print(
+            f"outage {seconds:.0f} s (slots 0.5-2 s, then 5-10 s for 2 min, cap 120 s)"
+        )
         print(f"  loss noticed after         {noticed * 1000:.0f} ms")
         print(f"  connection attempts        {len(during)} (numbers {during})")
         print(f"  connected after broker up  {recovery:.2f} s")

@@ -95,3 +95,18 @@ async def test_last_error_is_redacted_and_cleared_once_connected(
             lambda: h.session.state is SessionState.CONNECTED, 10.0, "reconnect"
         )
         assert h.stats()["last_error"] is None
+
+
+async def test_start_again_after_a_refused_password_raises_at_once(
+    simulator: NaviLinkSimulator,
+) -> None:
+    simulator.faults.reject_passwords = True
+    async with open_session(simulator, config=OUTAGE, start=False) as h:
+        with pytest.raises(InvalidCredentialsError):
+            await h.session.start()
+        attempts = h.stats()["attempts_total"]
+        # Before issue 9 this waited first_connect_timeout for a state change
+        # the state machine refuses, then raised CannotConnectError.
+        with pytest.raises(InvalidCredentialsError):
+            await h.session.start()
+        assert h.stats()["attempts_total"] == attempts  # no new attempt
