@@ -53,7 +53,7 @@ FLAP_CONFIG = SessionConfig(
     backoff_min=0.01,
     backoff_max=0.05,
     stable_after=0.02,
-    takeover_limit=1_000_000,
+    flap_limit=1_000_000,
     control_spacing=0.0,
     control_confirm_timeout=0.5,
     request_timeout=3.0,
@@ -128,7 +128,9 @@ class Bench:
             if r["request"]["command"] == 33554437
         ]
         in_order = seen[-len(sent) :] == [list(c.request["param"]) for c in sent]
-        print(f"outage {seconds:.0f} s (backoff 1..120 s, decorrelated jitter)")
+        print(
+            f"outage {seconds:.0f} s (slots 0.5-2 s, then 5-10 s for 2 min, cap 120 s)"
+        )
         print(f"  loss noticed after         {noticed * 1000:.0f} ms")
         print(f"  connection attempts        {len(during)} (numbers {during})")
         print(f"  connected after broker up  {recovery:.2f} s")

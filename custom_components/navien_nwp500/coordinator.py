@@ -41,9 +41,8 @@ from .navilink.session import (
     SendOutcome,
     SessionConfig,
     SessionState,
-    TakeoverError,
 )
-from .repairs import async_update_error_issue, async_update_takeover_issue
+from .repairs import async_update_error_issue, async_update_unstable_connection_issue
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -288,9 +287,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
     @callback
     def _handle_state(self, state: SessionState, error: SessionError | None) -> None:
         """Follow the session: availability after a grace period, reauth, repairs."""
-        async_update_takeover_issue(
-            self.hass, self.config_entry, isinstance(error, TakeoverError)
-        )
+        async_update_unstable_connection_issue(self.hass, self.config_entry, error)
         if state is SessionState.CONNECTED:
             if self._cancel_grace is not None:
                 self._cancel_grace()

@@ -1,4 +1,4 @@
-"""Repair issues: device error codes and repeated client-ID takeovers."""
+"""Repair issues: device error codes and a connection that keeps dropping."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 from .navilink.enums import error_description
+from .navilink.session import UnstableConnectionError
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
+    from .navilink.errors import SessionError
     from .navilink.models import Device, DeviceStatus
 
 
@@ -46,12 +48,12 @@ def async_update_error_issue(
 
 
 @callback
-def async_update_takeover_issue(
-    hass: HomeAssistant, entry: ConfigEntry, active: bool
+def async_update_unstable_connection_issue(
+    hass: HomeAssistant, entry: ConfigEntry, error: SessionError | None
 ) -> None:
-    """Show an issue while another client keeps taking over our connection."""
-    issue_id = f"client_takeover_{entry.entry_id}"
-    if not active:
+    """Show an issue while the session reports a lasting unstable connection."""
+    issue_id = f"connection_unstable_{entry.entry_id}"
+    if not isinstance(error, UnstableConnectionError):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
     ir.async_create_issue(
@@ -60,6 +62,6 @@ def async_update_takeover_issue(
         issue_id,
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key="client_takeover",
+        translation_key="connection_unstable",
         translation_placeholders={"account": entry.title},
     )

@@ -50,8 +50,8 @@ FAST = SessionConfig(
     request_timeout=3.0,
     control_spacing=0.05,
     control_confirm_timeout=1.0,
-    takeover_window=10.0,
-    takeover_limit=3,
+    flap_window=10.0,
+    flap_limit=3,
 )
 
 

@@ -26,7 +26,7 @@ CONFIG = fast(
     backoff_min=0.01,
     backoff_max=0.05,
     stable_after=0.02,
-    takeover_limit=1_000_000,
+    flap_limit=1_000_000,
     control_spacing=0.0,
     control_confirm_timeout=0.5,
 )

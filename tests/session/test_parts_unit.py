@@ -1,15 +1,13 @@
-"""Small parts of the session on their own: backoff, takeover, decoder, listeners."""
+"""Small parts of the session on their own: decoder, listeners, replies, guards."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import random
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.backoff import Backoff
 from custom_components.navien_nwp500.navilink.context_guard import ContextGuard
 from custom_components.navien_nwp500.navilink.inbound import (
     InboundDecoder,
@@ -21,41 +19,9 @@ from custom_components.navien_nwp500.navilink.link_watch import (
 )
 from custom_components.navien_nwp500.navilink.listeners import Listeners
 from custom_components.navien_nwp500.navilink.replies import ReplyRouter
-from custom_components.navien_nwp500.navilink.takeover import TakeoverWatch
 
 MAC = "aabbccddeeff"
 TOPIC = f"cmd/52/navilink-{MAC}/res"
-
-
-def test_backoff_floor_cap_and_monotonic_attempts() -> None:
-    backoff = Backoff(1.0, 120.0, rng=random.Random(7))
-    delays = [backoff.next_delay() for _ in range(200)]
-    assert delays[0] == 1.0
-    assert all(1.0 <= d <= 120.0 for d in delays)
-    assert max(delays) > 60.0  # it does reach the cap region
-    assert backoff.attempt == 200
-    harsh = [backoff.next_delay(harsh=True) for _ in range(50)]
-    assert all(60.0 <= d <= 120.0 for d in harsh)
-    backoff.reset()
-    assert backoff.attempt == 0
-    assert backoff.next_delay() == 1.0
-    with pytest.raises(ValueError, match="minimum"):
-        Backoff(0.0, 1.0)
-
-
-def test_takeover_needs_repeated_short_connections() -> None:
-    now = [0.0]
-    watch = TakeoverWatch(short=5.0, window=60.0, limit=3, clock=lambda: now[0])
-    assert not watch.connection_ended(1.0)
-    now[0] = 10.0
-    assert not watch.connection_ended(1.0)
-    now[0] = 100.0  # the first two fell out of the window
-    assert not watch.connection_ended(1.0)
-    assert not watch.connection_ended(1.0)
-    assert watch.connection_ended(1.0)
-    assert watch.detections == 1
-    assert not watch.connection_ended(30.0)  # a stable one ends it
-    assert not watch.suspected
 
 
 @pytest.mark.parametrize(

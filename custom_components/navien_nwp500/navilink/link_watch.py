@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,8 +42,23 @@ class LinkWatch:
         finally:
             if not work.done():
                 work.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await work
+                await _settle(work)
         if work.cancelled():
             raise LinkLostError(self.reason)
         return work.result()
+
+
+async def _settle(work: asyncio.Future[Any]) -> None:
+    """Wait for cancelled ``work`` to end; its outcome no longer matters.
+
+    A cancellation of the waiting task itself (``close()``) that arrives
+    meanwhile is not the work's: it propagates.
+    """
+    try:
+        await work
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+    except Exception:  # noqa: BLE001 (the work was given up on)
+        return

@@ -7,15 +7,14 @@ statistics. The state machine and its task live in ``session_core``.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 import logging
-from pathlib import Path
 import secrets
 from typing import TYPE_CHECKING, Any
 
 from . import commands, topics
-from .errors import CannotConnectError
+from .errors import CannotConnectError, InvalidCredentialsError
 from .queue import CommandOutcome
+from .redact import redact
 from .session_core import COUNTERS, SessionCore
 from .session_types import (
     AuthFailedError,
@@ -25,10 +24,10 @@ from .session_types import (
     SessionClosedError,
     SessionConfig,
     SessionState,
-    TakeoverError,
+    UnstableConnectionError,
     WrongContextError,
 )
-from .transport import LinkError
+from .transport import LinkError, build_client
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -49,7 +48,7 @@ __all__ = [
     "SessionClosedError",
     "SessionConfig",
     "SessionState",
-    "TakeoverError",
+    "UnstableConnectionError",
     "WrongContextError",
 ]
 
@@ -103,10 +102,14 @@ class NaviLinkSession(SessionCore):
             "client_id": self.client_id,
             "generation": self._generation,
             "attempt": self._attempt,
-            "takeover_suspected": self._takeover.suspected,
-            "takeovers": self._takeover.detections,
+            "flapping": self._flaps.flapping,
+            "flap_runs": self._flaps.detections,
+            "unstable_reported": self._unstable is not None,
+            "last_backoff_s": self._last_delay,
             "closing_links": len(self._closing),
-            "last_error": str(self._last_failure) if self._last_failure else None,
+            "last_error": redact(str(self._last_failure))
+            if self._last_failure
+            else None,
             "queue": self._queue.stats.as_dict()
             | {"pending": len(self._queue), "unconfirmed": self._sender.unconfirmed()},
             "messages": dict(self._decoder.counters),
@@ -133,7 +136,12 @@ class NaviLinkSession(SessionCore):
     def add_state_listener(
         self, callback: Callable[[SessionState, SessionError | None], None]
     ) -> Callable[[], None]:
-        """Hear state changes with the error behind them (takeover, auth failure)."""
+        """Hear state changes with the error behind them.
+
+        The error is AuthFailedError with AUTH_FAILED, and
+        UnstableConnectionError while the connection has kept dropping right
+        after it is made for ``flap_report_after``; otherwise None.
+        """
         self._check()
         return self._state_listeners.add(callback)
 
@@ -157,22 +165,26 @@ class NaviLinkSession(SessionCore):
         """Connect, retrying with backoff for at most ``first_connect_timeout``.
 
         Raises CannotConnectError (no connection in time) or
-        InvalidCredentialsError; either way no task is left behind. Once
-        started, the session keeps itself connected until ``close()``.
+        InvalidCredentialsError (also when called again after the loop ended
+        because the password was refused); either way no task is left behind.
+        Once started, the session keeps itself connected until ``close()``.
         """
         self._check()
         if self._state is SessionState.CLOSED:
             raise SessionClosedError("the session is closed")
+        if self._state is SessionState.AUTH_FAILED:
+            raise self._auth_failure()
         if self._task is not None:
             return
         loop = asyncio.get_running_loop()
-        ca_file = self._settings.ca_file
-        if ca_file and self._settings.ca_bytes is None:
+        if self._client is None:
+            # Loading the CA bundle into a TLS context blocks: once, off the loop.
             try:
-                ca_bytes = await loop.run_in_executor(None, Path(ca_file).read_bytes)
-            except OSError as err:
-                raise CannotConnectError(f"cannot read the CA file: {err}") from err
-            self._settings = replace(self._settings, ca_bytes=ca_bytes)
+                self._client = await loop.run_in_executor(
+                    None, build_client, self._settings
+                )
+            except Exception as err:  # awscrt refused the CA bundle or options
+                raise CannotConnectError(f"cannot set up TLS: {err!r}") from err
         self._attempt = 0
         self._backoff.reset()
         first = self._first = loop.create_future()
@@ -184,15 +196,22 @@ class NaviLinkSession(SessionCore):
         except TimeoutError:
             await self._stop_task()
             self._set_state(SessionState.IDLE)
+            failure = redact(str(self._last_failure or "no attempt finished"))
             raise CannotConnectError(
                 f"no connection within {self._config.first_connect_timeout:g} s"
-                f" ({self._last_failure or 'no attempt finished'})"
+                f" ({failure})"
             ) from self._last_failure
         except BaseException:
             await self._stop_task()
             raise
         finally:
             self._first = None
+
+    def _auth_failure(self) -> InvalidCredentialsError:
+        cause = self._last_failure
+        if isinstance(cause, InvalidCredentialsError):
+            return cause
+        return InvalidCredentialsError("the account password was refused")
 
     async def close(self) -> None:
         """Stop for good: cancel the task, drop queued commands, close the link."""
@@ -212,7 +231,13 @@ class NaviLinkSession(SessionCore):
         task, self._task = self._task, None
         if task is not None and not task.done():
             task.cancel()
-            await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
+            done, _pending = await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
+            if not done:
+                _LOGGER.error(
+                    "The connection task of session %s did not stop within %g s",
+                    self.client_id,
+                    _CLOSE_TIMEOUT,
+                )
         if self._link is not None:
             self._abandon(self._link)
 

@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from . import commands, topics
-from .backoff import Backoff
+from .backoff import Backoff, BackoffPlan
 from .context_guard import ContextGuard
 from .errors import (
     CannotConnectError,
@@ -28,6 +28,7 @@ from .errors import (
     NaviLinkError,
     SessionError,
 )
+from .flap_watch import FlapWatch
 from .inbound import Inbound, InboundDecoder, InboundKind
 from .link_watch import LinkLostError, LinkWatch
 from .listeners import Listeners
@@ -42,16 +43,22 @@ from .session_types import (
     SessionClosedError,
     SessionConfig,
     SessionState,
-    TakeoverError,
+    UnstableConnectionError,
     WrongContextError,
 )
-from .takeover import TakeoverWatch
-from .transport import Link, LinkError, LinkSettings
+from .transport import (
+    KEY_REFUSALS,
+    Link,
+    LinkError,
+    LinkSettings,
+    MqttClient,
+    probe_upgrade,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .auth import NaviLinkAuth
+    from .auth import AwsCredentials, NaviLinkAuth
     from .commands import Command
     from .endpoints import Endpoints
 
@@ -62,12 +69,14 @@ _TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
     _S.CONNECTING: frozenset(
         {_S.CONNECTED, _S.BACKING_OFF, _S.AUTH_FAILED, _S.IDLE, _S.CLOSED}
     ),
-    # CONNECTED -> CONNECTED re-reports the state when a takeover report ends.
+    # CONNECTED -> CONNECTED re-reports the state when an unstable-connection
+    # report ends.
     _S.CONNECTED: frozenset({_S.CONNECTED, _S.BACKING_OFF, _S.IDLE, _S.CLOSED}),
     _S.BACKING_OFF: frozenset({_S.CONNECTING, _S.IDLE, _S.CLOSED}),
     _S.AUTH_FAILED: frozenset({_S.CLOSED}),
     _S.CLOSED: frozenset(),
 }
+_LOOP_STATES = frozenset({_S.CONNECTING, _S.CONNECTED, _S.BACKING_OFF})
 COUNTERS = (
     "attempts_total",  # connection attempts since creation
     "connects",  # links that reached CONNECTED
@@ -119,12 +128,16 @@ class SessionCore:
         self._closing: set[asyncio.Future[Any]] = set()
         self._task: asyncio.Task[None] | None = None
         self._first: asyncio.Future[None] | None = None
-        self._backoff = Backoff(config.backoff_min, config.backoff_max)
-        self._takeover = TakeoverWatch(
+        self._client: MqttClient | None = None  # built by start(), in an executor
+        self._credentials: AwsCredentials | None = None  # of the latest attempt
+        self._backoff = Backoff(backoff_plan(config))
+        self._last_delay: float | None = None
+        self._flaps = FlapWatch(
             short=config.stable_after,
-            window=config.takeover_window,
-            limit=config.takeover_limit,
+            window=config.flap_window,
+            limit=config.flap_limit,
         )
+        self._unstable: UnstableConnectionError | None = None  # reported, lasting
         self._attempt = 0
         self._counters: Counter[str] = Counter()
         self._decoder = InboundDecoder()
@@ -183,12 +196,10 @@ class SessionCore:
                         _LOGGER.exception("Unexpected error while connecting")
                         err = CannotConnectError(f"unexpected error: {err!r}")
                     self._last_failure = err
-                    # A refused upgrade may mean keys the gateway no longer
-                    # takes: renew them (once per outage) before the next try.
-                    refused = isinstance(err, LinkError) and err.upgrade_refused
-                    force_renew = refused and not renewed
-                    renewed = renewed or force_renew
                     _LOGGER.debug("Attempt %d failed: %s", self._attempt, err)
+                    # Keys the gateway refuses are renewed (once per outage).
+                    force_renew = not renewed and await self._keys_refused(err)
+                    renewed = renewed or force_renew
                     await self._back_off()
                     continue
                 force_renew = renewed = False
@@ -198,21 +209,42 @@ class SessionCore:
             if self._link is not None:
                 self._abandon(self._link)
 
+    async def _keys_refused(self, err: NaviLinkError) -> bool:
+        """Whether a failed attempt means the gateway refuses our AWS keys.
+
+        awscrt names every refused upgrade alike: a probe tells a key refusal
+        (401/403) from a gateway in trouble (5xx), which new keys do not cure.
+        """
+        client, credentials = self._client, self._credentials
+        if not isinstance(err, LinkError) or not err.upgrade_refused:
+            return False
+        if client is None or credentials is None:
+            return False
+        status = await probe_upgrade(self._settings, credentials, client=client)
+        _LOGGER.debug("The gateway answers an upgrade with HTTP %s", status)
+        return status in KEY_REFUSALS
+
     async def _open(self, *, force_renew: bool) -> tuple[Link, LinkWatch]:
         """Build, connect and subscribe a new generation; raise on failure."""
-        timeout = self._settings.operation_timeout
+        if self._client is None:
+            raise CannotConnectError("the session was not started")
+        budget = self._config.key_renewal_timeout
         try:
             credentials = await asyncio.wait_for(
-                self._auth.async_aws_credentials(force_renew=force_renew), timeout
+                self._auth.async_aws_credentials(force_renew=force_renew), budget
             )
         except TimeoutError as err:
-            raise CannotConnectError("renewing the AWS keys timed out") from err
+            raise CannotConnectError(
+                f"renewing the AWS keys took longer than {budget:g} s"
+            ) from err
+        self._credentials = credentials
         self._generation += 1
         watch = self._watch = LinkWatch(self._generation)
         link = self._link = Link(
             self._generation,
             self._settings,
             credentials,
+            client=self._client,
             loop=asyncio.get_running_loop(),
             on_lost=self._link_lost,
             on_message=self._link_message,
@@ -256,9 +288,8 @@ class SessionCore:
             self._config.stable_after, self._mark_stable, link.generation
         )
         self._counters["connects"] += 1
-        self._set_state(
-            SessionState.CONNECTED, self._error if self._takeover.suspected else None
-        )
+        self._last_failure = None
+        self._set_state(SessionState.CONNECTED)
         poller: asyncio.Task[None] | None = None
         try:
             for device in self._devices.values():
@@ -286,31 +317,41 @@ class SessionCore:
         _LOGGER.info("Connection lost (%s); reconnecting", watch.reason)
         if not self._config.queue_enabled:  # unconfirmed ones wait for a status
             self._queue.clear(CommandOutcome.NOT_CONNECTED, in_flight=False)
-        if self._takeover.connection_ended(time.monotonic() - connected_at):
-            _LOGGER.warning(
-                "MQTT client ID %s keeps being taken over by another client; "
-                "backing off",
-                self.client_id,
+        if self._flaps.connection_ended(time.monotonic() - connected_at):
+            _LOGGER.info(
+                "The connection keeps dropping right after it is made; "
+                "retrying every %g-%g s until one stays up",
+                self._config.flap_backoff_min,
+                self._config.flap_backoff_max,
             )
 
     async def _back_off(self) -> None:
-        harsh = self._takeover.suspected
-        delay = self._backoff.next_delay(harsh=harsh)
-        error: SessionError | None = None
-        if harsh:
-            error = TakeoverError(f"client ID {self.client_id} is used elsewhere")
-        self._set_state(SessionState.BACKING_OFF, error)
+        flapping = self._flaps.flapping
+        lasting = self._config.flap_report_after
+        if self._unstable is None and self._flaps.lasted(lasting):
+            self._unstable = UnstableConnectionError(
+                "the connection keeps dropping right after it is made "
+                f"(for {lasting / 60:g} min or more)"
+            )
+            _LOGGER.warning(
+                "The connection to the NaviLink cloud keeps dropping right after "
+                "it is made (for %g min or more); still retrying",
+                lasting / 60,
+            )
+        delay = self._last_delay = self._backoff.next_delay(flapping=flapping)
+        self._set_state(SessionState.BACKING_OFF)
         _LOGGER.debug("Next attempt (%d) in %.2f s", self._attempt + 1, delay)
         await asyncio.sleep(delay)
 
     def _mark_stable(self, generation: int) -> None:
-        """End the outage (and any takeover) once a link lived ``stable_after``."""
+        """End the outage (and any flapping) once a link lived ``stable_after``."""
         if generation == self._generation and self._state is SessionState.CONNECTED:
             self._attempt = 0
             self._backoff.reset()
-            was_suspected = self._takeover.suspected
-            self._takeover.reset()
-            if was_suspected:
+            self._flaps.reset()
+            if self._unstable is not None:
+                self._unstable = None
+                _LOGGER.info("The connection to the NaviLink cloud is stable again")
                 self._set_state(SessionState.CONNECTED)
 
     def _abandon(self, link: Link) -> None:
@@ -425,11 +466,18 @@ class SessionCore:
     # ------------------------------------------------------------ state
 
     def _set_state(self, new: SessionState, error: SessionError | None = None) -> None:
-        """Change the state (only ever here): log it and tell the listeners."""
+        """Change the state (only ever here): log it and tell the listeners.
+
+        Without an ``error`` of its own, a state of the connection loop carries
+        the lasting unstable-connection report, so that report does not flicker
+        with every attempt.
+        """
         old = self._state
         if new not in _TRANSITIONS[old]:
             _LOGGER.debug("Ignoring state change %s -> %s", old.value, new.value)
             return
+        if error is None and new in _LOOP_STATES:
+            error = self._unstable
         self._state, self._error = new, error
         _LOGGER.debug(
             "Session %s: %s -> %s (generation %d, attempt %d)%s",
@@ -458,3 +506,20 @@ class SessionCore:
         problem = self._guard.problem()
         if problem is not None:
             raise WrongContextError(problem)
+
+
+def backoff_plan(config: SessionConfig) -> BackoffPlan:
+    """Shape the reconnect slots of ``config``, each within its floor and cap."""
+    low, high = config.backoff_min, config.backoff_max
+
+    def bounded(start: float, end: float) -> tuple[float, float]:
+        start = min(max(start, low), high)
+        return start, min(max(end, start), high)
+
+    return BackoffPlan(
+        first=bounded(low, config.backoff_first_max),
+        quick=bounded(config.backoff_quick_min, config.backoff_quick_max),
+        quick_for=config.backoff_quick_for,
+        cap=high,
+        flapping=bounded(config.flap_backoff_min, config.flap_backoff_max),
+    )

@@ -23,19 +23,28 @@ class SessionState(StrEnum):
 class SessionConfig:
     """Timings and limits of a session (seconds unless the name says otherwise)."""
 
-    first_connect_timeout: float = 10.0  # start(); also bounds every later attempt
+    first_connect_timeout: float = 10.0  # start(); also bounds every link operation
     keep_alive_s: int = 60  # a dead path is noticed within keep_alive + ping timeout
     ping_timeout_ms: int = 10_000
-    backoff_min: float = 1.0
-    backoff_max: float = 120.0
-    stable_after: float = 30.0  # a connection this old resets the attempt count
+    # Reconnect slots (every slot is kept within backoff_min..backoff_max):
+    backoff_min: float = 0.5  # the first slot of an outage is drawn between this
+    backoff_first_max: float = 2.0  # ... and this
+    backoff_quick_min: float = 5.0  # later slots while the outage is young
+    backoff_quick_max: float = 10.0
+    backoff_quick_for: float = 120.0  # how long an outage counts as young
+    backoff_max: float = 120.0  # the cap once it lasts
+    stable_after: float = 30.0  # a connection this old ends the outage
     request_timeout: float = 30.0  # query() replies, publish/subscribe acks
+    key_renewal_timeout: float = 60.0  # renewing the AWS keys before an attempt
     queue_enabled: bool = True
     queue_max_size: int = 100
     queue_max_age: float = 300.0
     control_spacing: float = 2.0  # between paced controls to one device (§17.4)
-    takeover_window: float = 60.0
-    takeover_limit: int = 3  # short-lived connections in the window = takeover
+    flap_window: float = 60.0
+    flap_limit: int = 3  # connections shorter than stable_after in the window
+    flap_backoff_min: float = 15.0  # slots while connections keep dropping
+    flap_backoff_max: float = 30.0  # right after they are made
+    flap_report_after: float = 900.0  # flapping this long is reported as an error
     control_confirm_timeout: float = 10.0  # wait for ack or ctrl-fail of a control
     control_refusal_limit: int = 5  # ctrl-fail answers before a control is dropped
     control_resend_limit: int = 1  # resends of a control a status showed not applied
@@ -66,8 +75,12 @@ class WrongContextError(SessionError):
     """The session was used from a forked child process or another event loop."""
 
 
-class TakeoverError(SessionError):
-    """Another client keeps taking our MQTT client ID (reported, not raised)."""
+class UnstableConnectionError(SessionError):
+    """The connection keeps dropping right after it is made (reported, not raised).
+
+    Reported with every state change once it lasted ``flap_report_after``, and
+    until a connection stays up ``stable_after``.
+    """
 
 
 class AuthFailedError(SessionError):

@@ -1,6 +1,8 @@
 """The only module that imports awscrt: one MQTT-over-WebSocket link per generation.
 
 A ``Link`` wraps one ``awscrt.mqtt.Connection`` built with static credentials
+on the session's one ``awscrt.mqtt.Client`` (its TLS context, with the CA
+bundle loaded, is built once per session in an executor by ``build_client``)
 and is used for exactly one connection: once it is interrupted, the session
 abandons it and builds a new one with fresh credentials. The SDK's own
 reconnect never runs: the interrupted callback itself calls ``disconnect()``
@@ -23,12 +25,14 @@ from dataclasses import dataclass
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
+import weakref
 
 import awscrt
 import awscrt.auth
 import awscrt.exceptions
+import awscrt.io
 import awscrt.mqtt
-from awsiot import mqtt_connection_builder
+import awscrt.websocket
 
 from .errors import CannotConnectError
 
@@ -40,9 +44,15 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 UPGRADE_FAILURE = "AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE"
+WS_PATH = "/mqtt"
+HTTPS_PORT = 443
+SIGNING_SERVICE = "iotdevicegateway"
 # The SDK retries an interrupted connection after this long; the session always
 # disconnects such a link long before (immediately), which cancels the retry.
 _SDK_RETRY_DELAY_S = 3600
+
+type MqttClient = awscrt.mqtt.Client
+KEY_REFUSALS = frozenset({401, 403})  # upgrade answers that mean "renew the keys"
 
 type LostHandler = Callable[[int, str], None]
 type MessageHandler = Callable[[int, str, bytes], None]
@@ -74,8 +84,94 @@ class LinkSettings:
     keep_alive_s: int
     ping_timeout_ms: int
     operation_timeout: float
-    ca_bytes: bytes | None = None
-    """The CA file's content, read off the event loop before the first connect."""
+
+
+def build_client(settings: LinkSettings) -> MqttClient:
+    """Build the MQTT client and its TLS context for every link of a session.
+
+    Blocking (it loads the CA bundle): run it in an executor, once per session.
+    """
+    options = awscrt.io.TlsContextOptions()
+    if settings.ca_file:
+        options.override_default_trust_store_from_path(None, settings.ca_file)
+    if settings.port == HTTPS_PORT and awscrt.io.is_alpn_available():
+        options.alpn_list = ["http/1.1"]
+    client: MqttClient = awscrt.mqtt.Client(None, awscrt.io.ClientTlsContext(options))
+    return client
+
+
+def _signing_config(
+    settings: LinkSettings, credentials: AwsCredentials
+) -> awscrt.auth.AwsSigningConfig:
+    """SigV4 in the query string, as AWS IoT wants its WebSocket upgrades signed."""
+    return awscrt.auth.AwsSigningConfig(
+        algorithm=awscrt.auth.AwsSigningAlgorithm.V4,
+        signature_type=awscrt.auth.AwsSignatureType.HTTP_REQUEST_QUERY_PARAMS,
+        credentials_provider=awscrt.auth.AwsCredentialsProvider.new_static(
+            credentials.access_key_id,
+            credentials.secret_key,
+            credentials.session_token,
+        ),
+        region=settings.region,
+        service=SIGNING_SERVICE,
+        omit_session_token=True,  # AWS IoT adds the token after signing
+    )
+
+
+async def probe_upgrade(
+    settings: LinkSettings, credentials: AwsCredentials, *, client: MqttClient
+) -> int | None:
+    """Ask the gateway for one WebSocket upgrade with ``credentials``.
+
+    awscrt reports every refused upgrade as the same error; the HTTP status of
+    this probe tells a key refusal (401/403) from a gateway in trouble (5xx).
+    Returns None when no answer came within the operation timeout.
+    """
+    loop = asyncio.get_running_loop()
+    status: asyncio.Future[int | None] = loop.create_future()
+
+    def settle(value: int | None) -> None:
+        if not status.done():
+            status.set_result(value)
+
+    def on_setup(data: awscrt.websocket.OnConnectionSetupData) -> None:
+        if data.websocket is not None:
+            data.websocket.close()
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            loop.call_soon_threadsafe(settle, data.handshake_response_status)
+
+    request = awscrt.websocket.create_handshake_request(
+        host=settings.host, path=WS_PATH
+    )
+    request.headers.add("Sec-WebSocket-Protocol", "mqtt")
+    options = client.tls_ctx.new_connection_options() if client.tls_ctx else None
+    if options is not None:
+        options.set_server_name(settings.host)
+    try:
+        signed = awscrt.auth.aws_sign_request(
+            request, _signing_config(settings, credentials)
+        )
+        await asyncio.wait_for(
+            asyncio.wrap_future(signed, loop=loop), settings.operation_timeout
+        )
+        awscrt.websocket.connect(
+            host=settings.host,
+            port=settings.port,
+            handshake_request=request,
+            socket_options=_socket_options(settings),
+            tls_connection_options=options,
+            on_connection_setup=on_setup,
+        )
+        return await asyncio.wait_for(status, settings.operation_timeout)
+    except (TimeoutError, awscrt.exceptions.AwsCrtError) as err:
+        _LOGGER.debug("Upgrade probe failed: %r", err)
+        return None
+
+
+def _socket_options(settings: LinkSettings) -> awscrt.io.SocketOptions:
+    options = awscrt.io.SocketOptions()
+    options.connect_timeout_ms = int(settings.operation_timeout * 1000)
+    return options
 
 
 def _error(what: str, err: BaseException) -> LinkError:
@@ -95,6 +191,7 @@ class Link:
         settings: LinkSettings,
         credentials: AwsCredentials,
         *,
+        client: MqttClient,
         loop: asyncio.AbstractEventLoop,
         on_lost: LostHandler,
         on_message: MessageHandler,
@@ -108,48 +205,46 @@ class Link:
         self._closing: asyncio.Future[Any] | None = None
         self._disconnect_lock = threading.Lock()
         self._disconnecting: concurrent.futures.Future[Any] | None = None
-        provider = awscrt.auth.AwsCredentialsProvider.new_static(
-            credentials.access_key_id,
-            credentials.secret_key,
-            credentials.session_token,
-        )
-        extra: dict[str, Any] = {}
-        if settings.ca_bytes:
-            extra["ca_bytes"] = settings.ca_bytes
+        self._signing = _signing_config(settings, credentials)
         try:
-            self._mqtt: awscrt.mqtt.Connection = (
-                mqtt_connection_builder.websockets_with_default_aws_signing(
-                    region=settings.region,
-                    credentials_provider=provider,
-                    endpoint=settings.host,
-                    port=settings.port,
-                    client_id=settings.client_id,
-                    clean_session=True,
-                    keep_alive_secs=settings.keep_alive_s,
-                    ping_timeout_ms=settings.ping_timeout_ms,
-                    protocol_operation_timeout_ms=int(
-                        settings.operation_timeout * 1000
-                    ),
-                    tcp_connect_timeout_ms=int(settings.operation_timeout * 1000),
-                    reconnect_min_timeout_secs=_SDK_RETRY_DELAY_S,
-                    reconnect_max_timeout_secs=_SDK_RETRY_DELAY_S,
-                    enable_metrics_collection=False,
-                    on_connection_interrupted=self._sdk_interrupted,
-                    on_connection_resumed=self._sdk_resumed,
-                    on_connection_closed=self._sdk_closed,
-                    on_connection_success=self._sdk_success,
-                    **extra,
-                )
+            self._mqtt: awscrt.mqtt.Connection = awscrt.mqtt.Connection(
+                client=client,
+                host_name=settings.host,
+                port=settings.port,
+                client_id=settings.client_id,
+                clean_session=True,
+                keep_alive_secs=settings.keep_alive_s,
+                ping_timeout_ms=settings.ping_timeout_ms,
+                protocol_operation_timeout_ms=int(settings.operation_timeout * 1000),
+                socket_options=_socket_options(settings),
+                reconnect_min_timeout_secs=_SDK_RETRY_DELAY_S,
+                reconnect_max_timeout_secs=_SDK_RETRY_DELAY_S,
+                use_websockets=True,
+                websocket_handshake_transform=self._sign_handshake,
+                on_connection_interrupted=self._sdk_interrupted,
+                on_connection_resumed=self._sdk_resumed,
+                on_connection_closed=self._sdk_closed,
+                on_connection_success=self._sdk_success,
+                disable_metrics=True,
             )
         except Exception as err:
             raise _error("building the connection failed", err) from err
-        self._mqtt.on_message(self._sdk_message)
+        self._mqtt.on_message(_MessageRelay(self))
 
     # --- SDK threads: hop to the loop and nothing else -------------------------
 
     def _hop(self, handler: Callable[..., None], *args: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is already closed
             self._loop.call_soon_threadsafe(handler, self.generation, *args)
+
+    def _sign_handshake(self, transform_args: Any, **kwargs: Any) -> None:
+        # The SDK calls this with a keyword; it fails the connect if we raise.
+        signing = awscrt.auth.aws_sign_request(
+            transform_args.http_request, self._signing
+        )
+        signing.add_done_callback(
+            lambda done: transform_args.set_done(done.exception())
+        )
 
     def _disconnect_once(self) -> concurrent.futures.Future[Any]:
         """Ask the SDK to close this link (any thread; only the first call acts)."""
@@ -182,7 +277,8 @@ class Link:
     def _sdk_closed(self, connection: Any, **kwargs: Any) -> None:
         self._hop(self._on_lost, "closed")
 
-    def _sdk_message(self, topic: str, payload: bytes, **kwargs: Any) -> None:
+    def relay_message(self, topic: str, payload: bytes) -> None:
+        """Hand a message from an SDK thread to the event loop."""
         self._hop(self._on_message, topic, bytes(payload))
 
     # --- the event loop -------------------------------------------------------
@@ -224,18 +320,27 @@ class Link:
             closing = asyncio.wrap_future(self._disconnect_once(), loop=self._loop)
             # A close failure only means there was nothing left to close.
             closing.add_done_callback(_swallow)
-            closing.add_done_callback(self._release)
             self._closing = closing
         return self._closing
 
-    def _release(self, _closed: asyncio.Future[Any]) -> None:
-        # The SDK holds the message callback natively, a reference cycle the
-        # garbage collector cannot see: drop it once closed, or every
-        # abandoned link stays in memory.
-        try:
-            self._mqtt.on_message(None)
-        except RuntimeError as err:
-            _LOGGER.debug("Link %d kept its message callback: %s", self.generation, err)
+
+class _MessageRelay:
+    """The message callback the SDK keeps; it holds its link only weakly.
+
+    The SDK keeps this callback natively, where the garbage collector cannot
+    see it, and lets go of it only when the connection is freed: a strong
+    reference to the link would keep link and connection alive forever.
+    """
+
+    __slots__ = ("_link",)
+
+    def __init__(self, link: Link) -> None:
+        self._link = weakref.ref(link)
+
+    def __call__(self, topic: str, payload: bytes, **kwargs: Any) -> None:
+        link = self._link()
+        if link is not None:
+            link.relay_message(topic, payload)
 
 
 def _qos() -> Any:

@@ -1,0 +1,78 @@
+"""AWS key renewal (issue 9): its own time budget; only key refusals renew keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from custom_components.navien_nwp500.navilink.session import SessionState
+from tests.session import eventually, fast, open_session
+
+if TYPE_CHECKING:
+    from navilink_sim.simulator import NaviLinkSimulator
+    from tests.session import Harness
+
+# A link operation may take 1 s; the renewal chain gets 30 s of its own.
+SLOW_CLOUD = fast(
+    backoff_min=0.05,
+    backoff_max=0.3,
+    stable_after=0.5,
+    first_connect_timeout=1.0,
+    key_renewal_timeout=30.0,
+)
+
+
+def renewals(sim: NaviLinkSimulator) -> int:
+    """Every REST call that hands out new AWS keys."""
+    accounts = sim.accounts
+    return (
+        accounts.session_refresh_count
+        + accounts.secured_sign_in_count
+        + accounts.sign_in_count
+    )
+
+
+async def reconnected(h: Harness, connects: int) -> None:
+    """Wait for the session's ``connects``-th connection."""
+    await eventually(
+        lambda: (
+            h.session.state is SessionState.CONNECTED
+            and h.stats()["connects"] >= connects
+        ),
+        30.0,
+        f"connection {connects}",
+    )
+
+
+async def test_slow_key_renewal_is_not_cut_short_by_the_link_timeout(
+    simulator: NaviLinkSimulator,
+) -> None:
+    async with open_session(simulator, config=SLOW_CLOUD) as h:
+        before = renewals(simulator)
+        simulator.faults.rest.delay = 1.5  # each REST call outlasts a link timeout
+        simulator.faults.expire_credentials()
+        simulator.faults.drop_all()
+        await reconnected(h, 2)
+        # One renewal, not one cancelled renewal per attempt.
+        assert renewals(simulator) == before + 1
+
+
+async def test_gateway_503_does_not_renew_keys(simulator: NaviLinkSimulator) -> None:
+    async with open_session(simulator, config=SLOW_CLOUD) as h:
+        before = renewals(simulator)
+        refused = simulator.front_door.stats.refused_total
+        simulator.faults.refuse_for(1.5, status=503)
+        simulator.faults.drop_all()
+        await reconnected(h, 2)
+        assert simulator.front_door.stats.refused_total > refused  # it was refused
+        assert renewals(simulator) == before
+
+
+async def test_gateway_403_renews_keys_once_per_outage(
+    simulator: NaviLinkSimulator,
+) -> None:
+    async with open_session(simulator, config=SLOW_CLOUD) as h:
+        before = renewals(simulator)
+        simulator.faults.refuse_for(1.5, status=403)
+        simulator.faults.drop_all()
+        await reconnected(h, 2)
+        assert renewals(simulator) == before + 1
