@@ -159,7 +159,7 @@ class VacationLength(NavienEntity, RestoreNumber):
         if (last := await self.async_get_last_number_data()) is not None and (
             last.native_value is not None
         ):
-            self._attr_native_value = last.native_value
+            self._attr_native_value = round(last.native_value)
 
     async def async_set_native_value(self, value: float) -> None:
         """Keep the new length for the next vacation."""
