@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.water_heater import DOMAIN as WATER_HEATER_DOMAIN
 from homeassistant.const import Platform
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import area_registry as ar, device_registry as dr
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.navien_nwp500 import services
 from custom_components.navien_nwp500.const import DOMAIN
@@ -17,7 +18,6 @@ from .helpers import get_entity_id, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from navilink_sim.heater import SimulatedHeater
 
@@ -117,3 +117,51 @@ async def test_old_reservation_mode_names_still_work_and_read_back_new(
     )
     assert [entry["mode"] for entry in heater.reservations] == [3, 5]
     assert [entry["mode"] for entry in response["reservations"]] == ["eco", "off"]
+
+
+async def test_an_area_targets_its_heaters_and_leaves_other_devices_out(
+    hass: HomeAssistant,
+    device_id: str,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+) -> None:
+    area = ar.async_get(hass).async_create("Basement")
+    devices = dr.async_get(hass)
+    devices.async_update_device(device_id, area_id=area.id)
+    other_entry = MockConfigEntry(domain="other")
+    other_entry.add_to_hass(hass)
+    other = devices.async_get_or_create(
+        config_entry_id=other_entry.entry_id, identifiers={("other", "lamp")}
+    )
+    devices.async_update_device(other.id, area_id=area.id)
+
+    await _call(hass, services.SERVICE_SET_VACATION, {"days": 2}, {"area_id": area.id})
+    await wait_for(
+        hass,
+        lambda: (
+            (heater.mode, heater.vacation_days) == (DhwOperationSetting.VACATION, 2)
+        ),
+    )
+
+
+async def test_actions_that_answer_take_one_heater_only(
+    hass: HomeAssistant, device_id: str, init_integration: MockConfigEntry
+) -> None:
+    second = dr.async_get(hass).async_get_or_create(
+        config_entry_id=init_integration.entry_id,
+        identifiers={(DOMAIN, "001122334455")},
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            services.SERVICE_GET_RESERVATIONS,
+            {},
+            {"device_id": [device_id, second.id]},
+        )
+    assert err.value.translation_key == "one_heater_only"
+
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, services.SERVICE_SET_VACATION, {"days": 3}, {"device_id": second.id}
+        )
+    assert err.value.translation_key == "device_not_found"
