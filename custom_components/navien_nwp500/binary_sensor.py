@@ -55,7 +55,7 @@ BINARY_SENSORS: tuple[NavienBinarySensorEntityDescription, ...] = (
     NavienBinarySensorEntityDescription(
         key="heating",
         translation_key="heating",
-        device_class=BinarySensorDeviceClass.HEAT,
+        device_class=BinarySensorDeviceClass.RUNNING,
         exists_fn=reported("comp_use", "heat_upper_use", "heat_lower_use"),
         is_on_fn=heating_now,
     ),

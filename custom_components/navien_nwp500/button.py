@@ -1,7 +1,8 @@
-"""Buttons: ask for a fresh status, reset the air-filter reminder.
+"""Buttons: ask for a fresh status, reset the air-filter reminder, start a vacation.
 
-Neither action depends on a capability flag (protocol.md §12.5), so every heater
-gets both.
+The first two depend on no capability flag (protocol.md §12.5), so every heater
+gets them; *Start vacation* needs vacation support and lasts the *Vacation
+length* set on the heater's number.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
 from .entity import NavienEntity
-from .helpers import async_add_heater_entities, navien_command
+from .helpers import async_add_heater_entities, navien_command, vacation_commands
 from .navilink.commands import air_filter_reset
+from .vacation import vacation_length
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .navilink.models import DeviceFeature
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.
@@ -36,6 +39,7 @@ class NavienButtonEntityDescription(ButtonEntityDescription):
     """A one-shot action on a heater."""
 
     press_fn: Callable[[NavienCoordinator, HeaterState], Awaitable[None]]
+    exists_fn: Callable[[DeviceFeature], bool] = lambda _feature: True
 
 
 async def _request_status(coordinator: NavienCoordinator, _heater: HeaterState) -> None:
@@ -45,6 +49,12 @@ async def _request_status(coordinator: NavienCoordinator, _heater: HeaterState) 
             translation_domain=DOMAIN, translation_key="not_connected"
         )
     await coordinator.async_request_status()
+
+
+async def _start_vacation(coordinator: NavienCoordinator, heater: HeaterState) -> None:
+    """Start a vacation of the length set on the heater's *Vacation length*."""
+    days = vacation_length(coordinator.hass, heater.device.mac)
+    await coordinator.async_send_all(vacation_commands(heater, days))
 
 
 BUTTONS: tuple[NavienButtonEntityDescription, ...] = (
@@ -62,6 +72,12 @@ BUTTONS: tuple[NavienButtonEntityDescription, ...] = (
             air_filter_reset(heater.device, heater.feature)
         ),
     ),
+    NavienButtonEntityDescription(
+        key="start_vacation",
+        translation_key="start_vacation",
+        press_fn=_start_vacation,
+        exists_fn=lambda feature: bool(feature.dhw_use and feature.holiday_use),
+    ),
 )
 
 
@@ -75,7 +91,11 @@ async def async_setup_entry(
     def _build(
         coordinator: NavienCoordinator, mac: str, heater: HeaterState
     ) -> list[NavienButton]:
-        return [NavienButton(coordinator, mac, description) for description in BUTTONS]
+        return [
+            NavienButton(coordinator, mac, description)
+            for description in BUTTONS
+            if heater.feature is not None and description.exists_fn(heater.feature)
+        ]
 
     async_add_heater_entities(entry, async_add_entities, _build)
 

@@ -1,4 +1,8 @@
-"""The tank as a thermostat, for the thermostat card: heat/off, set-point, presets."""
+"""The tank as a thermostat, for the thermostat card: heat/off, set-point, presets.
+
+The water heater entity is the main control; this one exists for dashboards that
+use the thermostat card, so it is disabled by default on new installs.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from homeassistant.const import (
 )
 
 from .helpers import (
-    DEFAULT_VACATION_DAYS,
     async_add_heater_entities,
     heater_or_raise,
     heating_now,
@@ -24,9 +27,11 @@ from .helpers import (
     navien_command,
     vacation_commands,
 )
+from .modes import MODE_NAMES
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
 from .tank_entity import NavienTankEntity
+from .vacation import vacation_length
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -39,18 +44,22 @@ if TYPE_CHECKING:
 # already orders, paces and supersedes commands, so actions need no semaphore.
 PARALLEL_UPDATES = 0
 
-PRESET_VACATION: Final = "vacation"
-# Navien mode -> (preset, feature flag that allows it).
+# Navien mode -> (preset, feature flag that allows it); presets use the modes' names.
 _PRESETS: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
-    DhwOperationSetting.HEAT_PUMP: ("heat_pump", "heatpump_use"),
-    DhwOperationSetting.ELECTRIC: ("electric", "electric_use"),
-    DhwOperationSetting.ENERGY_SAVER: ("energy_saver", "energy_saver_use"),
-    DhwOperationSetting.HIGH_DEMAND: ("high_demand", "high_demand_use"),
-    DhwOperationSetting.VACATION: (PRESET_VACATION, "holiday_use"),
+    mode: (MODE_NAMES[mode], flag)
+    for mode, flag in (
+        (DhwOperationSetting.HEAT_PUMP, "heatpump_use"),
+        (DhwOperationSetting.ELECTRIC, "electric_use"),
+        (DhwOperationSetting.ENERGY_SAVER, "energy_saver_use"),
+        (DhwOperationSetting.HIGH_DEMAND, "high_demand_use"),
+        (DhwOperationSetting.VACATION, "holiday_use"),
+    )
 }
 _FROM_PRESET: Final = {preset: mode for mode, (preset, _flag) in _PRESETS.items()}
 
-DESCRIPTION = ClimateEntityDescription(key="climate", translation_key="tank")
+DESCRIPTION = ClimateEntityDescription(
+    key="climate", translation_key="tank", entity_registry_enabled_default=False
+)
 
 
 async def async_setup_entry(
@@ -181,11 +190,11 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
 
     @navien_command
     async def async_set_preset_mode(self, preset_mode: str) -> None:
-        """Select a Navien mode, or start a vacation of the default length."""
+        """Select a mode, or start a vacation of the *Vacation length* set."""
         heater = heater_or_raise(self.coordinator, self.mac)
         mode = _FROM_PRESET[preset_mode]
         if mode is DhwOperationSetting.VACATION:
-            to_send = vacation_commands(heater, DEFAULT_VACATION_DAYS)
+            to_send = vacation_commands(heater, vacation_length(self.hass, self.mac))
         else:
             to_send = mode_commands(heater, mode)
         await self.coordinator.async_send_all(to_send)

@@ -1,91 +1,67 @@
-"""Numbers for day counts: the anti-legionella period and vacation length.
+"""Numbers: the anti-legionella period (the heater's) and the vacation length (ours).
 
 No freeze-protection temperature number: the heater takes no remote command for
-it (protocol.md §17.1). Values shown are what the heater last reported.
+it (protocol.md §17.1). The period shows what the heater last reported and is
+unavailable while anti-legionella is off, since the heater only takes a period
+with the command that switches the cycle on. The vacation length is a setting
+kept here (restored across restarts) that starting a vacation uses; changing it
+sends nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from homeassistant.components.number import (
+    DOMAIN as NUMBER_DOMAIN,
     NumberEntity,
     NumberEntityDescription,
     NumberMode,
+    RestoreNumber,
 )
 from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
 from .entity import NavienEntity
-from .helpers import async_add_heater_entities, navien_command
-from .navilink.commands import (
-    ANTI_LEGIONELLA_DAYS,
-    VACATION_DAYS,
-    Command,
-    anti_legionella,
-    set_vacation,
-)
+from .helpers import DEFAULT_VACATION_DAYS, async_add_heater_entities, navien_command
+from .navilink.commands import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
+from .vacation import VACATION_LENGTH_KEY
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.models import DeviceFeature, DeviceStatus
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.
 PARALLEL_UPDATES = 0
 
+_REPLACED_KEY = "vacation_days"
+"""The number that started a vacation when edited; replaced by the vacation length."""
 
-@dataclass(frozen=True, kw_only=True)
-class NavienNumberEntityDescription(NumberEntityDescription):
-    """A whole number of days the heater can be given."""
-
-    exists_fn: Callable[[DeviceFeature], bool]
-    value_fn: Callable[[DeviceStatus], int | None]
-    set_fn: Callable[[HeaterState, int], Command]
-
-
-def _set_anti_legionella_period(heater: HeaterState, days: int) -> Command:
-    """Send a new period, which the heater only takes with the cycle switched on."""
-    if heater.status is None or heater.status.anti_legionella_use is not True:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="anti_legionella_disabled"
-        )
-    return anti_legionella(heater.device, heater.feature, True, days)
-
-
-NUMBERS: tuple[NavienNumberEntityDescription, ...] = (
-    NavienNumberEntityDescription(
-        key="anti_legionella_period",
-        translation_key="anti_legionella_period",
-        entity_category=EntityCategory.CONFIG,
-        mode=NumberMode.BOX,
-        native_min_value=ANTI_LEGIONELLA_DAYS[0],
-        native_max_value=ANTI_LEGIONELLA_DAYS[1],
-        native_step=1,
-        native_unit_of_measurement=UnitOfTime.DAYS,
-        exists_fn=lambda feature: bool(feature.anti_legionella_setting_use),
-        value_fn=lambda status: status.anti_legionella_period,
-        set_fn=_set_anti_legionella_period,
-    ),
-    NavienNumberEntityDescription(
-        key="vacation_days",
-        translation_key="vacation_days",
-        mode=NumberMode.BOX,
-        native_min_value=VACATION_DAYS[0],
-        native_max_value=VACATION_DAYS[1],
-        native_step=1,
-        native_unit_of_measurement=UnitOfTime.DAYS,
-        exists_fn=lambda feature: bool(feature.dhw_use and feature.holiday_use),
-        value_fn=lambda status: status.vacation_day_setting,
-        set_fn=lambda heater, days: set_vacation(heater.device, heater.feature, days),
-    ),
+ANTI_LEGIONELLA_PERIOD = NumberEntityDescription(
+    key="anti_legionella_period",
+    translation_key="anti_legionella_period",
+    entity_category=EntityCategory.CONFIG,
+    mode=NumberMode.BOX,
+    native_min_value=ANTI_LEGIONELLA_DAYS[0],
+    native_max_value=ANTI_LEGIONELLA_DAYS[1],
+    native_step=1,
+    native_unit_of_measurement=UnitOfTime.DAYS,
+)
+VACATION_LENGTH = NumberEntityDescription(
+    key=VACATION_LENGTH_KEY,
+    translation_key=VACATION_LENGTH_KEY,
+    entity_category=EntityCategory.CONFIG,
+    mode=NumberMode.BOX,
+    native_min_value=VACATION_DAYS[0],
+    native_max_value=VACATION_DAYS[1],
+    native_step=1,
+    native_unit_of_measurement=UnitOfTime.DAYS,
 )
 
 
@@ -95,42 +71,97 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add numbers for each heater once its capabilities are known."""
+    registry = er.async_get(hass)
 
     def _build(
         coordinator: NavienCoordinator, mac: str, heater: HeaterState
-    ) -> list[NavienNumber]:
-        return [
-            NavienNumber(coordinator, mac, description)
-            for description in NUMBERS
-            if heater.feature is not None and description.exists_fn(heater.feature)
-        ]
+    ) -> list[Entity]:
+        feature = heater.feature
+        if feature is None:
+            return []
+        if replaced := registry.async_get_entity_id(
+            NUMBER_DOMAIN, DOMAIN, f"{mac}_{_REPLACED_KEY}"
+        ):
+            registry.async_remove(replaced)
+        entities: list[Entity] = []
+        if feature.anti_legionella_setting_use:
+            entities.append(
+                AntiLegionellaPeriod(coordinator, mac, ANTI_LEGIONELLA_PERIOD)
+            )
+        if feature.dhw_use and feature.holiday_use:
+            entities.append(VacationLength(coordinator, mac, VACATION_LENGTH))
+        return entities
 
     async_add_heater_entities(entry, async_add_entities, _build)
 
 
-class NavienNumber(NavienEntity, NumberEntity):
-    """A day count of the heater, shown and changed as a number."""
+def _whole_days(entity: NumberEntity, value: float) -> int:
+    """Return `value` as whole days; fractions are refused rather than rounded."""
+    if not value.is_integer():
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_days",
+            translation_placeholders={
+                "min": f"{entity.native_min_value:g}",
+                "max": f"{entity.native_max_value:g}",
+            },
+        )
+    return int(value)
 
-    entity_description: NavienNumberEntityDescription
+
+class AntiLegionellaPeriod(NavienEntity, NumberEntity):
+    """Days between disinfection cycles, as the heater reports them."""
+
+    @property
+    def available(self) -> bool:
+        """Only while anti-legionella is on: the heater takes no period otherwise."""
+        status = self.status
+        return (
+            super().available
+            and status is not None
+            and status.anti_legionella_use is True
+        )
 
     @property
     def native_value(self) -> int | None:
         """Return what the heater last reported."""
         status = self.status
-        return self.entity_description.value_fn(status) if status else None
+        return status.anti_legionella_period if status else None
 
     @navien_command
     async def async_set_native_value(self, value: float) -> None:
-        """Send whole days; fractions are refused rather than rounded."""
-        if not value.is_integer():
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_days",
-                translation_placeholders={
-                    "min": f"{self.native_min_value:g}",
-                    "max": f"{self.native_max_value:g}",
-                },
-            )
+        """Send the period with the command that keeps the cycle on."""
+        days = _whole_days(self, value)
         heater = self.coordinator.data.heaters[self.mac]
-        command = self.entity_description.set_fn(heater, int(value))
-        await self.coordinator.async_send(command)
+        await self.coordinator.async_send(
+            anti_legionella(heater.device, heater.feature, True, days)
+        )
+
+
+class VacationLength(NavienEntity, RestoreNumber):
+    """How many days a vacation lasts when one is started; sends nothing."""
+
+    _attr_native_value: float | None = DEFAULT_VACATION_DAYS
+
+    @property
+    def available(self) -> bool:
+        """A setting of ours: always there, whatever the heater's connection."""
+        return True
+
+    @property
+    def native_value(self) -> float | None:
+        """The length set, or the default one."""
+        return self._attr_native_value
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the length set before the restart."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_number_data()) is not None and (
+            last.native_value is not None
+        ):
+            self._attr_native_value = round(last.native_value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Keep the new length for the next vacation."""
+        self._attr_native_value = _whole_days(self, value)
+        self.async_write_ha_state()

@@ -22,6 +22,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
+from .modes import MODE_NAMES
 from .navilink.enums import (
     CurrentOperationMode,
     DhwOperationSetting,
@@ -231,9 +232,9 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         key="dhw_mode",
         translation_key="dhw_mode",
         device_class=SensorDeviceClass.ENUM,
-        options=enum_options(DhwOperationSetting),
+        options=list(MODE_NAMES.values()),
         exists_fn=reported("dhw_operation_setting"),
-        value_fn=lambda status: enum_state(status.dhw_operation_setting),
+        value_fn=lambda status: MODE_NAMES.get(status.dhw_operation_setting),
     ),
     NavienSensorEntityDescription(
         key="error",

@@ -1,7 +1,10 @@
 """Actions of the integration (registered once, in async_setup).
 
-Types and required fields are checked by the schemas; ranges and device limits
-by the command builders, whose errors become translated validation errors.
+Actions target heaters the way the automation editor offers them (devices,
+their entities, areas, labels); a `device_id` in the data, as older automations
+have it, is the same target. Types and required fields are checked by the
+schemas; ranges and device limits by the command builders, whose errors become
+translated validation errors. Reservation temperatures are in the user's unit.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_TEMPERATURE
+from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -19,11 +22,21 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.target import (
+    TargetSelection,
+    async_extract_referenced_entity_ids,
+)
+from homeassistant.util.unit_conversion import TemperatureConverter
 import probatio
 
 from .const import DOMAIN
 from .helpers import navien_command, vacation_commands
+from .modes import LEGACY_RESERVATION_MODES, RESERVATION_MODES
 from .navilink import commands
 from .navilink.enums import ReservationMode, Weekday
 from .navilink.errors import NaviLinkError
@@ -75,20 +88,13 @@ WEEKDAYS: Final = {
     "saturday": Weekday.SATURDAY,
     "sunday": Weekday.SUNDAY,
 }
-RESERVATION_MODES: Final = {
-    "heat_pump": ReservationMode.HEAT_PUMP,
-    "electric": ReservationMode.ELECTRIC,
-    "energy_saver": ReservationMode.ENERGY_SAVER,
-    "high_demand": ReservationMode.HIGH_DEMAND,
-    "power_off": ReservationMode.POWER_OFF,
-}
 _MODE_NAMES: Final = {mode: name for name, mode in RESERVATION_MODES.items()}
 
-DEVICE_SCHEMA = probatio.Schema({probatio.Required(ATTR_DEVICE_ID): cv.string})
-SET_VACATION_SCHEMA = DEVICE_SCHEMA.extend(
+DEVICE_SCHEMA = cv.make_entity_service_schema({})
+SET_VACATION_SCHEMA = cv.make_entity_service_schema(
     {probatio.Required(ATTR_DAYS): probatio.Coerce(int)}
 )
-ENABLE_ANTI_LEGIONELLA_SCHEMA = DEVICE_SCHEMA.extend(
+ENABLE_ANTI_LEGIONELLA_SCHEMA = cv.make_entity_service_schema(
     {probatio.Required(ATTR_PERIOD_DAYS): probatio.Coerce(int)}
 )
 RESERVATION_SCHEMA = probatio.Schema(
@@ -96,17 +102,20 @@ RESERVATION_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_ENABLED, default=True): cv.boolean,
         probatio.Required(ATTR_DAYS): [probatio.In(list(WEEKDAYS))],
         probatio.Required(ATTR_TIME): cv.time,
-        probatio.Required(ATTR_MODE): probatio.In(list(RESERVATION_MODES)),
+        probatio.Required(ATTR_MODE): probatio.All(
+            probatio.In([*RESERVATION_MODES, *LEGACY_RESERVATION_MODES]),
+            lambda name: LEGACY_RESERVATION_MODES.get(name, name),
+        ),
         probatio.Optional(ATTR_TEMPERATURE): probatio.Coerce(float),
     }
 )
-SET_RESERVATIONS_SCHEMA = DEVICE_SCHEMA.extend(
+SET_RESERVATIONS_SCHEMA = cv.make_entity_service_schema(
     {
         probatio.Optional(ATTR_ENABLED): cv.boolean,
         probatio.Optional(ATTR_RESERVATIONS): [RESERVATION_SCHEMA],
     }
 )
-ENERGY_SCHEMA = DEVICE_SCHEMA.extend(
+ENERGY_SCHEMA = cv.make_entity_service_schema(
     {
         probatio.Required(ATTR_YEAR): probatio.Coerce(int),
         probatio.Required(ATTR_MONTH): probatio.Coerce(int),
@@ -120,25 +129,35 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
     @navien_command
     async def set_vacation(call: ServiceCall) -> None:
-        coordinator, heater = _heater_of_call(hass, call)
-        await coordinator.async_send_all(
-            vacation_commands(heater, call.data[ATTR_DAYS])
+        days = call.data[ATTR_DAYS]
+        await asyncio.gather(
+            *(
+                coordinator.async_send_all(vacation_commands(heater, days))
+                for coordinator, heater in _heaters_of_call(hass, call)
+            )
         )
 
     @navien_command
     async def enable_anti_legionella(call: ServiceCall) -> None:
-        coordinator, heater = _heater_of_call(hass, call)
-        await coordinator.async_send(
-            commands.anti_legionella(
-                heater.device, heater.feature, True, call.data[ATTR_PERIOD_DAYS]
+        days = call.data[ATTR_PERIOD_DAYS]
+        await asyncio.gather(
+            *(
+                coordinator.async_send(
+                    commands.anti_legionella(heater.device, heater.feature, True, days)
+                )
+                for coordinator, heater in _heaters_of_call(hass, call)
             )
         )
 
     @navien_command
     async def disable_anti_legionella(call: ServiceCall) -> None:
-        coordinator, heater = _heater_of_call(hass, call)
-        await coordinator.async_send(
-            commands.anti_legionella(heater.device, heater.feature, False)
+        await asyncio.gather(
+            *(
+                coordinator.async_send(
+                    commands.anti_legionella(heater.device, heater.feature, False)
+                )
+                for coordinator, heater in _heaters_of_call(hass, call)
+            )
         )
 
     @navien_command
@@ -146,7 +165,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         coordinator, heater = _heater_of_call(hass, call)
         _require_reservations(heater)
         schedule = await _async_read_schedule(_session(coordinator), heater)
-        return _schedule_response(schedule)
+        return _schedule_response(hass, schedule)
 
     @navien_command
     async def set_reservations(call: ServiceCall) -> ServiceResponse:
@@ -157,7 +176,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         current = await _async_read_schedule(session, heater)
         if ATTR_RESERVATIONS in call.data:
             entries = [
-                _reservation_entry(index, raw)
+                _reservation_entry(hass, index, raw)
                 for index, raw in enumerate(call.data[ATTR_RESERVATIONS], 1)
             ]
         elif current.invalid_entries:
@@ -175,7 +194,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             heater.device, heater.feature, entries, enabled
         )
         stored = await _async_write_confirmed(session, heater, write)
-        return _schedule_response(stored)
+        return _schedule_response(hass, stored)
 
     @navien_command
     async def get_energy_usage(call: ServiceCall) -> ServiceResponse:
@@ -225,26 +244,71 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
 
 
+def _heater_mac(device: dr.AnyDeviceEntry) -> str | None:
+    """Return the MAC address of a heater's device; None for any other device."""
+    return next((key for domain, key in device.identifiers if domain == DOMAIN), None)
+
+
+def _targeted_devices(
+    hass: HomeAssistant, call: ServiceCall
+) -> list[dr.AnyDeviceEntry]:
+    """Return the heaters a call targets: by device, by their entities, area or label.
+
+    A device named explicitly that is not a heater of ours is refused; devices
+    of other integrations reached through an area or a label are left out.
+    """
+    selection = TargetSelection(call.data)
+    selected = async_extract_referenced_entity_ids(
+        hass, selection, primary_entities_only=False
+    )
+    device_registry, entity_registry = dr.async_get(hass), er.async_get(hass)
+    device_ids = set(selected.referenced_devices)
+    for entity_id in selected.referenced | selected.indirectly_referenced:
+        entity = entity_registry.async_get(entity_id)
+        if entity is not None and entity.platform == DOMAIN and entity.device_id:
+            device_ids.add(entity.device_id)
+    devices: list[dr.AnyDeviceEntry] = []
+    for device_id in sorted(device_ids):
+        device = device_registry.async_get(device_id)
+        if device is not None and _heater_mac(device) is not None:
+            devices.append(device)
+        elif device_id in selection.device_ids:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="device_not_found",
+                translation_placeholders={"device_id": device_id},
+            )
+    if not devices:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_heater_targeted"
+        )
+    return devices
+
+
+def _heaters_of_call(
+    hass: HomeAssistant, call: ServiceCall
+) -> list[tuple[NavienCoordinator, HeaterState]]:
+    """Resolve every heater the call targets, each of a loaded entry."""
+    return [_heater_of_device(hass, device) for device in _targeted_devices(hass, call)]
+
+
 def _heater_of_call(
     hass: HomeAssistant, call: ServiceCall
 ) -> tuple[NavienCoordinator, HeaterState]:
-    """Resolve the call's device to a heater of a loaded entry."""
-    device_id = call.data[ATTR_DEVICE_ID]
-    device = dr.async_get(hass).async_get(device_id)
-    mac = (
-        next(
-            (key for domain, key in device.identifiers if domain == DOMAIN),
-            None,
-        )
-        if device
-        else None
-    )
-    if device is None or mac is None:
+    """Resolve the one heater an action that answers with data targets."""
+    devices = _targeted_devices(hass, call)
+    if len(devices) > 1:
         raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="device_not_found",
-            translation_placeholders={"device_id": device_id},
+            translation_domain=DOMAIN, translation_key="one_heater_only"
         )
+    return _heater_of_device(hass, devices[0])
+
+
+def _heater_of_device(
+    hass: HomeAssistant, device: dr.AnyDeviceEntry
+) -> tuple[NavienCoordinator, HeaterState]:
+    """Resolve a heater's device to its state in a loaded entry."""
+    mac = cast("str", _heater_mac(device))
     entry = hass.config_entries.async_get_entry(device.config_entry_id)
     if entry is None or entry.state is not ConfigEntryState.LOADED:
         raise ServiceValidationError(
@@ -260,7 +324,7 @@ def _heater_of_call(
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="device_not_found",
-            translation_placeholders={"device_id": device_id},
+            translation_placeholders={"device_id": device.id},
         )
     return coordinator, heater
 
@@ -336,10 +400,36 @@ async def _async_write_confirmed(
     )
 
 
-def _reservation_entry(index: int, raw: Mapping[str, Any]) -> ReservationEntry:
+def _user_unit(hass: HomeAssistant) -> str:
+    return hass.config.units.temperature_unit
+
+
+def _to_celsius(hass: HomeAssistant, temperature: float) -> float:
+    """Convert a reservation temperature given in the user's unit to °C."""
+    return TemperatureConverter.convert(
+        temperature, _user_unit(hass), UnitOfTemperature.CELSIUS
+    )
+
+
+def _from_celsius(hass: HomeAssistant, celsius: float) -> float:
+    """Show a stored reservation temperature in the user's unit: °C as is, whole °F."""
+    if _user_unit(hass) == UnitOfTemperature.CELSIUS:
+        return celsius
+    return round(
+        TemperatureConverter.convert(
+            celsius, UnitOfTemperature.CELSIUS, _user_unit(hass)
+        )
+    )
+
+
+def _reservation_entry(
+    hass: HomeAssistant, index: int, raw: Mapping[str, Any]
+) -> ReservationEntry:
     """Build a schedule entry from one validated service entry."""
     mode = RESERVATION_MODES[raw[ATTR_MODE]]
     temperature = raw.get(ATTR_TEMPERATURE)
+    if temperature is not None:
+        temperature = _to_celsius(hass, temperature)
     if temperature is None:
         if mode is not ReservationMode.POWER_OFF:
             raise ServiceValidationError(
@@ -362,8 +452,10 @@ def _reservation_entry(index: int, raw: Mapping[str, Any]) -> ReservationEntry:
     )
 
 
-def _schedule_response(schedule: ReservationSchedule) -> dict[str, Any]:
-    """Describe a schedule in the same shape `set_reservations` takes."""
+def _schedule_response(
+    hass: HomeAssistant, schedule: ReservationSchedule
+) -> dict[str, Any]:
+    """Describe a schedule in the same shape and unit `set_reservations` takes."""
     return {
         ATTR_ENABLED: schedule.reservation_use,
         ATTR_RESERVATIONS: [
@@ -374,7 +466,7 @@ def _schedule_response(schedule: ReservationSchedule) -> dict[str, Any]:
                 ],
                 ATTR_TIME: f"{entry.hour:02d}:{entry.minute:02d}",
                 ATTR_MODE: _MODE_NAMES.get(entry.mode, entry.mode.name.lower()),
-                ATTR_TEMPERATURE: entry.temperature,
+                ATTR_TEMPERATURE: _from_celsius(hass, entry.temperature),
             }
             for entry in schedule.canonical()
         ],

@@ -3,6 +3,10 @@
 Each temperature member exists under its 2026.10 name and its 2026.11 ``native_*``
 name, so Home Assistant 2026.11 serves the native one without a deprecation
 warning and 2026.10 reads the old one (quality.md §3.5).
+
+The heater works in half degrees Celsius. A °F user sets and sees whole °F: a
+whole °F lands on a half °C (120 °F is sent as 49 °C, raw 98) that reads back
+as 120.2 °F, which whole-degree precision shows as 120 °F again.
 """
 
 from __future__ import annotations
@@ -73,11 +77,17 @@ class NavienTankEntity(NavienEntity):
         )
 
     @property
+    def _shown_in_fahrenheit(self) -> bool:
+        return self.hass.config.units.temperature_unit == UnitOfTemperature.FAHRENHEIT
+
+    @property
     def precision(self) -> float:
-        """Half degrees, unless the heater only takes whole ones."""
-        return PRECISION_WHOLE if self._whole_degrees else PRECISION_HALVES
+        """Whole °F for °F users; in °C half degrees, unless the heater takes whole ones."""
+        if self._shown_in_fahrenheit or self._whole_degrees:
+            return PRECISION_WHOLE
+        return PRECISION_HALVES
 
     @property
     def target_temperature_step(self) -> float:
-        """The set-point moves in the heater's precision."""
-        return 1.0 if self._whole_degrees else 0.5
+        """The set-point moves by 1 °F, or in the heater's °C precision."""
+        return self.precision

@@ -23,7 +23,6 @@ from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from .const import DOMAIN
 from .helpers import (
-    DEFAULT_VACATION_DAYS,
     async_add_heater_entities,
     heater_or_raise,
     mode_commands,
@@ -33,6 +32,7 @@ from .helpers import (
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
 from .tank_entity import NavienTankEntity
+from .vacation import vacation_length
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -187,10 +187,10 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
 
     @navien_command
     async def async_turn_away_mode_on(self) -> None:
-        """Start a vacation of the default length."""
+        """Start a vacation of the length set on the *Vacation length* number."""
         heater = heater_or_raise(self.coordinator, self.mac)
         await self.coordinator.async_send_all(
-            vacation_commands(heater, DEFAULT_VACATION_DAYS)
+            vacation_commands(heater, vacation_length(self.hass, self.mac))
         )
 
     @navien_command

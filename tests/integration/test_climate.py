@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.simulator(time_scale=0, push_interval=None),
     pytest.mark.platforms(Platform.CLIMATE),
+    # The thermostat is disabled by default; these tests use it.
+    pytest.mark.usefixtures("entity_registry_enabled_by_default"),
 ]
 
 
@@ -78,13 +80,13 @@ async def test_state_from_the_heater(
 ) -> None:
     state = hass.states.get(entity_id)
     assert state is not None
-    assert state.name == "NWP500 Tank thermostat"
+    assert state.name == "NWP500 Thermostat"
     assert state.state == HVACMode.HEAT
-    assert state.attributes[ATTR_PRESET_MODE] == "energy_saver"
+    assert state.attributes[ATTR_PRESET_MODE] == "eco"
     assert state.attributes[ATTR_PRESET_MODES] == [
         "heat_pump",
         "electric",
-        "energy_saver",
+        "eco",
         "high_demand",
         "vacation",
     ]

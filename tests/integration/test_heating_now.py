@@ -57,6 +57,7 @@ def test_heating_now_reads_only_compressor_and_elements(case: str) -> None:
 
 @pytest.mark.simulator(time_scale=0, push_interval=None)
 @pytest.mark.platforms(Platform.CLIMATE, Platform.BINARY_SENSOR)
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("case", CASES)
 async def test_thermostat_and_binary_sensor_show_heat_being_made(
     hass: HomeAssistant,

@@ -52,6 +52,7 @@ def test_validation_errors_are_service_validation_errors() -> None:
 
 @pytest.mark.simulator(time_scale=0, push_interval=None)
 @pytest.mark.platforms(Platform.CLIMATE)
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_tank_serves_both_member_names(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

@@ -1,4 +1,4 @@
-"""Numbers against the simulated heater: day counts sent as commands, shown from acks."""
+"""Numbers against the simulated heater: a period sent, a vacation length kept."""
 
 from typing import TYPE_CHECKING
 
@@ -7,7 +7,7 @@ from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -77,28 +77,21 @@ async def test_anti_legionella_period(
     assert heater.anti_legionella_period == 14
 
 
-async def test_anti_legionella_period_refused_while_disabled(
+async def test_anti_legionella_period_unavailable_while_the_cycle_is_off(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
 ) -> None:
     heater = simulator.heaters[DEMO_MAC]
+    period = entity_id(hass, "anti_legionella_period")
     heater.anti_legionella = False
     await simulator.push_status(DEMO_MAC)
-    coordinator = init_integration.runtime_data
-    await wait_for(
-        hass, lambda: not coordinator.data.heaters[DEMO_MAC].status.anti_legionella_use
-    )
-    sent = len(heater.received)
+    await wait_for(hass, lambda: hass.states.get(period).state == STATE_UNAVAILABLE)
 
-    with pytest.raises(ServiceValidationError) as err:
-        await set_value(hass, "anti_legionella_period", 14)
-    assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "anti_legionella_disabled"
-    assert str(err.value).startswith("Turn anti-legionella on first")
-    assert len(heater.received) == sent
-    assert heater.anti_legionella is False
+    heater.anti_legionella = True
+    await simulator.push_status(DEMO_MAC)
+    await wait_for(hass, lambda: hass.states.get(period).state == "7")
 
 
-@pytest.mark.parametrize("key", ["anti_legionella_period", "vacation_days"])
+@pytest.mark.parametrize("key", ["anti_legionella_period", "vacation_length"])
 async def test_fractional_days_refused(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -123,25 +116,23 @@ async def test_days_out_of_range_refused(
 ) -> None:
     sent = len(simulator.heaters[DEMO_MAC].received)
     with pytest.raises(ServiceValidationError) as err:
-        await set_value(hass, "vacation_days", value)
+        await set_value(hass, "vacation_length", value)
     assert err.value.translation_key == "out_of_range"
     assert len(simulator.heaters[DEMO_MAC].received) == sent
 
 
-async def test_vacation_days_start_vacation(
+async def test_vacation_length_is_a_setting_that_sends_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
 ) -> None:
     heater = simulator.heaters[DEMO_MAC]
-    days = entity_id(hass, "vacation_days")
-    assert hass.states.get(days).state == "0"
+    length = entity_id(hass, "vacation_length")
+    assert hass.states.get(length).state == "7"
+    sent = len(heater.received)
 
-    await set_value(hass, "vacation_days", 5)
-    await wait_for(hass, lambda: hass.states.get(days).state == "5")
-    request = heater.received[-1]["request"]
-    assert request["command"] == CommandCode.DHW_MODE
-    assert request["param"] == [DhwOperationSetting.VACATION, 5]
-    assert heater.mode == DhwOperationSetting.VACATION
-    assert heater.vacation_days == 5
+    await set_value(hass, "vacation_length", 3)
+    assert hass.states.get(length).state == "3"
+    assert len(heater.received) == sent
+    assert heater.mode != DhwOperationSetting.VACATION
 
 
 async def test_number_while_offline_is_sent_after_reconnect(

@@ -39,7 +39,7 @@ SCHEDULE = [
         "enabled": False,
         "days": ["saturday", "sunday"],
         "time": "22:00",
-        "mode": "power_off",
+        "mode": "off",
     },
 ]
 

@@ -126,9 +126,10 @@ def _note(message: str) -> None:
     print(message, flush=True)  # noqa: T201
 
 
-async def _wait_entities(client: Any, within: float) -> dict[str, dict[str, Any]]:
-    """Wait until our water heater, thermostat and sensors report; return states."""
-    want = ["water_heater", "climate", "sensor", "binary_sensor"]
+async def _wait_entities(
+    client: Any, within: float, want: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Wait until our entities of each domain in ``want`` report; return states."""
 
     async def _ready() -> dict[str, dict[str, Any]] | None:
         ours = set(await client.our_entities())
@@ -207,12 +208,38 @@ async def test_real_home_assistant(
             timings["config flow"] = time.monotonic() - started
 
             started = time.monotonic()
-            states = await _wait_entities(client, 60)
+            states = await _wait_entities(
+                client, 60, ["water_heater", "sensor", "binary_sensor"]
+            )
             timings["entities live"] = time.monotonic() - started
             (entry,) = await client.config_entries()
             assert entry["state"] == "loaded"
             heater_id = next(e for e in states if e.startswith("water_heater."))
-            climate_id = next(e for e in states if e.startswith("climate."))
+
+            # The thermostat is disabled by default: enable it as a user would.
+            started = time.monotonic()
+            registry = await client.ws_command({"type": "config/entity_registry/list"})
+            (climate_id,) = [
+                e["entity_id"]
+                for e in registry["result"]
+                if e["platform"] == demo.DOMAIN
+                and e["entity_id"].startswith("climate.")
+            ]
+            assert climate_id not in states
+            await client.ws_command(
+                {
+                    "type": "config/entity_registry/update",
+                    "entity_id": climate_id,
+                    "disabled_by": None,
+                }
+            )
+            await client.request(
+                "POST", f"/api/config/config_entries/entry/{entry['entry_id']}/reload"
+            )
+            states = await _wait_entities(
+                client, 60, ["water_heater", "climate", "sensor", "binary_sensor"]
+            )
+            timings["thermostat enabled"] = time.monotonic() - started
             _note(f"\nsmoke: {len(states)} entities: {', '.join(sorted(states))}")
 
             # Set-point through the water_heater action: the device and both entities follow.
