@@ -20,6 +20,7 @@ from navilink_sim.tank import (
     ELECTRIC,
     ENERGY_SAVER,
     HIGH_DEMAND,
+    INLET_C,
     POWER_OFF,
     VACATION,
     Tank,
@@ -198,6 +199,15 @@ class SimulatedHeater:
         for i, value in enumerate((used.hp_wh, used.he_wh, used.hp_s, used.he_s)):
             day[i] += value
             self._lifetime[i] += value
+
+    @property
+    def heating(self) -> bool:
+        """Whether a heat source runs now (validation hook for recovery timing)."""
+        return self._tank.heating
+
+    def hot_water_litres(self, mix_c: float = 40.0) -> float:
+        """Return the tank model's hot water available (validation hook; cold at `INLET_C`)."""
+        return self._tank.hot_water_litres(mix_c, INLET_C)
 
     def reset_energy_counter(self) -> None:
         """Zero the lifetime energy totals, as a device counter reset does (daily history stays)."""

@@ -13,6 +13,7 @@ from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
 from .entity import NavienEntity
+from .hot_water_entities import hot_water_binary_sensors
 from .navilink.enums import CurrentOperationMode, HeatSource
 from .reported import async_add_reported_entities, reported
 
@@ -161,6 +162,7 @@ async def async_setup_entry(
             if description.exists_fn(feature, status):
                 yield NavienBinarySensor(coordinator, mac, description)
         yield NavienCloudConnectionBinarySensor(coordinator, mac, CLOUD_CONNECTION)
+        yield from hot_water_binary_sensors(coordinator, mac, feature, status)
 
     async_add_reported_entities(entry, async_add_entities, build)
 

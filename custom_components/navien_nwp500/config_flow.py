@@ -24,13 +24,27 @@ from homeassistant.helpers.typing import UNDEFINED
 import probatio
 
 from .const import (
+    CONF_COLD_WATER_TEMPERATURE,
+    CONF_LITRES_PER_SHOWER,
+    CONF_LOW_HOT_WATER_SHOWERS,
     CONF_QUEUE_MAX_AGE,
     DEFAULT_QUEUE_MAX_AGE,
     DOMAIN,
+    MAX_COLD_WATER_TEMPERATURE,
+    MAX_LITRES_PER_SHOWER,
+    MAX_LOW_HOT_WATER_SHOWERS,
     MAX_QUEUE_MAX_AGE,
+    MIN_COLD_WATER_TEMPERATURE,
+    MIN_LITRES_PER_SHOWER,
+    MIN_LOW_HOT_WATER_SHOWERS,
     MIN_QUEUE_MAX_AGE,
 )
 from .endpoints import endpoints_from_env
+from .hot_water import (
+    DEFAULT_COLD_WATER_C,
+    DEFAULT_LITRES_PER_SHOWER,
+    DEFAULT_LOW_HOT_WATER_SHOWERS,
+)
 from .navilink.auth import NaviLinkAuth
 from .navilink.errors import CannotConnectError, InvalidCredentialsError
 from .navilink.rest import NaviLinkRestClient
@@ -55,18 +69,40 @@ CREDENTIALS_SCHEMA = probatio.Schema(
 PASSWORD_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_PASSWORD): _PASSWORD_SELECTOR}
 )
+
+
+def _number(low: float, high: float, step: float, unit: str) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=low,
+            max=high,
+            step=step,
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement=unit,
+        )
+    )
+
+
 OPTIONS_SCHEMA = probatio.Schema(
     {
-        probatio.Required(CONF_QUEUE_MAX_AGE): NumberSelector(
-            NumberSelectorConfig(
-                min=MIN_QUEUE_MAX_AGE,
-                max=MAX_QUEUE_MAX_AGE,
-                step=1,
-                mode=NumberSelectorMode.BOX,
-                unit_of_measurement="s",
-            )
+        probatio.Required(CONF_QUEUE_MAX_AGE): _number(
+            MIN_QUEUE_MAX_AGE, MAX_QUEUE_MAX_AGE, 1, "s"
+        ),
+        probatio.Optional(CONF_COLD_WATER_TEMPERATURE): _number(
+            MIN_COLD_WATER_TEMPERATURE, MAX_COLD_WATER_TEMPERATURE, 0.5, "°C"
+        ),
+        probatio.Optional(CONF_LITRES_PER_SHOWER): _number(
+            MIN_LITRES_PER_SHOWER, MAX_LITRES_PER_SHOWER, 1, "L"
+        ),
+        probatio.Optional(CONF_LOW_HOT_WATER_SHOWERS): _number(
+            MIN_LOW_HOT_WATER_SHOWERS, MAX_LOW_HOT_WATER_SHOWERS, 0.5, "showers"
         ),
     }
+)
+HOT_WATER_OPTIONS = (
+    CONF_COLD_WATER_TEMPERATURE,
+    CONF_LITRES_PER_SHOWER,
+    CONF_LOW_HOT_WATER_SHOWERS,
 )
 
 
@@ -203,26 +239,42 @@ class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class NavienOptionsFlow(OptionsFlowWithReload):
-    """Settings a user may want to change after set-up; saving reloads the entry."""
+    """Settings a user may want to change after set-up.
+
+    Only a new queue wait reloads the entry (the session takes it when it
+    starts); the hot water entities follow their settings without a reload.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask how long a command may wait in the queue while the cloud is away."""
+        """Ask for the queue wait and the hot water settings."""
+        options = self.config_entry.options
+        current = {
+            CONF_QUEUE_MAX_AGE: options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE),
+            CONF_COLD_WATER_TEMPERATURE: options.get(
+                CONF_COLD_WATER_TEMPERATURE, DEFAULT_COLD_WATER_C
+            ),
+            CONF_LITRES_PER_SHOWER: options.get(
+                CONF_LITRES_PER_SHOWER, DEFAULT_LITRES_PER_SHOWER
+            ),
+            CONF_LOW_HOT_WATER_SHOWERS: options.get(
+                CONF_LOW_HOT_WATER_SHOWERS, DEFAULT_LOW_HOT_WATER_SHOWERS
+            ),
+        }
         if user_input is not None:
+            queue_max_age = int(user_input[CONF_QUEUE_MAX_AGE])
+            self.automatic_reload = queue_max_age != current[CONF_QUEUE_MAX_AGE]
+            hot_water = {
+                key: float(user_input[key])
+                for key in HOT_WATER_OPTIONS
+                if key in user_input
+            }
             return self.async_create_entry(
-                data={
-                    **self.config_entry.options,
-                    CONF_QUEUE_MAX_AGE: int(user_input[CONF_QUEUE_MAX_AGE]),
-                }
+                data={**options, CONF_QUEUE_MAX_AGE: queue_max_age, **hot_water}
             )
 
-        current = self.config_entry.options.get(
-            CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE
-        )
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, {CONF_QUEUE_MAX_AGE: current}
-            ),
+            data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, current),
         )

@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.util.dt import utcnow
 
 from .entity import NavienEntity
+from .hot_water_entities import hot_water_sensors
 from .reported import async_add_reported_entities, reported
 from .sensor_descriptions import SENSORS, NavienSensorEntityDescription
 
@@ -64,6 +65,7 @@ async def async_setup_entry(
                 yield NavienSensor(coordinator, mac, description)
         if reported("current_inst_power")(feature, status):
             yield NavienEnergySensor(coordinator, mac, ENERGY)
+        yield from hot_water_sensors(coordinator, mac, feature, status)
 
     async_add_reported_entities(entry, async_add_entities, build)
 
