@@ -46,6 +46,7 @@ from .repairs import async_update_error_issue, async_update_takeover_issue
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from .heater_details import ScheduleCoordinator
     from .navilink.commands import Command
     from .navilink.models import Device, DeviceFeature, DeviceStatus
 
@@ -100,6 +101,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_device_refresh: CALLBACK_TYPE | None = None
         self._connected = False
         self.last_raw_status: dict[str, Mapping[str, Any]] = {}
+        self.schedules: dict[str, ScheduleCoordinator] = {}
 
     @property
     def connected(self) -> bool:

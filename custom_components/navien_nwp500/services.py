@@ -23,6 +23,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
 
 from .const import DOMAIN
+from .heater_details import async_schedule_written
 from .helpers import async_send_all, navien_command, vacation_commands
 from .navilink import commands
 from .navilink.enums import ReservationMode, Weekday
@@ -175,6 +176,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             heater.device, heater.feature, entries, enabled
         )
         stored = await _async_write_confirmed(session, heater, write)
+        async_schedule_written(coordinator, heater.device.mac, stored)
         return _schedule_response(stored)
 
     @navien_command
