@@ -21,9 +21,9 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .entity import NavienEntity
 from .heater_details import (
+    HeaterDetailCoordinator,
     ScheduleCoordinator,
     TouPlanCoordinator,
-    _HeaterDetailCoordinator,
 )
 from .helpers import async_add_heater_entities
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
@@ -63,7 +63,7 @@ async def async_setup_entry(
         entities: list[Entity] = [
             NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule)
         ]
-        refreshes: list[_HeaterDetailCoordinator[Any]] = [schedule]
+        refreshes: list[HeaterDetailCoordinator[Any]] = [schedule]
         if feature.controller_serial_number:
             tou = TouPlanCoordinator(hass, coordinator, mac)
             entities.append(NavienTouCalendar(coordinator, mac, TOU_PLAN, tou))
@@ -85,7 +85,7 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
         coordinator: NavienCoordinator,
         mac: str,
         description: CalendarEntityDescription,
-        detail: _HeaterDetailCoordinator[Any],
+        detail: HeaterDetailCoordinator[Any],
     ) -> None:
         """Follow `detail` besides the heater's status."""
         super().__init__(coordinator, mac, description)

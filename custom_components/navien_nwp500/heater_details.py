@@ -34,7 +34,7 @@ SCHEDULE_READ_TIMEOUT: Final = 10.0
 """Seconds to wait for the heater's answer to a schedule read."""
 
 
-class _HeaterDetailCoordinator[T](DataUpdateCoordinator[T]):
+class HeaterDetailCoordinator[T](DataUpdateCoordinator[T]):
     """Reads one detail of one heater once a day."""
 
     config_entry: NavienConfigEntry
@@ -66,7 +66,7 @@ class _HeaterDetailCoordinator[T](DataUpdateCoordinator[T]):
         )
 
 
-class FirmwareCoordinator(_HeaterDetailCoordinator[tuple["FirmwareComponent", ...]]):
+class FirmwareCoordinator(HeaterDetailCoordinator[tuple["FirmwareComponent", ...]]):
     """The heater's firmware components (REST ``/device/firmware/info``)."""
 
     def __init__(
@@ -82,7 +82,7 @@ class FirmwareCoordinator(_HeaterDetailCoordinator[tuple["FirmwareComponent", ..
             raise self._failed("firmware", err) from err
 
 
-class TouPlanCoordinator(_HeaterDetailCoordinator["Mapping[str, Any]"]):
+class TouPlanCoordinator(HeaterDetailCoordinator["Mapping[str, Any]"]):
     """The cloud's time-of-use plan of the heater (REST ``GET /device/tou``)."""
 
     def __init__(
@@ -102,7 +102,7 @@ class TouPlanCoordinator(_HeaterDetailCoordinator["Mapping[str, Any]"]):
             raise self._failed("TOU plan", err) from err
 
 
-class ScheduleCoordinator(_HeaterDetailCoordinator[ReservationSchedule]):
+class ScheduleCoordinator(HeaterDetailCoordinator[ReservationSchedule]):
     """The heater's reservation program, read over MQTT (§11.1)."""
 
     def __init__(
