@@ -21,29 +21,21 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.helpers.typing import UNDEFINED
+from homeassistant.util.unit_system import METRIC_SYSTEM
 import probatio
 
 from .const import (
-    CONF_COLD_WATER_TEMPERATURE,
-    CONF_LITRES_PER_SHOWER,
-    CONF_LOW_HOT_WATER_SHOWERS,
     CONF_QUEUE_MAX_AGE,
     DEFAULT_QUEUE_MAX_AGE,
     DOMAIN,
-    MAX_COLD_WATER_TEMPERATURE,
-    MAX_LITRES_PER_SHOWER,
-    MAX_LOW_HOT_WATER_SHOWERS,
     MAX_QUEUE_MAX_AGE,
-    MIN_COLD_WATER_TEMPERATURE,
-    MIN_LITRES_PER_SHOWER,
-    MIN_LOW_HOT_WATER_SHOWERS,
     MIN_QUEUE_MAX_AGE,
 )
 from .endpoints import endpoints_from_env
-from .hot_water import (
-    DEFAULT_COLD_WATER_C,
-    DEFAULT_LITRES_PER_SHOWER,
-    DEFAULT_LOW_HOT_WATER_SHOWERS,
+from .hot_water_options import (
+    hot_water_form_values,
+    hot_water_options,
+    hot_water_schema,
 )
 from .navilink.auth import NaviLinkAuth
 from .navilink.errors import CannotConnectError, InvalidCredentialsError
@@ -69,41 +61,20 @@ CREDENTIALS_SCHEMA = probatio.Schema(
 PASSWORD_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_PASSWORD): _PASSWORD_SELECTOR}
 )
-
-
-def _number(low: float, high: float, step: float, unit: str) -> NumberSelector:
-    return NumberSelector(
-        NumberSelectorConfig(
-            min=low,
-            max=high,
-            step=step,
-            mode=NumberSelectorMode.BOX,
-            unit_of_measurement=unit,
-        )
-    )
-
-
 OPTIONS_SCHEMA = probatio.Schema(
     {
-        probatio.Required(CONF_QUEUE_MAX_AGE): _number(
-            MIN_QUEUE_MAX_AGE, MAX_QUEUE_MAX_AGE, 1, "s"
-        ),
-        probatio.Optional(CONF_COLD_WATER_TEMPERATURE): _number(
-            MIN_COLD_WATER_TEMPERATURE, MAX_COLD_WATER_TEMPERATURE, 0.5, "°C"
-        ),
-        probatio.Optional(CONF_LITRES_PER_SHOWER): _number(
-            MIN_LITRES_PER_SHOWER, MAX_LITRES_PER_SHOWER, 1, "L"
-        ),
-        probatio.Optional(CONF_LOW_HOT_WATER_SHOWERS): _number(
-            MIN_LOW_HOT_WATER_SHOWERS, MAX_LOW_HOT_WATER_SHOWERS, 0.5, "showers"
+        probatio.Required(CONF_QUEUE_MAX_AGE): NumberSelector(
+            NumberSelectorConfig(
+                min=MIN_QUEUE_MAX_AGE,
+                max=MAX_QUEUE_MAX_AGE,
+                step=1,
+                mode=NumberSelectorMode.BOX,
+                unit_of_measurement="s",
+            )
         ),
     }
-)
-HOT_WATER_OPTIONS = (
-    CONF_COLD_WATER_TEMPERATURE,
-    CONF_LITRES_PER_SHOWER,
-    CONF_LOW_HOT_WATER_SHOWERS,
-)
+).extend(hot_water_schema(METRIC_SYSTEM))
+"""The options form of a metric system; `hot_water_schema` adapts it to others."""
 
 
 class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -250,31 +221,25 @@ class NavienOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Ask for the queue wait and the hot water settings."""
         options = self.config_entry.options
+        units = self.hass.config.units
         current = {
             CONF_QUEUE_MAX_AGE: options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE),
-            CONF_COLD_WATER_TEMPERATURE: options.get(
-                CONF_COLD_WATER_TEMPERATURE, DEFAULT_COLD_WATER_C
-            ),
-            CONF_LITRES_PER_SHOWER: options.get(
-                CONF_LITRES_PER_SHOWER, DEFAULT_LITRES_PER_SHOWER
-            ),
-            CONF_LOW_HOT_WATER_SHOWERS: options.get(
-                CONF_LOW_HOT_WATER_SHOWERS, DEFAULT_LOW_HOT_WATER_SHOWERS
-            ),
+            **hot_water_form_values(options, units),
         }
         if user_input is not None:
             queue_max_age = int(user_input[CONF_QUEUE_MAX_AGE])
             self.automatic_reload = queue_max_age != current[CONF_QUEUE_MAX_AGE]
-            hot_water = {
-                key: float(user_input[key])
-                for key in HOT_WATER_OPTIONS
-                if key in user_input
-            }
             return self.async_create_entry(
-                data={**options, CONF_QUEUE_MAX_AGE: queue_max_age, **hot_water}
+                data={
+                    **options,
+                    CONF_QUEUE_MAX_AGE: queue_max_age,
+                    **hot_water_options(user_input, units),
+                }
             )
 
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, current),
+            data_schema=self.add_suggested_values_to_schema(
+                OPTIONS_SCHEMA.extend(hot_water_schema(units)), current
+            ),
         )

@@ -9,6 +9,7 @@ from homeassistant.components.binary_sensor import DOMAIN as BINARY_SENSOR_DOMAI
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 
 from custom_components.navien_nwp500.const import (
@@ -180,3 +181,33 @@ async def test_time_to_ready_counts_down_a_recovery(
     actual = (elapsed - predicted_at) / 60
     assert predicted == pytest.approx(actual, rel=0.20)
     assert value(hass, "time_to_ready") == "0"
+
+
+async def test_options_in_us_customary_units(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A US customary system shows and takes °F and gallons; °C and L are stored."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in flow["data_schema"].schema
+    }
+    assert suggested[CONF_COLD_WATER_TEMPERATURE] == 59.0
+    assert suggested[CONF_LITRES_PER_SHOWER] == 10.6
+
+    await hass.config_entries.options.async_configure(
+        flow["flow_id"],
+        {
+            CONF_QUEUE_MAX_AGE: 300,
+            CONF_COLD_WATER_TEMPERATURE: 77,
+            CONF_LITRES_PER_SHOWER: 15,
+            CONF_LOW_HOT_WATER_SHOWERS: 1,
+        },
+    )
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_COLD_WATER_TEMPERATURE] == 25.0
+    assert init_integration.options[CONF_LITRES_PER_SHOWER] == pytest.approx(56.78)
+    assert int(value(hass, "showers_available")) == math.floor(
+        float(value(hass, "hot_water_available")) / 56.78
+    )
