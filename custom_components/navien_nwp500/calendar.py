@@ -16,9 +16,11 @@ from homeassistant.components.calendar import (
 )
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import callback
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
+from .const import DOMAIN
 from .entity import NavienEntity
 from .heater_details import (
     HeaterDetailCoordinator,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .navilink.enums import ReservationMode
     from .navilink.models import ReservationSchedule
 
 PARALLEL_UPDATES = 0
@@ -142,6 +145,20 @@ class NavienScheduleCalendar(_DetailCalendar):
     """
 
     _detail: ScheduleCoordinator
+    _mode_names: dict[str, str]
+
+    async def async_added_to_hass(self) -> None:
+        """Load the mode names in the owner's language (the action's selector)."""
+        self._mode_names = await async_get_translations(
+            self.hass, self.hass.config.language, "selector", [DOMAIN]
+        )
+        await super().async_added_to_hass()
+
+    def _mode_name(self, mode: ReservationMode) -> str:
+        key = mode.name.lower()
+        return self._mode_names.get(
+            f"component.{DOMAIN}.selector.reservation_mode.options.{key}", key
+        )
 
     def _format_temperature(self, celsius: float) -> str:
         unit = self.hass.config.units.temperature_unit
@@ -158,7 +175,8 @@ class NavienScheduleCalendar(_DetailCalendar):
             start,
             end,
             dt_util.get_default_time_zone(),
-            self._format_temperature,
+            mode_name=self._mode_name,
+            format_temperature=self._format_temperature,
         )
 
 

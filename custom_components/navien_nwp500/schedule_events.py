@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 # §7.5: Monday = 64 ... Saturday = 2, Sunday = 128, by Python's weekday().
 WEEKDAY_BITS: Final = (64, 32, 16, 8, 4, 2, 128)
 RRULE_DAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-MODE_NAMES: Final = {
-    ReservationMode.HEAT_PUMP: "Heat pump",
-    ReservationMode.ELECTRIC: "Electric",
-    ReservationMode.ENERGY_SAVER: "Energy saver",
-    ReservationMode.HIGH_DEMAND: "High demand",
-    ReservationMode.POWER_OFF: "Power off",
-}
+SCHEDULED_MODES: Final = frozenset(
+    {
+        ReservationMode.HEAT_PUMP,
+        ReservationMode.ELECTRIC,
+        ReservationMode.ENERGY_SAVER,
+        ReservationMode.HIGH_DEMAND,
+        ReservationMode.POWER_OFF,
+    }
+)
 TEMPERATURE_MODES: Final = frozenset(
     {
         ReservationMode.HEAT_PUMP,
@@ -65,30 +67,27 @@ def weekly_rule(week: int) -> str:
     return "FREQ=WEEKLY;BYDAY=" + ",".join(days)
 
 
-def describe_entry(entry: ReservationEntry, temperature: str | None) -> str:
-    """Say what an entry switches to, e.g. "Energy saver, 60 °C"."""
-    mode = MODE_NAMES.get(entry.mode, "Unknown mode")
-    return f"{mode}, {temperature}" if temperature else mode
-
-
 def reservation_occurrences(
     schedule: ReservationSchedule,
     start: datetime,
     end: datetime,
     zone: tzinfo,
+    *,
+    mode_name: Callable[[ReservationMode], str],
     format_temperature: Callable[[float], str],
 ) -> list[Occurrence]:
     """Occurrences of the enabled entries that overlap [start, end).
 
     Each runs from its time until the next entry takes over, since the heater
-    stays in an entry's mode until then. A disabled schedule has none.
+    stays in an entry's mode until then; its summary is the mode, its
+    description the mode and temperature. A disabled schedule has none.
     """
     if not schedule.reservation_use:
         return []
     entries = [
         (index, entry)
         for index, entry in enumerate(schedule.entries)
-        if entry.enabled and entry.week & 0xFE and entry.mode in MODE_NAMES
+        if entry.enabled and entry.week & 0xFE and entry.mode in SCHEDULED_MODES
     ]
     # Look a week beyond both ends, so every occurrence knows its successor.
     starts: list[tuple[datetime, int, ReservationEntry]] = []
@@ -104,22 +103,18 @@ def reservation_occurrences(
         until = following[0]
         if until <= at or until <= start or at >= end:
             continue
-        temperature = (
-            format_temperature(entry.temperature)
-            if entry.mode in TEMPERATURE_MODES
-            else None
-        )
-        summary = describe_entry(entry, temperature)
+        mode = mode_name(entry.mode)
+        if entry.mode in TEMPERATURE_MODES:
+            mode_and_temperature = f"{mode}, {format_temperature(entry.temperature)}"
+        else:
+            mode_and_temperature = mode
         found.append(
             Occurrence(
                 uid=f"reservation-{index}",
                 start=at,
                 end=until,
-                summary=summary,
-                description=(
-                    f"Mode: {MODE_NAMES[entry.mode]}"
-                    + (f"\nTemperature: {temperature}" if temperature else "")
-                ),
+                summary=mode,
+                description=mode_and_temperature,
                 rrule=weekly_rule(entry.week),
             )
         )

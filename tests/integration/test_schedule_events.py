@@ -29,6 +29,11 @@ def entry(
     )
 
 
+def mode_name(mode: ReservationMode) -> str:
+    """Name a mode as the English translation does."""
+    return mode.name.replace("_", " ").capitalize()
+
+
 def celsius(value: float) -> str:
     """Format like the calendar does for a metric system."""
     return f"{value:g} °C"
@@ -51,14 +56,19 @@ def test_an_entry_lasts_until_the_next_takes_over() -> None:
         ),
     )
     found = reservation_occurrences(
-        schedule, MONDAY, MONDAY + timedelta(days=1), ZONE, celsius
+        schedule,
+        MONDAY,
+        MONDAY + timedelta(days=1),
+        ZONE,
+        mode_name=mode_name,
+        format_temperature=celsius,
     )
     assert [(o.start.hour, o.end.hour, o.summary) for o in found] == [
         (22, 6, "Power off"),  # Friday's 22 h entry, in force until Monday 6 h
-        (6, 22, "High demand, 60 °C"),
+        (6, 22, "High demand"),
         (22, 6, "Power off"),
     ]
-    assert found[1].description == "Mode: High demand\nTemperature: 60 °C"
+    assert found[1].description == "High demand, 60 °C"
     assert found[1].rrule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
     assert found[0].start == MONDAY - timedelta(days=3) + timedelta(hours=22)
 
@@ -69,7 +79,12 @@ def test_a_disabled_schedule_has_no_events() -> None:
         reservation_use=False, entries=(entry(6, ReservationMode.HEAT_PUMP),)
     )
     assert not reservation_occurrences(
-        schedule, MONDAY, MONDAY + timedelta(days=7), ZONE, celsius
+        schedule,
+        MONDAY,
+        MONDAY + timedelta(days=7),
+        ZONE,
+        mode_name=mode_name,
+        format_temperature=celsius,
     )
 
 
