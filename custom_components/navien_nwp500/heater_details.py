@@ -1,8 +1,8 @@
 """Slow-changing heater details, read once a day: firmware, schedule, TOU plan.
 
 Each detail has its own coordinator per heater, so a failing read of one never
-holds back the others. A failed refresh keeps the last value (the coordinator
-logs it and the entities stay as they were).
+holds back the others. A failed read keeps the last value and is tried again
+after 15 minutes.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 DETAILS_REFRESH_INTERVAL: Final = timedelta(days=1)
+DETAILS_RETRY_AFTER: Final = 15 * 60.0
+"""Seconds until a failed read is tried again (instead of the next day)."""
 SCHEDULE_READ_TIMEOUT: Final = 10.0
 """Seconds to wait for the heater's answer to a schedule read."""
 
@@ -63,6 +65,7 @@ class HeaterDetailCoordinator[T](DataUpdateCoordinator[T]):
             translation_domain=DOMAIN,
             translation_key="detail_read_failed",
             translation_placeholders={"what": what, "error": str(err)},
+            retry_after=DETAILS_RETRY_AFTER,
         )
 
 
@@ -116,7 +119,11 @@ class ScheduleCoordinator(HeaterDetailCoordinator[ReservationSchedule]):
         session = self.navien.session
         heater = self.heater
         if session is None:
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="not_ready")
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="not_ready",
+                retry_after=DETAILS_RETRY_AFTER,
+            )
         read = commands.reservation_read(heater.device, heater.feature)
         try:
             reply = await session.query(read, timeout=SCHEDULE_READ_TIMEOUT)

@@ -11,7 +11,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.heater_details import DETAILS_REFRESH_INTERVAL
+from custom_components.navien_nwp500.heater_details import (
+    DETAILS_REFRESH_INTERVAL,
+    DETAILS_RETRY_AFTER,
+)
 
 from .conftest import DEMO_MAC
 from .helpers import find_entity_id, get_state, wait_for
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from syrupy.assertion import SnapshotAssertion
 
     from navilink_sim.heater import SimulatedHeater
+    from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = [
     pytest.mark.simulator(time_scale=0, push_interval=None),
@@ -111,4 +115,25 @@ async def test_no_firmware_info_no_entity(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert find_entity_id(hass, UPDATE_DOMAIN, "firmware") is None
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+async def test_failed_read_is_retried_within_the_day(
+    hass: HomeAssistant,
+    point_at_simulator: NaviLinkSimulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A failed first firmware read is tried again after 15 minutes, not a day."""
+    point_at_simulator.rest_faults.fail_next(500, count=5, path="/device/firmware/info")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert point_at_simulator.rest_faults.count("/device/firmware/info") > 0
+    assert find_entity_id(hass, UPDATE_DOMAIN, "firmware") is None
+
+    while point_at_simulator.rest_faults.take_failure("/device/firmware/info"):
+        pass  # the cloud answers again
+    async_fire_time_changed(hass, utcnow() + timedelta(seconds=DETAILS_RETRY_AFTER + 1))
+    entity_id = await firmware_entity(hass)
+    assert get_state(hass, entity_id).attributes["installed_version"] == "10.1.0.0"
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
