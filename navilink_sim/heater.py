@@ -21,6 +21,7 @@ from navilink_sim.tank import (
     ELECTRIC,
     ENERGY_SAVER,
     HIGH_DEMAND,
+    INLET_C,
     POWER_OFF,
     VACATION,
     Tank,
@@ -239,6 +240,15 @@ class SimulatedHeater:
         """Return the heat pump's and the elements' Wh of `day`, as the energy query reports them."""
         usage = self._usage(self._days.get(day, [0.0, 0.0, 0.0, 0.0]))
         return usage["hpUsage"], usage["heUsage"]
+
+    @property
+    def heating(self) -> bool:
+        """Whether a heat source runs now (validation hook for recovery timing)."""
+        return self._tank.heating
+
+    def hot_water_litres(self, mix_c: float = 40.0) -> float:
+        """Return the tank model's hot water available (validation hook; cold at `INLET_C`)."""
+        return self._tank.hot_water_litres(mix_c, INLET_C)
 
     def reset_energy_counter(self) -> None:
         """Zero the lifetime energy totals, as a device counter reset does (daily history stays)."""

@@ -107,6 +107,18 @@ class Tank:
             for t in (self.upper, self.lower)
         )
 
+    def hot_water_litres(self, mix_c: float, cold_c: float) -> float:
+        """Litres of `mix_c` water the layers above it make with `cold_c` water.
+
+        The validation figure for hot water available: each layer hotter than
+        `mix_c` is mixed with cold water down to `mix_c` (ideal mixing).
+        """
+        return sum(
+            NODE_LITRES * (t - cold_c) / (mix_c - cold_c)
+            for t in (self.upper, self.lower)
+            if t > mix_c
+        )
+
     def step(self, dt: float, mode: int, target: float) -> EnergyStep:
         """Move the model `dt` seconds on under `mode` heating towards `target` °C."""
         self._draw(dt)

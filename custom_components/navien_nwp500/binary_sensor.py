@@ -14,6 +14,7 @@ from homeassistant.const import EntityCategory
 
 from .entity import NavienEntity
 from .helpers import heating_now
+from .hot_water_entities import hot_water_binary_sensors
 from .reported import async_add_reported_entities, reported
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ async def async_setup_entry(
             if description.exists_fn(feature, status):
                 yield NavienBinarySensor(coordinator, mac, description)
         yield NavienCloudConnectionBinarySensor(coordinator, mac, CLOUD_CONNECTION)
+        yield from hot_water_binary_sensors(coordinator, mac, feature, status)
 
     async_add_reported_entities(entry, async_add_entities, build)
 

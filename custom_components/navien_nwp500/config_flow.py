@@ -21,6 +21,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.helpers.typing import UNDEFINED
+from homeassistant.util.unit_system import METRIC_SYSTEM
 import probatio
 
 from .const import (
@@ -31,6 +32,11 @@ from .const import (
     MIN_QUEUE_MAX_AGE,
 )
 from .endpoints import endpoints_from_env
+from .hot_water_options import (
+    hot_water_form_values,
+    hot_water_options,
+    hot_water_schema,
+)
 from .navilink.auth import NaviLinkAuth
 from .navilink.errors import CannotConnectError, InvalidCredentialsError
 from .navilink.rest import NaviLinkRestClient
@@ -67,7 +73,8 @@ OPTIONS_SCHEMA = probatio.Schema(
             )
         ),
     }
-)
+).extend(hot_water_schema(METRIC_SYSTEM))
+"""The options form of a metric system; `hot_water_schema` adapts it to others."""
 
 
 class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -203,26 +210,36 @@ class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class NavienOptionsFlow(OptionsFlowWithReload):
-    """Settings a user may want to change after set-up; saving reloads the entry."""
+    """Settings a user may want to change after set-up.
+
+    Only a new queue wait reloads the entry (the session takes it when it
+    starts); the hot water entities follow their settings without a reload.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask how long a command may wait in the queue while the cloud is away."""
+        """Ask for the queue wait and the hot water settings."""
+        options = self.config_entry.options
+        units = self.hass.config.units
+        current = {
+            CONF_QUEUE_MAX_AGE: options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE),
+            **hot_water_form_values(options, units),
+        }
         if user_input is not None:
+            queue_max_age = int(user_input[CONF_QUEUE_MAX_AGE])
+            self.automatic_reload = queue_max_age != current[CONF_QUEUE_MAX_AGE]
             return self.async_create_entry(
                 data={
-                    **self.config_entry.options,
-                    CONF_QUEUE_MAX_AGE: int(user_input[CONF_QUEUE_MAX_AGE]),
+                    **options,
+                    CONF_QUEUE_MAX_AGE: queue_max_age,
+                    **hot_water_options(user_input, units),
                 }
             )
 
-        current = self.config_entry.options.get(
-            CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE
-        )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, {CONF_QUEUE_MAX_AGE: current}
+                OPTIONS_SCHEMA.extend(hot_water_schema(units)), current
             ),
         )

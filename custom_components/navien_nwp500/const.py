@@ -22,3 +22,17 @@ UNAVAILABLE_GRACE_PERIOD: Final = 30.0
 DEVICE_LIST_REFRESH_INTERVAL: Final = 6 * 3600.0
 # How long setup waits for each heater's first feature and status messages.
 FIRST_DATA_TIMEOUT: Final = 10.0
+
+# Hot water options (entry.options); changing them needs no reload.
+CONF_COLD_WATER_TEMPERATURE: Final = "cold_water_temperature"
+"""Cold-water (inlet) temperature in °C: the NWP500 does not measure it."""
+MIN_COLD_WATER_TEMPERATURE: Final = 0.0
+MAX_COLD_WATER_TEMPERATURE: Final = 30.0
+CONF_LITRES_PER_SHOWER: Final = "litres_per_shower"
+"""Litres of 40 °C water one shower takes."""
+MIN_LITRES_PER_SHOWER: Final = 10.0
+MAX_LITRES_PER_SHOWER: Final = 200.0
+CONF_LOW_HOT_WATER_SHOWERS: Final = "low_hot_water_showers"
+"""Showers' worth of hot water under which "Low hot water" turns on."""
+MIN_LOW_HOT_WATER_SHOWERS: Final = 0.0
+MAX_LOW_HOT_WATER_SHOWERS: Final = 10.0

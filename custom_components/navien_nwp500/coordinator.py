@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from .command_result import PendingCommand
+    from .heater_details import ScheduleCoordinator
     from .navilink.commands import Command
     from .navilink.models import Device, DeviceFeature, DeviceStatus
 
@@ -105,6 +106,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.last_raw_status: dict[str, Mapping[str, Any]] = {}
         self.counters = CounterPoller(self)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
+        self.schedules: dict[str, ScheduleCoordinator] = {}
 
     @property
     def connected(self) -> bool:

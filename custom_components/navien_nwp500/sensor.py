@@ -24,6 +24,7 @@ from homeassistant.util.dt import utcnow
 
 from .energy import counts_energy
 from .entity import NavienEntity
+from .hot_water_entities import hot_water_sensors
 from .reported import async_add_reported_entities, reported
 from .sensor_descriptions import SENSORS, NavienSensorEntityDescription
 from .sensor_energy import (
@@ -79,6 +80,7 @@ async def async_setup_entry(
                 yield NavienCounterSensor(coordinator, mac, counter)
         elif reported("current_inst_power")(feature, status):
             yield NavienEnergySensor(coordinator, mac, ENERGY_ESTIMATE)
+        yield from hot_water_sensors(coordinator, mac, feature, status)
 
     async_add_reported_entities(entry, async_add_entities, build)
     async_add_maintenance_entities(entry, async_add_entities)

@@ -35,6 +35,7 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 import probatio
 
 from .const import DOMAIN
+from .heater_details import async_schedule_written
 from .helpers import navien_command, vacation_commands
 from .modes import LEGACY_RESERVATION_MODES, RESERVATION_MODES
 from .navilink import commands
@@ -194,6 +195,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             heater.device, heater.feature, entries, enabled
         )
         stored = await _async_write_confirmed(session, heater, write)
+        async_schedule_written(coordinator, heater.device.mac, stored)
         return _schedule_response(hass, stored)
 
     @navien_command

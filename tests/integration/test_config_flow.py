@@ -566,7 +566,7 @@ async def test_options_flow(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
-    assert _suggested(result) == {CONF_QUEUE_MAX_AGE: suggested}
+    assert _suggested(result)[CONF_QUEUE_MAX_AGE] == suggested
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_QUEUE_MAX_AGE: 600.0}

@@ -1,0 +1,159 @@
+"""The hot water part of the options form, in the owner's units, stored metric.
+
+Options are stored in °C and litres; a Home Assistant set to US customary units
+shows and takes °F and gallons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import UnitOfTemperature, UnitOfVolume
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+)
+from homeassistant.util.unit_conversion import (
+    BaseUnitConverter,
+    TemperatureConverter,
+    VolumeConverter,
+)
+import probatio
+
+from .const import (
+    CONF_COLD_WATER_TEMPERATURE,
+    CONF_LITRES_PER_SHOWER,
+    CONF_LOW_HOT_WATER_SHOWERS,
+    MAX_COLD_WATER_TEMPERATURE,
+    MAX_LITRES_PER_SHOWER,
+    MAX_LOW_HOT_WATER_SHOWERS,
+    MIN_COLD_WATER_TEMPERATURE,
+    MIN_LITRES_PER_SHOWER,
+    MIN_LOW_HOT_WATER_SHOWERS,
+)
+from .hot_water import (
+    DEFAULT_COLD_WATER_C,
+    DEFAULT_LITRES_PER_SHOWER,
+    DEFAULT_LOW_HOT_WATER_SHOWERS,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from homeassistant.util.unit_system import UnitSystem
+
+SHOWERS = "showers"
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """One hot water option: its stored unit and range, and its imperial form."""
+
+    key: str
+    default: float
+    low: float
+    high: float
+    step: float
+    unit: str
+    imperial_unit: str
+    imperial_step: float
+    converter: type[BaseUnitConverter] | None = None
+
+    def shown_unit(self, imperial: bool) -> str:
+        """Return the unit the form shows."""
+        return self.imperial_unit if imperial else self.unit
+
+    def to_form(self, value: float, imperial: bool) -> float:
+        """Convert a stored value to the form's unit."""
+        if not imperial or self.converter is None:
+            return value
+        return round(self.converter.convert(value, self.unit, self.imperial_unit), 1)
+
+    def from_form(self, value: float, imperial: bool) -> float:
+        """Convert a form value to the stored unit."""
+        if not imperial or self.converter is None:
+            return value
+        return round(self.converter.convert(value, self.imperial_unit, self.unit), 2)
+
+    def selector(self, imperial: bool) -> NumberSelector:
+        """Return a number box over the field's range, in the form's unit."""
+        step = self.imperial_step if imperial else self.step
+        return NumberSelector(
+            NumberSelectorConfig(
+                min=self.to_form(self.low, imperial),
+                max=self.to_form(self.high, imperial),
+                step=step,
+                mode=NumberSelectorMode.BOX,
+                unit_of_measurement=self.shown_unit(imperial),
+            )
+        )
+
+
+FIELDS = (
+    _Field(
+        CONF_COLD_WATER_TEMPERATURE,
+        DEFAULT_COLD_WATER_C,
+        MIN_COLD_WATER_TEMPERATURE,
+        MAX_COLD_WATER_TEMPERATURE,
+        0.5,
+        UnitOfTemperature.CELSIUS,
+        UnitOfTemperature.FAHRENHEIT,
+        1,
+        TemperatureConverter,
+    ),
+    _Field(
+        CONF_LITRES_PER_SHOWER,
+        DEFAULT_LITRES_PER_SHOWER,
+        MIN_LITRES_PER_SHOWER,
+        MAX_LITRES_PER_SHOWER,
+        1,
+        UnitOfVolume.LITERS,
+        UnitOfVolume.GALLONS,
+        0.5,
+        VolumeConverter,
+    ),
+    _Field(
+        CONF_LOW_HOT_WATER_SHOWERS,
+        DEFAULT_LOW_HOT_WATER_SHOWERS,
+        MIN_LOW_HOT_WATER_SHOWERS,
+        MAX_LOW_HOT_WATER_SHOWERS,
+        0.5,
+        SHOWERS,
+        SHOWERS,
+        0.5,
+    ),
+)
+
+
+def _imperial(units: UnitSystem) -> bool:
+    return units.temperature_unit == UnitOfTemperature.FAHRENHEIT
+
+
+def hot_water_schema(units: UnitSystem) -> dict[Any, NumberSelector]:
+    """Return the form's hot water fields (optional: a missing one keeps its value)."""
+    imperial = _imperial(units)
+    return {probatio.Optional(f.key): f.selector(imperial) for f in FIELDS}
+
+
+def hot_water_form_values(
+    options: Mapping[str, Any], units: UnitSystem
+) -> dict[str, float]:
+    """Return the stored (or default) hot water settings in the form's units."""
+    imperial = _imperial(units)
+    return {
+        f.key: f.to_form(float(options.get(f.key, f.default)), imperial) for f in FIELDS
+    }
+
+
+def hot_water_options(
+    user_input: Mapping[str, Any], units: UnitSystem
+) -> dict[str, float]:
+    """Return the submitted hot water settings in the stored units."""
+    imperial = _imperial(units)
+    return {
+        f.key: f.from_form(float(user_input[f.key]), imperial)
+        for f in FIELDS
+        if f.key in user_input
+    }
