@@ -104,8 +104,8 @@ async def test_schedule_follows_a_write(
     ]
     assert weekday_events
     morning = next(e for e in found if "T06:30" in e["start"])
-    assert morning["summary"] == "High Demand"
-    assert morning["description"] == "High Demand, 55.5 °C"
+    assert morning["summary"] == "High demand"
+    assert morning["description"] == "High demand, 55.5 °C"
     assert datetime.fromisoformat(morning["end"]).hour == 22
     assert all(datetime.fromisoformat(e["start"]).weekday() < 5 for e in found)
 
