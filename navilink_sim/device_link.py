@@ -77,7 +77,8 @@ class DeviceLink:
     broker goes away it retries every 0.2 s. Fault knobs, applied to every message
     the device publishes (replies and pushes): `reply_delay` seconds before
     answering, `drop_replies` to stay silent, and `next_reply_malformed` to break
-    the next message once (one of `MALFORMATIONS`).
+    the next message once (one of `MALFORMATIONS`). `silent` is a heater off its
+    Wi-Fi while the broker is up: it receives nothing and publishes nothing.
     """
 
     def __init__(self, heater: SimulatedHeater, host: str, port: int) -> None:
@@ -87,6 +88,7 @@ class DeviceLink:
         self.port = port
         self.reply_delay = 0.0
         self.drop_replies = False
+        self.silent = False
         self._next_malformed: str | None = None
         self.published: list[tuple[str, bytes]] = []
         self.connect_count = 0
@@ -167,6 +169,8 @@ class DeviceLink:
             await asyncio.sleep(RETRY_DELAY)
 
     async def _on_message(self, message: aiomqtt.Message) -> None:
+        if self.silent:
+            return
         payload: Any = None
         if isinstance(message.payload, (bytes, bytearray, str)):
             with contextlib.suppress(ValueError):
@@ -185,7 +189,7 @@ class DeviceLink:
             await self._publish(topic, reply)
 
     async def _publish(self, topic: str, message: dict[str, Any]) -> None:
-        if self.drop_replies:
+        if self.drop_replies or self.silent:
             return
         client = self._client
         if client is None:
