@@ -111,7 +111,9 @@ async def advance(hass: HomeAssistant, seconds: float) -> None:
     repair delay) and wakes any sleep of the session that is due by then.
     """
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-    await hass.async_block_till_done()
+    # The safety poll runs as a background task: wait for it too, so that the
+    # next call cannot fire the timeouts of its requests still in flight.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def heater_states(hass: HomeAssistant, mac: str = DEMO_MAC) -> dict[str, str]:
