@@ -246,12 +246,16 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     async def _async_poll_heaters(self) -> None:
         """Mark heaters that missed too many polls unreachable, then ask all again."""
-        missed = {mac: live.count_missed_poll() for mac, live in self._liveness.items()}
-        listed_offline: set[str] = set()
-        if any(missed[mac] and self._liveness[mac].reachable for mac in missed):
-            listed_offline = await self._async_listed_offline()
-        for mac, count in missed.items():
-            if count >= MISSED_POLLS_OFFLINE or (count and mac in listed_offline):
+        suspects = [
+            mac
+            for mac, live in self._liveness.items()
+            if live.count_missed_poll() and live.reachable
+        ]
+        listed_offline = await self._async_listed_offline() if suspects else set()
+        for mac in suspects:
+            # Read the count again: a late answer may have come in meanwhile.
+            missed = self._liveness[mac].missed_polls
+            if missed >= MISSED_POLLS_OFFLINE or (missed and mac in listed_offline):
                 self._async_set_heater_reachable(mac, False)
         await self._async_request_all_status(count_as_poll=True)
 

@@ -77,7 +77,9 @@ def patch_status(**changes: Any) -> Any:
     return patch.object(SimulatedHeater, "_status", status)
 
 
-async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
+async def push(
+    hass: HomeAssistant, simulator: NaviLinkSimulator, mac: str = DEMO_MAC
+) -> None:
     """Make the heater publish a status and wait until Home Assistant has had it.
 
     Waiting for this very payload, not just any new status, keeps a late reply
@@ -87,14 +89,14 @@ async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
     seen: list[Mapping[str, Any]] = []
 
     def record() -> None:
-        status = coordinator.data.heaters[DEMO_MAC].status
+        status = coordinator.data.heaters[mac].status
         if status is not None:
             seen.append(status.raw)
 
     unsubscribe = coordinator.async_add_listener(record)
     try:
-        await simulator.push_status(DEMO_MAC)
-        _topic, payload = simulator.device_links[DEMO_MAC].published[-1]
+        await simulator.push_status(mac)
+        _topic, payload = simulator.device_links[mac].published[-1]
         pushed = json.loads(payload)["response"]["status"]
         await wait_for(hass, lambda: pushed in seen)
     finally:

@@ -17,6 +17,7 @@ from .helpers import (
     get_entity_id,
     get_state,
     heater_states,
+    push,
     wait_for,
 )
 
@@ -58,6 +59,7 @@ async def test_heater_off_wifi_goes_unavailable_raises_a_repair_and_comes_back(
     coordinator = init_integration.runtime_data
     cloud = get_entity_id(hass, "binary_sensor", "cloud_connection")
     issues = ir.async_get(hass)
+    await push(hass, simulator)  # every answer to setup's requests is in
     simulator.faults.silence_device(DEMO_MAC)
 
     await _next_poll(hass)  # asks; the heater stays silent
@@ -89,6 +91,7 @@ async def test_silent_heater_still_listed_connected_goes_unavailable_after_two_p
     init_integration: MockConfigEntry,
     simulator: NaviLinkSimulator,
 ) -> None:
+    await push(hass, simulator)
     simulator.faults.drop_replies(mac=DEMO_MAC)
     await _next_poll(hass)  # asks
     await _next_poll(hass)  # one missed; the device list still says connected
@@ -113,6 +116,7 @@ async def test_one_heater_offline_leaves_the_other_available(
     garage = second_heater().mac
     assert heater_states(hass, garage)
     assert _all(hass, "available", garage)
+    await push(hass, simulator, garage)
     simulator.faults.silence_device(garage)
     await _next_poll(hass)
     await _next_poll(hass)
