@@ -273,13 +273,15 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         if session is None:
             return
         for mac, heater in self.data.heaters.items():
+            liveness = self._liveness[mac]
+            if count_as_poll:  # before sending: the answer may beat our resume
+                liveness.poll_sent()
             try:
                 await session.request_status(heater.device)
             except NaviLinkError as err:
                 _LOGGER.debug("Status request to %s skipped: %s", mac, err)
-            else:
                 if count_as_poll:
-                    self._liveness[mac].poll_sent()
+                    liveness.poll_not_sent()
 
     @override
     async def async_shutdown(self) -> None:

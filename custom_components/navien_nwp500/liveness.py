@@ -43,9 +43,13 @@ class HeaterLiveness:
         return self.missed_polls
 
     def poll_sent(self) -> None:
-        """Note that this poll's status request went out."""
+        """Note that this poll's status request is going out."""
         self._asked = True
         self._answered = False
+
+    def poll_not_sent(self) -> None:
+        """Note that this poll's status request could not be sent after all."""
+        self._asked = False
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for diagnostics."""
