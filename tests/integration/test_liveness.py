@@ -86,7 +86,7 @@ async def test_heater_off_wifi_goes_unavailable_raises_a_repair_and_comes_back(
     assert coordinator_lines(caplog, "unreachable") == []
 
 
-async def test_silent_heater_still_listed_connected_goes_unavailable_after_two_polls(
+async def test_silent_heater_not_listed_offline_goes_unavailable_after_two_polls(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: NaviLinkSimulator,
@@ -94,9 +94,10 @@ async def test_silent_heater_still_listed_connected_goes_unavailable_after_two_p
     await push(hass, simulator)
     simulator.faults.drop_replies(mac=DEMO_MAC)
     await _next_poll(hass)  # asks
-    await _next_poll(hass)  # one missed; the device list still says connected
+    simulator.faults.rest_fail(503, path="/device/list")
+    await _next_poll(hass)  # one missed; the device list cannot be read
     assert _all(hass, "available")
-    await _next_poll(hass)  # two missed
+    await _next_poll(hass)  # two missed; the device list says connected
     assert _all(hass, STATE_UNAVAILABLE)
     liveness = init_integration.runtime_data.liveness(DEMO_MAC)
     assert liveness is not None

@@ -5,10 +5,12 @@ from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 
+from custom_components.navien_nwp500.account_cache import DATA_ACCOUNTS
 from custom_components.navien_nwp500.coordinator import NavienCoordinator
 from custom_components.navien_nwp500.navilink.session import (
     NaviLinkSession,
@@ -107,3 +109,23 @@ async def test_setup_retries_reuse_the_sign_in(
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert accounts.sign_in_count == 2
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+async def test_home_assistant_stop_closes_the_session(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    coordinator = init_integration.runtime_data
+    session = coordinator.session
+    assert session is not None
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    assert coordinator.session is None
+    assert session.state == "closed"
+
+
+async def test_removing_the_entry_forgets_its_sign_in(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert init_integration.entry_id in hass.data[DATA_ACCOUNTS]
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    assert init_integration.entry_id not in hass.data[DATA_ACCOUNTS]
