@@ -7,7 +7,6 @@ import contextlib
 import copy
 import json
 import logging
-import math
 from typing import TYPE_CHECKING, Any
 
 import aiomqtt
@@ -197,8 +196,14 @@ class DeviceLink:
             raise aiomqtt.MqttError("not connected")
         kind, self._next_malformed = self._next_malformed, None
         data = json.dumps(message).encode() if kind is None else malform(kind, message)
-        # No client-side timeout: a loopback PUBACK is never slow, and a test
-        # that compresses time (Home Assistant fires due timers early) would
-        # otherwise cut the heater's link in the middle of a reply.
-        await client.publish(topic, data, qos=1, timeout=math.inf)
+        try:
+            await client.publish(topic, data, qos=1)
+        except aiomqtt.MqttCodeError:
+            raise
+        except aiomqtt.MqttError as err:
+            # Only a PUBACK wait that timed out: the message is already queued
+            # to the broker. A broken connection ends the message loop anyway;
+            # a test that compresses time (Home Assistant fires due timers
+            # early) must not cut the heater's link in the middle of a reply.
+            _LOGGER.debug("%s: no PUBACK in time: %s", self.client_id, err)
         self.published.append((topic, data))
