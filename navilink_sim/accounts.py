@@ -19,9 +19,15 @@ def _default_firmwares() -> list[dict[str, Any]]:
     ]
 
 
+NWP500_DEVICE_TYPE = 52
+"""``deviceType`` of the NWP500's Wi-Fi module; other types are not simulated over MQTT."""
+NAVILINK_DEVICE_TYPE = 1
+"""``deviceType`` of a NaviLink gateway (tankless heaters and boilers, protocol §9.4)."""
+
+
 @dataclass
 class SimDevice:
-    """A water heater registered to a simulated account."""
+    """A device registered to a simulated account (an NWP500 unless told otherwise)."""
 
     mac: str
     additional_value: str
@@ -229,3 +235,32 @@ def demo_account() -> SimAccount:
             )
         ],
     )
+
+
+def tankless_device() -> SimDevice:
+    """Build a tankless heater behind a NaviLink gateway (type 1, unit type NPE)."""
+    return SimDevice(
+        mac="0a1b2c3d4e5f",
+        additional_value="7777",
+        name="Tankless",
+        device_type=NAVILINK_DEVICE_TYPE,
+        model_type_code=1,
+        controller_serial_number="SIMNPE0000000001",
+    )
+
+
+def second_heater() -> SimDevice:
+    """Build a second NWP500 for accounts with more than one heater."""
+    return SimDevice(
+        mac="a1b2c3d4e5f6",
+        additional_value="4321",
+        name="NWP500 garage",
+        controller_serial_number="SIMCTRL0000000002",
+    )
+
+
+def demo_account_with(*devices: SimDevice) -> SimAccount:
+    """Build the demo account (same credentials) with more devices after its NWP500."""
+    account = demo_account()
+    account.devices.extend(devices)
+    return account

@@ -161,6 +161,23 @@ class Faults:
         """Make devices receive requests but publish nothing (replies and pushes)."""
         self._set(mac, "drop_replies", enabled)
 
+    def silence_device(self, mac: str) -> None:
+        """
+        Take one heater off its Wi-Fi while the broker stays up.
+
+        It receives no request and publishes nothing, and REST ``/device/list``
+        reports it as disconnected (``connected`` 1) until ``unsilence_device``.
+        """
+        link = self.device(mac)
+        link.silent = True
+        link.heater.device.connected = 1
+
+    def unsilence_device(self, mac: str) -> None:
+        """Put a silenced heater back on its Wi-Fi (``connected`` 2 again)."""
+        link = self.device(mac)
+        link.silent = False
+        link.heater.device.connected = 2
+
     def malform_next_reply(self, kind: str, *, mac: str | None = None) -> None:
         """
         Break the next message each device publishes, once.

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
-from .accounts import AccountStore, IssuedAws, SimAccount, demo_account
+from .accounts import (
+    NWP500_DEVICE_TYPE,
+    AccountStore,
+    IssuedAws,
+    SimAccount,
+    demo_account,
+)
 from .broker import MosquittoBroker, free_port
 from .certs import CertPaths, generate_certs
 from .device_link import DeviceLink
@@ -36,8 +42,8 @@ class NaviLinkSimulator:
 
     Parts: a REST app (``http://127.0.0.1:<port>/api/v2.1``), a TLS WebSocket
     front door that checks SigV4 like AWS IoT, a mosquitto broker behind it, and
-    one ``SimulatedHeater`` per account device, connected to the broker by a
-    ``DeviceLink``. A background task advances heater physics (``time_scale``
+    one ``SimulatedHeater`` per NWP500 of the accounts, connected to the broker
+    by a ``DeviceLink`` (other device types are only listed by REST). A background task advances heater physics (``time_scale``
     simulated seconds per real second) and pushes status every
     ``push_interval`` real seconds (None: never).
     """
@@ -78,6 +84,8 @@ class NaviLinkSimulator:
         self.heaters: dict[str, SimulatedHeater] = {}
         for account in self._account_list:
             for device in account.devices:
+                if device.device_type != NWP500_DEVICE_TYPE:
+                    continue
                 self.heaters[device.mac.lower()] = SimulatedHeater(
                     device,
                     seed=seed,

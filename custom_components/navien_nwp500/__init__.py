@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 
+from .account_cache import async_forget_account
 from .const import DOMAIN
 from .coordinator import NavienConfigEntry, NavienCoordinator
 from .services import async_setup_services
@@ -43,7 +44,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
     entry.runtime_data = coordinator
 
     async def _async_close_on_stop(_event: Event) -> None:
-        await coordinator.async_shutdown_session()
+        await coordinator.async_shutdown()
 
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_close_on_stop)
@@ -54,11 +55,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bool:
-    """Unload the platforms, then close the session (which clears its queue)."""
+    """Unload the platforms; the coordinator's async_shutdown then closes the session."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.async_shutdown_session()
+        async_forget_account(hass, entry.entry_id)
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> None:
+    """Forget the tokens of a removed entry (also when it never finished setup)."""
+    async_forget_account(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

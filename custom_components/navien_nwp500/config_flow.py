@@ -86,7 +86,7 @@ class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_check_account(
         self, email: str, password: str
     ) -> tuple[str | None, int, dict[str, str]]:
-        """Sign in and list devices; return (user id, device count, form errors)."""
+        """Sign in and list devices; return (user id, NWP500 count, form errors)."""
         auth = NaviLinkAuth(
             async_get_clientsession(self.hass),
             email,
@@ -107,7 +107,7 @@ class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
         except Exception:
             _LOGGER.exception("Unexpected error while checking the NaviLink account")
             return None, 0, {"base": "unknown"}
-        return str(user_seq), len(devices), {}
+        return str(user_seq), sum(device.is_nwp500 for device in devices), {}
 
     @override
     async def async_step_user(

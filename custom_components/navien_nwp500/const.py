@@ -22,6 +22,11 @@ UNAVAILABLE_GRACE_PERIOD: Final = 30.0
 DEVICE_LIST_REFRESH_INTERVAL: Final = 6 * 3600.0
 # How long setup waits for each heater's first feature and status messages.
 FIRST_DATA_TIMEOUT: Final = 10.0
+# A heater that answers no status request for this many safety polls in a row
+# (or one, when /device/list reports it disconnected) is unavailable on its own.
+MISSED_POLLS_OFFLINE: Final = 2
+# How long a heater stays unreachable before a repair issue says so.
+HEATER_OFFLINE_ISSUE_DELAY: Final = 3600.0
 
 # Hot water options (entry.options); changing them needs no reload.
 CONF_COLD_WATER_TEMPERATURE: Final = "cold_water_temperature"

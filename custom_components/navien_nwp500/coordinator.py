@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field, replace
+from functools import partial
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
+from .account_cache import async_get_account
 from .command_result import CommandResults
 from .const import (
     CONF_QUEUE_MAX_AGE,
@@ -22,12 +23,14 @@ from .const import (
     DEVICE_LIST_REFRESH_INTERVAL,
     DOMAIN,
     FIRST_DATA_TIMEOUT,
+    HEATER_OFFLINE_ISSUE_DELAY,
+    MISSED_POLLS_OFFLINE,
     SAFETY_POLL_INTERVAL,
     UNAVAILABLE_GRACE_PERIOD,
 )
 from .endpoints import endpoints_from_env
 from .energy import CounterPoller
-from .navilink.auth import NaviLinkAuth
+from .liveness import HeaterLiveness
 from .navilink.errors import (
     CannotConnectError,
     InvalidCredentialsError,
@@ -42,7 +45,10 @@ from .navilink.session import (
     SessionConfig,
     SessionState,
 )
-from .repairs import async_update_error_issue, async_update_unstable_connection_issue
+from .repairs import (
+    async_update_heater_offline_issue,
+    async_update_unstable_connection_issue,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -74,36 +80,43 @@ class NavienData:
 
 
 class NavienCoordinator(DataUpdateCoordinator[NavienData]):
-    """Feeds pushed device messages to entities and sends their commands."""
+    """Feeds pushed device messages to entities and sends their commands.
+
+    Availability follows the facts: past a short grace period without the cloud
+    the coordinator fails (and its safety poll keeps failing) until a heater
+    speaks again after the reconnect; each heater is also unavailable on its own
+    while it answers no status request (see ``_async_set_heater_reachable``).
+    """
 
     config_entry: NavienConfigEntry
 
     def __init__(self, hass: HomeAssistant, entry: NavienConfigEntry) -> None:
         """Prepare the coordinator; the session starts in `_async_setup`."""
+        # Pushes carry the data: the safety poll runs on its own fixed timer, so
+        # that one heater's pushes cannot postpone the polls that check the others.
         super().__init__(
             hass,
             _LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {entry.title}",
-            update_interval=SAFETY_POLL_INTERVAL,
+            update_interval=None,
             always_update=False,
         )
         self.endpoints = endpoints_from_env()
-        self.auth = NaviLinkAuth(
-            async_get_clientsession(hass),
-            entry.data[CONF_EMAIL],
-            entry.data[CONF_PASSWORD],
-            endpoints=self.endpoints,
-        )
+        self.account = async_get_account(hass, entry, self.endpoints)
+        self.auth = self.account.auth
         self.rest = NaviLinkRestClient(self.auth)
         self.session: NaviLinkSession | None = None
         self.command_results = CommandResults(hass, entry.entry_id)
         self.data = NavienData()
+        self.last_raw_status: dict[str, Mapping[str, Any]] = {}
+        self._liveness: dict[str, HeaterLiveness] = {}
         self._unsubscribers: list[Callable[[], None]] = []
         self._cancel_grace: CALLBACK_TYPE | None = None
         self._cancel_device_refresh: CALLBACK_TYPE | None = None
+        self._cancel_safety_poll: CALLBACK_TYPE | None = None
+        self._cancel_offline_issue: dict[str, CALLBACK_TYPE] = {}
         self._connected = False
-        self.last_raw_status: dict[str, Mapping[str, Any]] = {}
         self.counters = CounterPoller(self)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
         self.schedules: dict[str, ScheduleCoordinator] = {}
@@ -113,10 +126,22 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """Whether the cloud session is connected right now."""
         return self._connected
 
+    def heater_available(self, mac: str) -> bool:
+        """Whether a heater answers and has reported since the cloud was last lost."""
+        liveness = self._liveness.get(mac)
+        return liveness is not None and liveness.reachable and liveness.fresh
+
+    def liveness(self, mac: str) -> HeaterLiveness | None:
+        """Return a heater's liveness record (for diagnostics)."""
+        return self._liveness.get(mac)
+
     async def _async_setup(self) -> None:
-        """Sign in, list the heaters and connect the session (bounded in time)."""
+        """List the heaters and connect the session (bounded in time).
+
+        The account's tokens are reused across setup retries, so a retry signs
+        in with the password only when the tokens cannot be refreshed.
+        """
         try:
-            await self.auth.sign_in()
             devices = await self.rest.async_list_devices()
         except InvalidCredentialsError as err:
             raise ConfigEntryAuthFailed(
@@ -128,11 +153,13 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 translation_key="cannot_connect",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self.data = NavienData({d.mac: HeaterState(d) for d in devices})
+        heaters = self._nwp500s(devices)
+        self.data = NavienData({d.mac: HeaterState(d) for d in heaters})
+        self._liveness = {d.mac: HeaterLiveness() for d in heaters}
         options = self.config_entry.options
         self.session = NaviLinkSession(
             self.auth,
-            devices,
+            heaters,
             endpoints=self.endpoints,
             config=SessionConfig(
                 queue_max_age=float(
@@ -146,15 +173,15 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self.session.add_state_listener(self._handle_state),
             self.session.add_command_listener(self.command_results.handle_outcome),
         ]
+        # A failure from here on leaves the session to async_shutdown, which
+        # Home Assistant calls on a failed setup as on an unload.
         try:
             await self.session.start()
         except InvalidCredentialsError as err:
-            await self.async_shutdown_session()
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
         except (CannotConnectError, SessionError) as err:
-            await self.async_shutdown_session()
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
@@ -166,6 +193,27 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_device_refresh = async_call_later(
             self.hass, DEVICE_LIST_REFRESH_INTERVAL, self._async_refresh_device_list
         )
+        self._cancel_safety_poll = async_track_time_interval(
+            self.hass,
+            self._async_safety_poll,
+            SAFETY_POLL_INTERVAL,
+            name=f"{self.name} safety poll",
+            cancel_on_shutdown=True,
+        )
+
+    def _nwp500s(self, devices: list[Device]) -> list[Device]:
+        """Keep the NWP500s; log each other device once (they speak another protocol)."""
+        ignored = self.account.ignored_devices
+        others = [d for d in devices if not d.is_nwp500 and d.mac not in ignored]
+        if others:
+            _LOGGER.info(
+                "Ignoring devices that are not NWP500 heat-pump water heaters: %s",
+                ", ".join(
+                    f"{d.name or 'unnamed'} (type {d.device_type})" for d in others
+                ),
+            )
+            ignored.update(d.mac for d in others)
+        return [d for d in devices if d.is_nwp500]
 
     async def _async_wait_for_first_data(self) -> None:
         """Give heaters a moment to report, so entities start with real values.
@@ -189,26 +237,90 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         finally:
             unsubscribe()
 
+    async def _async_safety_poll(self, _now: Any) -> None:
+        await self.async_refresh()
+
+    @override
     async def _async_update_data(self) -> NavienData:
-        """Safety poll: ask for a fresh status while connected; pushes carry data."""
-        if self.session is not None and self._connected:
-            for mac in self.data.heaters:
-                try:
-                    await self.session.request_status(self.data.heaters[mac].device)
-                except NaviLinkError as err:
-                    _LOGGER.debug("Safety poll of %s skipped: %s", mac, err)
+        """Safety poll: ask every heater for its status and judge which answer.
+
+        Fresh data arrives as pushes. This never passes old data off as a
+        success: while the cloud is lost past the grace period, and after it
+        is back until a heater has spoken, it fails.
+        """
+        if self._connected:
+            await self._async_poll_heaters()
+        if not self.last_update_success:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="cloud_unreachable"
+            )
         return self.data
 
-    async def async_shutdown_session(self) -> None:
-        """Close the session and drop every listener and timer (unload, stop)."""
+    async def _async_poll_heaters(self) -> None:
+        """Mark heaters that missed too many polls unreachable, then ask all again."""
+        suspects = [
+            mac
+            for mac, live in self._liveness.items()
+            if live.count_missed_poll() and live.reachable
+        ]
+        listed_offline = await self._async_listed_offline() if suspects else set()
+        for mac in suspects:
+            # Read the count again: a late answer may have come in meanwhile.
+            missed = self._liveness[mac].missed_polls
+            if missed >= MISSED_POLLS_OFFLINE or (missed and mac in listed_offline):
+                self._async_set_heater_reachable(mac, False)
+        await self._async_request_all_status(count_as_poll=True)
+
+    async def _async_listed_offline(self) -> set[str]:
+        """MAC addresses that ``/device/list`` reports as not connected."""
+        try:
+            devices = await self.rest.async_list_devices()
+        except NaviLinkError as err:
+            _LOGGER.debug("Device list for liveness failed: %s", err)
+            return set()
+        return {device.mac for device in devices if device.connected is False}
+
+    async def _async_request_all_status(self, *, count_as_poll: bool) -> None:
+        session = self.session
+        if session is None:
+            return
+        for mac, heater in self.data.heaters.items():
+            liveness = self._liveness[mac]
+            if count_as_poll:  # before sending: the answer may beat our resume
+                liveness.poll_sent()
+            try:
+                await session.request_status(heater.device)
+            except NaviLinkError as err:
+                _LOGGER.debug("Status request to %s skipped: %s", mac, err)
+                if count_as_poll:
+                    liveness.poll_not_sent()
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Stop polls, timers and listeners and close the session.
+
+        Home Assistant calls this on unload and after a failed setup; the stop
+        listener calls it on shutdown. Calling it again does nothing more.
+        """
+        await super().async_shutdown()
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
-        for cancel in (self._cancel_grace, self._cancel_device_refresh):
+        timers = [
+            self._cancel_grace,
+            self._cancel_device_refresh,
+            self._cancel_safety_poll,
+            *self._cancel_offline_issue.values(),
+        ]
+        for cancel in timers:
             if cancel is not None:
                 cancel()
         self._cancel_grace = self._cancel_device_refresh = None
         await self.counters.async_stop()
+        self._cancel_safety_poll = None
+        self._cancel_offline_issue.clear()
+        for heater in self.data.heaters.values():
+            async_update_heater_offline_issue(self.hass, heater.device, offline=False)
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()
@@ -263,7 +375,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     async def async_request_status(self) -> None:
         """Ask every heater for a fresh status now."""
-        await self._async_update_data()
+        await self._async_request_all_status(count_as_poll=False)
 
     @callback
     def _handle_status(self, device: Device, status: DeviceStatus) -> None:
@@ -271,20 +383,70 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         if heater is None:
             return
         self.last_raw_status[device.mac] = status.raw
-        async_update_error_issue(self.hass, device, status)
+        self._heard(device.mac, status=True)
         self._set_heater(replace(heater, status=status))
 
     @callback
     def _handle_feature(self, device: Device, feature: DeviceFeature) -> None:
         heater = self.data.heaters.get(device.mac)
         if heater is not None:
+            self._heard(device.mac, status=False)
             self._set_heater(replace(heater, feature=feature))
 
     @callback
+    def _heard(self, mac: str, *, status: bool) -> None:
+        liveness = self._liveness[mac]
+        liveness.heard(dt_util.utcnow(), status=status)
+        if not liveness.reachable:
+            self._async_set_heater_reachable(mac, True)
+
+    @callback
     def _set_heater(self, heater: HeaterState) -> None:
+        if not self.last_update_success:
+            _LOGGER.info("The NaviLink cloud is reachable again; heaters report")
         heaters = dict(self.data.heaters)
         heaters[heater.device.mac] = heater
         self.async_set_updated_data(NavienData(heaters))
+
+    @callback
+    def _async_set_heater_reachable(self, mac: str, reachable: bool) -> None:
+        """Record that one heater answers again, or no longer does.
+
+        The one place where a heater's own reachability changes: its log line,
+        its entities' availability and its offline repair follow from here.
+        """
+        liveness = self._liveness[mac]
+        if liveness.reachable is reachable:
+            return
+        liveness.reachable = reachable
+        if self.session is not None:
+            # While a heater is silent its commands wait (max age applies).
+            self.session.set_device_reachable(mac, reachable)
+        device = self.data.heaters[mac].device
+        name = device.name or "NWP500"
+        if cancel := self._cancel_offline_issue.pop(mac, None):
+            cancel()
+        if reachable:
+            _LOGGER.info("Water heater %s answers again", name)
+            async_update_heater_offline_issue(self.hass, device, offline=False)
+        else:
+            _LOGGER.info(
+                "Water heater %s does not answer; it is unavailable until it does",
+                name,
+            )
+            self._cancel_offline_issue[mac] = async_call_later(
+                self.hass,
+                HEATER_OFFLINE_ISSUE_DELAY,
+                partial(self._async_raise_offline_issue, mac),
+            )
+        self.async_update_listeners()
+
+    @callback
+    def _async_raise_offline_issue(self, mac: str, _now: Any) -> None:
+        self._cancel_offline_issue.pop(mac, None)
+        if not self._liveness[mac].reachable:
+            device = self.data.heaters[mac].device
+            async_update_heater_offline_issue(self.hass, device, offline=True)
 
     @callback
     def _handle_state(self, state: SessionState, error: SessionError | None) -> None:
@@ -294,10 +456,9 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             if self._cancel_grace is not None:
                 self._cancel_grace()
                 self._cancel_grace = None
-            if not self.last_update_success:
-                _LOGGER.info("The NaviLink cloud is reachable again")
+            # Entities wait for a heater's next message; the session asks
+            # every heater for its status on each new connection.
             self._connected = True
-            self.last_update_success = True
             self.async_update_listeners()
             return
         self._connected = False
@@ -313,9 +474,11 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_grace = None
         if self._connected or not self.last_update_success:
             return
-        _LOGGER.info("The NaviLink cloud is unreachable; heaters are unavailable")
-        self.last_update_success = False
-        self.async_update_listeners()
+        for liveness in self._liveness.values():
+            liveness.fresh = False
+        self.async_set_update_error(
+            UpdateFailed(translation_domain=DOMAIN, translation_key="cloud_unreachable")
+        )
 
     async def _async_refresh_device_list(self, _now: Any) -> None:
         """Reload the entry when heaters were added to or removed from the account."""
@@ -329,6 +492,6 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         except NaviLinkError as err:
             _LOGGER.debug("Device list refresh failed: %s", err)
             return
-        if {d.mac for d in devices} != set(self.data.heaters):
+        if {d.mac for d in devices if d.is_nwp500} != set(self.data.heaters):
             _LOGGER.info("The heaters of the account changed; reloading")
             self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)

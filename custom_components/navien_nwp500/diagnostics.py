@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.device_registry import DeviceEntry
 
     from .coordinator import HeaterState, NavienConfigEntry
+    from .liveness import HeaterLiveness
 
 TO_REDACT = {
     CONF_EMAIL,
@@ -32,10 +33,14 @@ TO_REDACT = {
     "address",
     "unique_id",
     "title",
+    # Connection errors can quote client IDs, topics or account details.
+    "last_error",
 }
 
 
-def _heater_diagnostics(heater: HeaterState, raw_status: Any) -> dict[str, Any]:
+def _heater_diagnostics(
+    heater: HeaterState, raw_status: Any, liveness: HeaterLiveness | None
+) -> dict[str, Any]:
     return {
         "device": {
             "name": heater.device.name,
@@ -45,6 +50,7 @@ def _heater_diagnostics(heater: HeaterState, raw_status: Any) -> dict[str, Any]:
         },
         "feature": dict(heater.feature.raw) if heater.feature else None,
         "last_raw_status": dict(raw_status) if raw_status else None,
+        "liveness": liveness.as_dict() if liveness else None,
     }
 
 
@@ -63,7 +69,11 @@ async def async_get_config_entry_diagnostics(
             },
             "session": session.statistics() if session else None,
             "heaters": [
-                _heater_diagnostics(heater, coordinator.last_raw_status.get(mac))
+                _heater_diagnostics(
+                    heater,
+                    coordinator.last_raw_status.get(mac),
+                    coordinator.liveness(mac),
+                )
                 for mac, heater in coordinator.data.heaters.items()
             ],
         },
@@ -80,7 +90,11 @@ async def async_get_device_diagnostics(
         heater = coordinator.data.heaters.get(mac) if domain == DOMAIN else None
         if heater is not None:
             return async_redact_data(
-                _heater_diagnostics(heater, coordinator.last_raw_status.get(mac)),
+                _heater_diagnostics(
+                    heater,
+                    coordinator.last_raw_status.get(mac),
+                    coordinator.liveness(mac),
+                ),
                 TO_REDACT,
             )
     return {}

@@ -42,7 +42,7 @@ def format_version(packed: int) -> str:
 
 
 class NavienEntity(CoordinatorEntity[NavienCoordinator]):
-    """An entity of one heater, available while the cloud session is."""
+    """An entity of one heater, available while the heater's reports are current."""
 
     _attr_has_entity_name = True
 
@@ -78,5 +78,9 @@ class NavienEntity(CoordinatorEntity[NavienCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Available once the heater has reported, while the session is up."""
-        return super().available and self.status is not None
+        """Available while the cloud is, the heater answers and its status is fresh."""
+        return (
+            super().available
+            and self.status is not None
+            and self.coordinator.heater_available(self.mac)
+        )

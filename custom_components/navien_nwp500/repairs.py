@@ -1,4 +1,4 @@
-"""Repair issues: device error codes and a connection that keeps dropping."""
+"""Repair issues: a heater offline for long, and a connection that keeps dropping."""
 
 from __future__ import annotations
 
@@ -8,42 +8,33 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
-from .navilink.enums import error_description
 from .navilink.session import UnstableConnectionError
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from .navilink.errors import SessionError
-    from .navilink.models import Device, DeviceStatus
+    from .navilink.models import Device
 
 
 @callback
-def async_update_error_issue(
-    hass: HomeAssistant, device: Device, status: DeviceStatus
+def async_update_heater_offline_issue(
+    hass: HomeAssistant, device: Device, *, offline: bool
 ) -> None:
-    """Raise an issue while the heater reports an error code; clear it after."""
-    issue_id = f"device_error_{device.mac}"
-    code = status.error_code
-    if not code:
-        if code == 0:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    """Show an issue while a heater has been unreachable for long; clear it after."""
+    issue_id = f"heater_offline_{device.mac}"
+    if not offline:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
-    sub = status.sub_error_code or 0
     ir.async_create_issue(
         hass,
         DOMAIN,
         issue_id,
         is_fixable=False,
         is_persistent=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key="device_error",
-        translation_placeholders={
-            "name": device.name or device.mac,
-            "code": f"E{code:03d}",
-            "sub_code": f"{sub:02d}",
-            "meaning": error_description(code, sub) or "unknown error",
-        },
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="heater_offline",
+        translation_placeholders={"name": device.name or "NWP500"},
     )
 
 

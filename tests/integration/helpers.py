@@ -1,11 +1,15 @@
-"""Helpers for the integration tests: registry lookups, states, simulator pushes."""
+"""Helpers for the integration tests: registry lookups, states, pushes, time, logs."""
 
 import asyncio
+from datetime import timedelta
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.navien_nwp500.const import DOMAIN
 from navilink_sim.heater import SimulatedHeater
@@ -16,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from homeassistant.core import HomeAssistant, State
+    import pytest
 
     from navilink_sim.simulator import NaviLinkSimulator
 
@@ -72,7 +77,9 @@ def patch_status(**changes: Any) -> Any:
     return patch.object(SimulatedHeater, "_status", status)
 
 
-async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
+async def push(
+    hass: HomeAssistant, simulator: NaviLinkSimulator, mac: str = DEMO_MAC
+) -> None:
     """Make the heater publish a status and wait until Home Assistant has had it.
 
     Waiting for this very payload, not just any new status, keeps a late reply
@@ -82,15 +89,54 @@ async def push(hass: HomeAssistant, simulator: NaviLinkSimulator) -> None:
     seen: list[Mapping[str, Any]] = []
 
     def record() -> None:
-        status = coordinator.data.heaters[DEMO_MAC].status
+        status = coordinator.data.heaters[mac].status
         if status is not None:
             seen.append(status.raw)
 
     unsubscribe = coordinator.async_add_listener(record)
     try:
-        await simulator.push_status(DEMO_MAC)
-        _topic, payload = simulator.device_links[DEMO_MAC].published[-1]
+        await simulator.push_status(mac)
+        _topic, payload = simulator.device_links[mac].published[-1]
         pushed = json.loads(payload)["response"]["status"]
         await wait_for(hass, lambda: pushed in seen)
     finally:
         unsubscribe()
+
+
+COORDINATOR_LOGGER = "custom_components.navien_nwp500.coordinator"
+
+
+async def advance(hass: HomeAssistant, seconds: float) -> None:
+    """Fire every Home Assistant timer due within ``seconds`` from now, then settle.
+
+    It compresses time for the coordinator's timers (grace period, safety poll,
+    repair delay) and wakes any sleep of the session that is due by then.
+    """
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+    # The safety poll runs as a background task: wait for it too, so that the
+    # next call cannot fire the timeouts of its requests still in flight.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def heater_states(hass: HomeAssistant, mac: str = DEMO_MAC) -> dict[str, str]:
+    """Return the states of a heater's enabled entities, cloud connection aside."""
+    states: dict[str, str] = {}
+    for entry in er.async_get(hass).entities.values():
+        if entry.platform != DOMAIN or not entry.unique_id.startswith(f"{mac}_"):
+            continue
+        if entry.unique_id.endswith("_cloud_connection"):
+            continue
+        if (state := hass.states.get(entry.entity_id)) is not None:
+            states[entry.entity_id] = state.state
+    return states
+
+
+def coordinator_lines(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
+    """Return the coordinator's log lines (info and above) that contain ``text``."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == COORDINATOR_LOGGER
+        and record.levelno >= logging.INFO
+        and text in record.getMessage()
+    ]

@@ -126,6 +126,8 @@ async def test_cloud_connection_goes_off_while_others_go_unavailable(
     assert state(hass, "cloud_connection") == STATE_OFF
 
     await wait_for(hass, lambda: state(hass, "cloud_connection") == STATE_ON, 30)
+    # The heater's entities wait for its first status after the reconnect.
+    await wait_for(hass, lambda: state(hass, "heating") != STATE_UNAVAILABLE)
     assert state(hass, "heating") == STATE_OFF
 
 

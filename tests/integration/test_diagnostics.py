@@ -13,11 +13,14 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from custom_components.navien_nwp500.const import DOMAIN
 
 from .conftest import DEMO, DEMO_MAC
+from .helpers import wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+    from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
 
@@ -63,3 +66,24 @@ async def test_device_diagnostics(
         assert secret not in text
     assert result["device"]["name"] == "NWP500"
     assert result["last_raw_status"]["dhwOperationSetting"] in range(1, 7)
+
+
+async def test_diagnostics_show_liveness_and_redact_the_last_error(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+) -> None:
+    session = init_integration.runtime_data.session
+    assert session is not None
+    simulator.faults.refuse_for(600)
+    simulator.faults.drop_all()
+    await wait_for(hass, lambda: session.statistics()["last_error"] is not None)
+
+    result = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
+    assert result["session"]["last_error"] == "**REDACTED**"
+    [heater] = result["heaters"]
+    liveness = heater["liveness"]
+    assert liveness["reachable"] is True
+    assert liveness["missed_polls"] == 0
+    assert liveness["last_message"] is not None

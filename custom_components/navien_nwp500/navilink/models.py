@@ -55,6 +55,11 @@ class Device:
     """``deviceInfo.connected``: 2 = True, 1 = False, anything else None."""
     model_type_code: int | None = None
 
+    @property
+    def is_nwp500(self) -> bool:
+        """Whether this is an NWP500 (device type 52); others speak another protocol."""
+        return self.device_type == NWP500_DEVICE_TYPE
+
 
 def parse_device(raw: Mapping[str, Any]) -> Device | None:
     """Decode a ``/device/list`` entry, or None when it has no usable MAC address.
