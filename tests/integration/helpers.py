@@ -12,6 +12,10 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.sensor_energy import (
+    ENERGY_SENSORS,
+    MAINTENANCE_SENSORS,
+)
 from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC
@@ -119,12 +123,20 @@ async def advance(hass: HomeAssistant, seconds: float) -> None:
 
 
 def heater_states(hass: HomeAssistant, mac: str = DEMO_MAC) -> dict[str, str]:
-    """Return the states of a heater's enabled entities, cloud connection aside."""
+    """Return the states of a heater's entities that follow its pushed status.
+
+    Left out: the cloud connection; the counters the integration queries on its
+    own schedule (off in tests not marked ``counters``); what the cloud or an
+    occasional read provides (firmware, schedule and TOU calendars); and the
+    vacation length, a setting kept in Home Assistant.
+    """
+    own = {f"{mac}_{d.key}" for d in (*ENERGY_SENSORS, *MAINTENANCE_SENSORS)}
+    own |= {f"{mac}_cloud_connection", f"{mac}_vacation_length"}
     states: dict[str, str] = {}
     for entry in er.async_get(hass).entities.values():
         if entry.platform != DOMAIN or not entry.unique_id.startswith(f"{mac}_"):
             continue
-        if entry.unique_id.endswith("_cloud_connection"):
+        if entry.unique_id in own or entry.domain in ("calendar", "update"):
             continue
         if (state := hass.states.get(entry.entity_id)) is not None:
             states[entry.entity_id] = state.state

@@ -1,13 +1,17 @@
 """Each heater is available only while it answers, apart from the cloud and the others."""
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
 from homeassistant.helpers import issue_registry as ir
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 
+from custom_components.navien_nwp500.command_result import EVENT_COMMAND_RESULT
 from custom_components.navien_nwp500.const import DOMAIN, HEATER_OFFLINE_ISSUE_DELAY
+from custom_components.navien_nwp500.navilink import commands
 from navilink_sim.accounts import demo_account_with, second_heater
 
 from .conftest import DEMO_MAC
@@ -128,3 +132,37 @@ async def test_one_heater_offline_leaves_the_other_available(
     assert issues.async_get_issue(DOMAIN, f"heater_offline_{garage}") is not None
     assert issues.async_get_issue(DOMAIN, ISSUE_ID) is None
     assert _all(hass, "available", DEMO_MAC)
+
+
+async def test_a_silent_heaters_command_waits_and_is_delivered_when_it_answers(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+) -> None:
+    coordinator = init_integration.runtime_data
+    session = coordinator.session
+    assert session is not None
+    heater = simulator.heaters[DEMO_MAC]
+    results = async_capture_events(hass, EVENT_COMMAND_RESULT)
+    await push(hass, simulator)
+    simulator.faults.silence_device(DEMO_MAC)
+    await _next_poll(hass)
+    await _next_poll(hass)
+    assert _all(hass, STATE_UNAVAILABLE)
+
+    device = coordinator.data.heaters[DEMO_MAC].device
+    setpoint = commands.set_dhw_temperature(device, None, 52.0)
+    # Untracked by Home Assistant, so that settling HA does not wait for it.
+    sending = asyncio.ensure_future(coordinator.async_send(setpoint))
+    await wait_for(hass, lambda: session.statistics()["queue"]["pending"] == 1)
+    assert results == []  # held for the heater, not sent into the void
+
+    simulator.faults.unsilence_device(DEMO_MAC)
+    await _next_poll(hass)
+    await wait_for(hass, lambda: len(results) == 1, within=30.0)
+    await sending
+    assert results[0].data["outcome"] == "delivered"
+    assert heater.setpoint == 104  # 52 °C in half degrees
+    assert [
+        r["request"].get("param") for r in heater.received if r["request"].get("mode")
+    ] == [[104]]
