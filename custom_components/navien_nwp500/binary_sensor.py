@@ -12,10 +12,9 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_reported_entities, reported
 from .helpers import heating_now
 from .hot_water_entities import hot_water_binary_sensors
-from .reported import async_add_reported_entities, reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

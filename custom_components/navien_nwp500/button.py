@@ -15,8 +15,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
-from .entity import NavienEntity
-from .helpers import async_add_heater_entities, navien_command, vacation_commands
+from .entity import NavienEntity, async_add_heater_entities
+from .helpers import navien_command, vacation_commands
 from .navilink.commands import air_filter_reset
 from .vacation import vacation_length
 

@@ -21,13 +21,12 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import DOMAIN
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_heater_entities
 from .heater_details import (
     HeaterDetailCoordinator,
     ScheduleCoordinator,
     TouPlanCoordinator,
 )
-from .helpers import async_add_heater_entities
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 
 if TYPE_CHECKING:

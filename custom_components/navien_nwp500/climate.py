@@ -19,8 +19,8 @@ from homeassistant.const import (
     ATTR_TEMPERATURE,
 )
 
+from .entity import NavienTankEntity, async_add_heater_entities
 from .helpers import (
-    async_add_heater_entities,
     heater_or_raise,
     heating_now,
     mode_commands,
@@ -30,7 +30,6 @@ from .helpers import (
 from .modes import MODE_NAMES
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
-from .tank_entity import NavienTankEntity
 from .vacation import vacation_length
 
 if TYPE_CHECKING:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
@@ -18,12 +17,9 @@ from .navilink.session_types import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine, Iterable
+    from collections.abc import Callable, Coroutine
 
-    from homeassistant.helpers.entity import Entity
-    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .coordinator import HeaterState, NavienCoordinator
     from .navilink.commands import Command
     from .navilink.models import DeviceStatus
 
@@ -86,38 +82,6 @@ def navien_command[**P, R](
             raise translate_navilink_error(err) from err
 
     return wrapper
-
-
-@callback
-def async_add_heater_entities(
-    entry: NavienConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    build: Callable[[NavienCoordinator, str, HeaterState], Iterable[Entity]],
-    *,
-    needs_status: bool = False,
-) -> None:
-    """Add a heater's entities once its feature message is known, now or later.
-
-    With ``needs_status`` a status message must be known too (the read-only
-    platforms look at it to see which fields the firmware sends).
-    """
-    coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def _add_new() -> None:
-        entities: list[Entity] = []
-        for mac, heater in coordinator.data.heaters.items():
-            if mac in known or heater.feature is None:
-                continue
-            if not needs_status or heater.status is not None:
-                known.add(mac)
-                entities.extend(build(coordinator, mac, heater))
-        if entities:
-            async_add_entities(entities)
-
-    _add_new()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new))
 
 
 def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:

@@ -30,7 +30,7 @@ from .const import (
     CONF_LITRES_PER_SHOWER,
     CONF_LOW_HOT_WATER_SHOWERS,
 )
-from .entity import NavienEntity
+from .entity import NavienEntity, reported
 from .hot_water import (
     DEFAULT_COLD_WATER_C,
     DEFAULT_LITRES_PER_SHOWER,
@@ -42,7 +42,6 @@ from .hot_water import (
     showers,
     tank_litres,
 )
-from .reported import reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping

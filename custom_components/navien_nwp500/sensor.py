@@ -23,9 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.util.dt import utcnow
 
 from .energy import counts_energy
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_reported_entities, reported
 from .hot_water_entities import hot_water_sensors
-from .reported import async_add_reported_entities, reported
 from .sensor_descriptions import SENSORS, NavienSensorEntityDescription
 from .sensor_energy import (
     ENERGY_SENSORS,

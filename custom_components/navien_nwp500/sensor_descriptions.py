@@ -22,6 +22,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
+from .entity import reported
 from .modes import MODE_NAMES
 from .navilink.enums import (
     CurrentOperationMode,
@@ -31,7 +32,6 @@ from .navilink.enums import (
     WireEnum,
     error_description,
 )
-from .reported import reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable

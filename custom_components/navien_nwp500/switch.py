@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 
-from .entity import NavienEntity
-from .helpers import async_add_heater_entities, navien_command
+from .entity import NavienEntity, async_add_heater_entities
+from .helpers import navien_command
 from .navilink.commands import (
     ANTI_LEGIONELLA_DAYS,
     Command,

@@ -13,9 +13,8 @@ from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN
-from .entity import NavienEntity, format_version
+from .entity import NavienEntity, async_add_heater_entities, format_version
 from .heater_details import FirmwareCoordinator
-from .helpers import async_add_heater_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -22,8 +22,8 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from .const import DOMAIN
+from .entity import NavienTankEntity, async_add_heater_entities
 from .helpers import (
-    async_add_heater_entities,
     heater_or_raise,
     mode_commands,
     navien_command,
@@ -31,7 +31,6 @@ from .helpers import (
 )
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
-from .tank_entity import NavienTankEntity
 from .vacation import vacation_length
 
 if TYPE_CHECKING:
