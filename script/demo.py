@@ -145,7 +145,7 @@ def port_in_use(port: int, host: str = HOST) -> bool:
 
 
 def simulator_env(sim: NaviLinkSimulator) -> dict[str, str]:
-    """Return the environment that points the integration at ``sim`` (endpoints.py)."""
+    """Return the environment that points the integration at ``sim`` (cloud_override.py)."""
     return {
         "NAVILINK_API_URL": sim.api_base_url,
         "NAVILINK_IOT_HOST": HOST,

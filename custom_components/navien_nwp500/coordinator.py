@@ -16,6 +16,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .account_cache import async_get_account
+from .cloud_override import endpoints_from_env
 from .command_result import CommandResults
 from .const import (
     CONF_QUEUE_MAX_AGE,
@@ -28,7 +29,6 @@ from .const import (
     SAFETY_POLL_INTERVAL,
     UNAVAILABLE_GRACE_PERIOD,
 )
-from .endpoints import endpoints_from_env
 from .energy import CounterPoller
 from .liveness import HeaterLiveness
 from .navilink.errors import (
