@@ -1,9 +1,7 @@
 """Binary sensors for what the heater is doing, its alarms and the cloud link."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -159,6 +157,7 @@ class NavienBinarySensor(NavienEntity, BinarySensorEntity):
     entity_description: NavienBinarySensorEntityDescription
 
     @property
+    @override
     def is_on(self) -> bool | None:
         """Return the value; None (unknown) when this message lacks it."""
         status = self.status
@@ -173,11 +172,13 @@ class NavienCloudConnectionBinarySensor(NavienEntity, BinarySensorEntity):
     """
 
     @property
+    @override
     def available(self) -> bool:
         """Always available: being offline is what this entity reports."""
         return True
 
     @property
+    @override
     def is_on(self) -> bool:
         """Return whether the session is connected."""
         return self.coordinator.connected

@@ -5,10 +5,8 @@ gets them; *Start vacation* needs vacation support and lasts the *Vacation
 length* set on the heater's number.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
@@ -106,6 +104,7 @@ class NavienButton(NavienEntity, ButtonEntity):
     entity_description: NavienButtonEntityDescription
 
     @navien_command
+    @override
     async def async_press(self) -> None:
         """Run the action."""
         heater = self.coordinator.data.heaters[self.mac]

@@ -4,9 +4,7 @@ The water heater entity is the main control; this one exists for dashboards that
 use the thermostat card, so it is disabled by default on new installs.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.climate import ClimateEntity, ClimateEntityDescription
 from homeassistant.components.climate.const import (
@@ -86,6 +84,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
     entity_description: ClimateEntityDescription
 
     @property
+    @override
     def supported_features(self) -> ClimateEntityFeature:
         """Offer only what the feature message allows."""
         feature = self.feature
@@ -101,6 +100,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return supported
 
     @property
+    @override
     def hvac_modes(self) -> list[HVACMode]:
         """Heat, and off when the heater can be powered off."""
         feature = self.feature
@@ -109,6 +109,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return [HVACMode.HEAT]
 
     @property
+    @override
     def hvac_mode(self) -> HVACMode | None:
         """Off while powered off, otherwise heat."""
         status = self.status
@@ -122,6 +123,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return HVACMode.HEAT
 
     @property
+    @override
     def hvac_action(self) -> HVACAction | None:
         """Off while powered off; heating while heat is made (`heating_now`), else idle.
 
@@ -138,6 +140,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return HVACAction.HEATING if heating else HVACAction.IDLE
 
     @property
+    @override
     def preset_modes(self) -> list[str]:
         """The Navien modes this heater offers, and vacation."""
         feature = self.feature
@@ -150,6 +153,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         ]
 
     @property
+    @override
     def preset_mode(self) -> str | None:
         """The selected Navien mode; none while powered off."""
         status = self.status
@@ -158,6 +162,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return _PRESETS[status.dhw_operation_setting][0]
 
     @navien_command
+    @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Change the set-point, powering on or off first when a mode is given."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -172,6 +177,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         await self.coordinator.async_send_all(to_send)
 
     @navien_command
+    @override
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Power the heater off for "off" and on for "heat"."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -179,15 +185,18 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
             self._hvac_mode_commands(heater, hvac_mode)
         )
 
+    @override
     async def async_turn_on(self) -> None:
         """Power the heater on; it resumes its mode."""
         await self.async_set_hvac_mode(HVACMode.HEAT)
 
+    @override
     async def async_turn_off(self) -> None:
         """Power the heater off."""
         await self.async_set_hvac_mode(HVACMode.OFF)
 
     @navien_command
+    @override
     async def async_set_preset_mode(self, preset_mode: str) -> None:
         """Select a mode, or start a vacation of the *Vacation length* set."""
         heater = heater_or_raise(self.coordinator, self.mac)

@@ -1,7 +1,5 @@
 """The coordinator: owns the one NaviLink session of a config entry."""
 
-from __future__ import annotations
-
 import asyncio
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -135,6 +133,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """Return a heater's liveness record (for diagnostics)."""
         return self._liveness.get(mac)
 
+    @override
     async def _async_setup(self) -> None:
         """List the heaters and connect the session (bounded in time).
 

@@ -14,7 +14,7 @@ whole °F lands on a half °C (120 °F is sent as 49 °C, raw 98) that reads bac
 as 120.2 °F, which whole-degree precision shows as 120 °F again.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.const import PRECISION_HALVES, PRECISION_WHOLE, UnitOfTemperature
 from homeassistant.core import callback
@@ -98,6 +98,7 @@ class NavienEntity(CoordinatorEntity[NavienCoordinator]):
         return heater.feature if heater else None
 
     @property
+    @override
     def available(self) -> bool:
         """Available while the cloud is, the heater answers and its status is fresh."""
         return (

@@ -1,7 +1,5 @@
 """Shared helpers for entity actions and services."""
 
-from __future__ import annotations
-
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final
 

@@ -5,8 +5,6 @@ heat_pump, high_demand, electric, off); Navien's own names ("Energy Saver") only
 appear in the translations of these states.
 """
 
-from __future__ import annotations
-
 from typing import Final
 
 from homeassistant.components.water_heater import (

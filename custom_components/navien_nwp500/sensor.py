@@ -8,7 +8,7 @@ class that reads it, as in Home Assistant core.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -417,6 +417,7 @@ class NavienSensor(NavienEntity, SensorEntity):
     entity_description: NavienSensorEntityDescription
 
     @property
+    @override
     def native_value(self) -> StateType:
         """Return the value; None (unknown) when this message lacks it."""
         status = self.status

@@ -11,12 +11,10 @@ the estimate integrated from its reported power instead, named *Energy
 (estimated)*; never both.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, override
 
 from homeassistant.components.sensor import (
     RestoreSensor,
@@ -128,11 +126,13 @@ class NavienCounterSensor(NavienEntity, SensorEntity):
         return None if counters is None else self.entity_description.value_fn(counters)
 
     @property
+    @override
     def available(self) -> bool:
         """Available once the heater has answered since the start."""
         return super().available and self._value is not None
 
     @property
+    @override
     def native_value(self) -> StateType:
         """Return the counter's last reported value."""
         return self._value
@@ -213,6 +213,7 @@ class NavienEnergySensor(NavienEntity, RestoreSensor):
         self._sample: tuple[datetime, int] | None = None
         self._sampled_status: DeviceStatus | None = None
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Restore the total, then take the current status as the first sample."""
         await super().async_added_to_hass()
@@ -230,6 +231,7 @@ class NavienEnergySensor(NavienEntity, RestoreSensor):
         self._integrate()
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Count the energy of the interval a new status closes, then update."""
         self._integrate()
@@ -255,6 +257,7 @@ class NavienEnergySensor(NavienEntity, RestoreSensor):
         self._sample = (now, power) if power is not None and power >= 0 else None
 
     @property
+    @override
     def native_value(self) -> float:
         """Return the total in Wh."""
         return round(self._total_wh, 1)

@@ -7,8 +7,6 @@ schemas; ranges and device limits by the command builders, whose errors become
 translated validation errors. Reservation temperatures are in the user's unit.
 """
 
-from __future__ import annotations
-
 import asyncio
 from typing import TYPE_CHECKING, Any, Final, cast
 

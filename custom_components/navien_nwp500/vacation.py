@@ -5,8 +5,6 @@ preset, the *Start vacation* button) uses the length set there; changing the
 length sends nothing.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.components.number import DOMAIN as NUMBER_DOMAIN

@@ -1,8 +1,6 @@
 """The water heater entity: the tank, its set-point, mode, vacation and power."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.water_heater import (
     STATE_ECO,
@@ -90,6 +88,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
     _last_mode: DhwOperationSetting | None = None
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Remember the last real mode, to show it during a vacation and return to it."""
         status = self.status
@@ -97,6 +96,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
             self._last_mode = status.dhw_operation_setting
         super()._handle_coordinator_update()
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Restore the mode before a vacation, then follow what the heater reports."""
         await super().async_added_to_hass()
@@ -105,12 +105,14 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         self._handle_coordinator_update()
 
     @property
+    @override
     def extra_restore_state_data(self) -> RestoredExtraData:
         """Keep the last real mode, to end a vacation that outlives a restart."""
         mode = self._last_mode
         return RestoredExtraData({_RESTORE_KEY: None if mode is None else int(mode)})
 
     @property
+    @override
     def supported_features(self) -> WaterHeaterEntityFeature:
         """Offer only what the feature message allows."""
         feature = self.feature
@@ -128,6 +130,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         return supported
 
     @property
+    @override
     def operation_list(self) -> list[str]:
         """The HA modes whose Navien mode the heater supports."""
         feature = self.feature
@@ -140,6 +143,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         ]
 
     @property
+    @override
     def current_operation(self) -> str | None:
         """The selected mode; during a vacation the mode it came from, if known."""
         status = self.status
@@ -153,6 +157,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         return None
 
     @property
+    @override
     def is_away_mode_on(self) -> bool | None:
         """Away mode is the heater's vacation mode."""
         status = self.status
@@ -164,6 +169,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         return status.dhw_operation_setting is DhwOperationSetting.VACATION
 
     @navien_command
+    @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Change the set-point (and the mode, when one is given)."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -177,6 +183,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         await self.coordinator.async_send_all(to_send)
 
     @navien_command
+    @override
     async def async_set_operation_mode(self, operation_mode: str) -> None:
         """Select a mode; "off" powers the heater off, others power it on first."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -185,6 +192,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         )
 
     @navien_command
+    @override
     async def async_turn_away_mode_on(self) -> None:
         """Start a vacation of the length set on the *Vacation length* number."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -193,6 +201,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         )
 
     @navien_command
+    @override
     async def async_turn_away_mode_off(self) -> None:
         """End the vacation: back to the mode from before it.
 
@@ -209,6 +218,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         await self.coordinator.async_send_all(mode_commands(heater, self._last_mode))
 
     @navien_command
+    @override
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Power the heater on; it resumes its mode."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -217,6 +227,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         )
 
     @navien_command
+    @override
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Power the heater off."""
         heater = heater_or_raise(self.coordinator, self.mac)
