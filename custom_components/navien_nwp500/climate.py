@@ -25,7 +25,7 @@ from .helpers import (
     navien_command,
     vacation_commands,
 )
-from .modes import MODE_NAMES
+from .modes import MODE_NAMES, mode_offered
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
 from .vacation import vacation_length
@@ -41,18 +41,18 @@ if TYPE_CHECKING:
 # already orders, paces and supersedes commands, so actions need no semaphore.
 PARALLEL_UPDATES = 0
 
-# Navien mode -> (preset, feature flag that allows it); presets use the modes' names.
-_PRESETS: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
-    mode: (MODE_NAMES[mode], flag)
-    for mode, flag in (
-        (DhwOperationSetting.HEAT_PUMP, "heatpump_use"),
-        (DhwOperationSetting.ELECTRIC, "electric_use"),
-        (DhwOperationSetting.ENERGY_SAVER, "energy_saver_use"),
-        (DhwOperationSetting.HIGH_DEMAND, "high_demand_use"),
-        (DhwOperationSetting.VACATION, "holiday_use"),
+# The Navien modes offered as presets; presets use the modes' names.
+_PRESETS: Final[dict[DhwOperationSetting, str]] = {
+    mode: MODE_NAMES[mode]
+    for mode in (
+        DhwOperationSetting.HEAT_PUMP,
+        DhwOperationSetting.ELECTRIC,
+        DhwOperationSetting.ENERGY_SAVER,
+        DhwOperationSetting.HIGH_DEMAND,
+        DhwOperationSetting.VACATION,
     )
 }
-_FROM_PRESET: Final = {preset: mode for mode, (preset, _flag) in _PRESETS.items()}
+_FROM_PRESET: Final = {preset: mode for mode, preset in _PRESETS.items()}
 
 DESCRIPTION = ClimateEntityDescription(
     key="climate", translation_key="tank", entity_registry_enabled_default=False
@@ -147,9 +147,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         if feature is None:
             return []
         return [
-            preset
-            for preset, flag in _PRESETS.values()
-            if getattr(feature, flag) is True
+            preset for mode, preset in _PRESETS.items() if mode_offered(feature, mode)
         ]
 
     @property
@@ -159,7 +157,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         status = self.status
         if status is None or status.dhw_operation_setting not in _PRESETS:
             return None
-        return _PRESETS[status.dhw_operation_setting][0]
+        return _PRESETS[status.dhw_operation_setting]
 
     @navien_command
     @override

@@ -27,6 +27,7 @@ from .helpers import (
     navien_command,
     vacation_commands,
 )
+from .modes import mode_offered
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
 from .vacation import vacation_length
@@ -41,16 +42,16 @@ if TYPE_CHECKING:
 # already orders, paces and supersedes commands, so actions need no semaphore.
 PARALLEL_UPDATES = 0
 
-# Navien mode -> (HA operation mode, feature flag that allows it).
-_MODES: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
-    DhwOperationSetting.HEAT_PUMP: (STATE_HEAT_PUMP, "heatpump_use"),
-    DhwOperationSetting.ELECTRIC: (STATE_ELECTRIC, "electric_use"),
-    DhwOperationSetting.ENERGY_SAVER: (STATE_ECO, "energy_saver_use"),
-    DhwOperationSetting.HIGH_DEMAND: (STATE_HIGH_DEMAND, "high_demand_use"),
-    DhwOperationSetting.POWER_OFF: (STATE_OFF, "power_use"),
+# Navien mode -> HA operation mode.
+_MODES: Final[dict[DhwOperationSetting, str]] = {
+    DhwOperationSetting.HEAT_PUMP: STATE_HEAT_PUMP,
+    DhwOperationSetting.ELECTRIC: STATE_ELECTRIC,
+    DhwOperationSetting.ENERGY_SAVER: STATE_ECO,
+    DhwOperationSetting.HIGH_DEMAND: STATE_HIGH_DEMAND,
+    DhwOperationSetting.POWER_OFF: STATE_OFF,
 }
 _SELECTABLE: Final = frozenset(_MODES) - {DhwOperationSetting.POWER_OFF}
-_FROM_HA: Final = {ha_mode: mode for mode, (ha_mode, _flag) in _MODES.items()}
+_FROM_HA: Final = {ha_mode: mode for mode, ha_mode in _MODES.items()}
 
 _RESTORE_KEY: Final = "mode_before_vacation"
 
@@ -137,9 +138,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         if feature is None:
             return []
         return [
-            ha_mode
-            for ha_mode, flag in _MODES.values()
-            if getattr(feature, flag) is True
+            ha_mode for mode, ha_mode in _MODES.items() if mode_offered(feature, mode)
         ]
 
     @property
@@ -153,7 +152,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         if mode is DhwOperationSetting.VACATION:
             mode = self._last_mode
         if mode in _MODES:
-            return _MODES[mode][0]
+            return _MODES[mode]
         return None
 
     @property
