@@ -144,18 +144,14 @@ class NavienTankEntity(NavienEntity):
     @property
     def min_temp(self) -> float:
         """The installer's lowest set-point, °C."""
-        feature = self.feature
-        if feature is None or feature.dhw_temperature_min is None:
-            return DHW_TEMPERATURE_MIN_C
-        return feature.dhw_temperature_min
+        limit = self.feature.dhw_temperature_min if self.feature else None
+        return DHW_TEMPERATURE_MIN_C if limit is None else limit
 
     @property
     def max_temp(self) -> float:
         """The installer's highest set-point, °C."""
-        feature = self.feature
-        if feature is None or feature.dhw_temperature_max is None:
-            return DHW_TEMPERATURE_MAX_C
-        return feature.dhw_temperature_max
+        limit = self.feature.dhw_temperature_max if self.feature else None
+        return DHW_TEMPERATURE_MAX_C if limit is None else limit
 
     @property
     def _whole_degrees(self) -> bool:
@@ -183,18 +179,23 @@ class NavienTankEntity(NavienEntity):
         return self.precision
 
 
+def _feature_known(
+    _coordinator: NavienCoordinator, _mac: str, heater: HeaterState
+) -> bool:
+    return heater.feature is not None
+
+
 @callback
 def async_add_heater_entities(
     entry: NavienConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     build: Callable[[NavienCoordinator, str, HeaterState], Iterable[Entity]],
     *,
-    needs_status: bool = False,
+    ready: Callable[[NavienCoordinator, str, HeaterState], bool] = _feature_known,
 ) -> None:
-    """Add a heater's entities once its feature message is known, now or later.
+    """Add a heater's entities once it is ``ready`` (its feature is known), now or later.
 
-    With ``needs_status`` a status message must be known too (the read-only
-    platforms look at it to see which fields the firmware sends).
+    Each heater's entities are built once, when ``ready`` first holds for it.
     """
     coordinator = entry.runtime_data
     known: set[str] = set()
@@ -203,9 +204,7 @@ def async_add_heater_entities(
     def _add_new() -> None:
         entities: list[Entity] = []
         for mac, heater in coordinator.data.heaters.items():
-            if mac in known or heater.feature is None:
-                continue
-            if not needs_status or heater.status is not None:
+            if mac not in known and ready(coordinator, mac, heater):
                 known.add(mac)
                 entities.extend(build(coordinator, mac, heater))
         if entities:
@@ -249,4 +248,11 @@ def async_add_reported_entities(
         assert heater.status is not None
         return build(coordinator, mac, heater.feature, heater.status)
 
-    async_add_heater_entities(entry, async_add_entities, _build, needs_status=True)
+    async_add_heater_entities(
+        entry,
+        async_add_entities,
+        _build,
+        ready=lambda _coordinator, _mac, heater: (
+            heater.feature is not None and heater.status is not None
+        ),
+    )

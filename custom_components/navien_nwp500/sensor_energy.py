@@ -27,7 +27,7 @@ from homeassistant.const import EntityCategory, UnitOfEnergy, UnitOfTime
 from homeassistant.core import callback
 from homeassistant.util.dt import utcnow
 
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_heater_entities
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
-    from .coordinator import NavienConfigEntry, NavienCoordinator
+    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .energy import HeaterCounters
     from .navilink.models import DeviceStatus
     from .navilink.models_diagnostics import Diagnostics
@@ -147,27 +147,24 @@ def async_add_maintenance_entities(
     A firmware that never answers it gets none, rather than sensors that stay
     unavailable forever.
     """
-    coordinator = entry.runtime_data
-    known: set[str] = set()
 
-    @callback
-    def _add_new() -> None:
-        entities: list[NavienCounterSensor] = []
-        for mac, counters in coordinator.counters.data.items():
-            if mac in known or counters.diagnostics is None:
-                continue
-            if mac not in coordinator.data.heaters:
-                continue
-            known.add(mac)
-            entities.extend(
-                NavienCounterSensor(coordinator, mac, description)
-                for description in MAINTENANCE_SENSORS
-            )
-        if entities:
-            async_add_entities(entities)
+    def _diagnostics_known(
+        coordinator: NavienCoordinator, mac: str, _heater: HeaterState
+    ) -> bool:
+        counters = coordinator.counters.data.get(mac)
+        return counters is not None and counters.diagnostics is not None
 
-    _add_new()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new))
+    def _build(
+        coordinator: NavienCoordinator, mac: str, _heater: HeaterState
+    ) -> list[NavienCounterSensor]:
+        return [
+            NavienCounterSensor(coordinator, mac, description)
+            for description in MAINTENANCE_SENSORS
+        ]
+
+    async_add_heater_entities(
+        entry, async_add_entities, _build, ready=_diagnostics_known
+    )
 
 
 MAX_SAMPLE_GAP: Final = timedelta(minutes=10)
