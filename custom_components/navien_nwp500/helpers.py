@@ -1,4 +1,8 @@
-"""Shared helpers for entity actions and services."""
+"""What several platforms and the actions share.
+
+Client errors turned into translated Home Assistant errors, the heater lookup,
+the command sequences for a mode or a vacation, and whether heat is being made.
+"""
 
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final
@@ -22,8 +26,6 @@ if TYPE_CHECKING:
     from .navilink.models import DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
-DEFAULT_VACATION_DAYS: Final = 7
-"""Days of vacation that turning away mode on starts; `set_vacation` takes others."""
 
 
 def heating_now(status: DeviceStatus) -> bool | None:
@@ -94,7 +96,7 @@ def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:
     return heater
 
 
-def _power_on_first(heater: HeaterState, command: Command) -> list[Command]:
+def _after_power_on(heater: HeaterState, command: Command) -> list[Command]:
     """Prefix `command` with a power-on when the heater is off."""
     status = heater.status
     if status is not None and status.dhw_operation_setting is POWER_OFF:
@@ -110,13 +112,13 @@ def mode_commands(heater: HeaterState, mode: DhwOperationSetting) -> list[Comman
     """
     if mode is POWER_OFF:
         return [commands.power(heater.device, heater.feature, False)]
-    return _power_on_first(
+    return _after_power_on(
         heater, commands.set_dhw_mode(heater.device, heater.feature, mode)
     )
 
 
 def vacation_commands(heater: HeaterState, days: int) -> list[Command]:
     """Build the commands that start a vacation of `days`, powering on first if off."""
-    return _power_on_first(
+    return _after_power_on(
         heater, commands.set_vacation(heater.device, heater.feature, days)
     )

@@ -23,9 +23,9 @@ from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities
-from .helpers import DEFAULT_VACATION_DAYS, navien_command
+from .helpers import navien_command
 from .navilink.commands import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
-from .vacation import VACATION_LENGTH_KEY
+from .vacation import DEFAULT_VACATION_DAYS, VACATION_LENGTH_KEY
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
