@@ -1,4 +1,11 @@
-"""The coordinator: owns the one NaviLink session of a config entry."""
+"""The coordinator: owns the one NaviLink session of a config entry.
+
+Near 500 lines, and one class on purpose: every message of a heater decides
+both its data and its availability, so the session's life cycle, the heaters'
+state and their reachability stay together. What has a job of its own is
+apart: the liveness bookkeeping (``liveness``), the counter polls
+(``energy``), the command outcomes (``command_result``) and the repairs.
+"""
 
 import asyncio
 from dataclasses import dataclass, field, replace
