@@ -22,7 +22,7 @@ from homeassistant.const import Platform
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ROOT / "custom_components" / "navien_nwp500" / "manifest.json"
-# The integrations that the demo's configuration.yaml names (see script/demo.py).
+# The integrations that the demo's configuration.yaml names (see script/demo/config_dir.py).
 CONFIGURED = {
     "api",
     "auth",

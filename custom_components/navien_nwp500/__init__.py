@@ -1,7 +1,5 @@
 """The Navien NWP500 (NaviLink) integration."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform

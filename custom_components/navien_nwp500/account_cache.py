@@ -5,8 +5,6 @@ Home Assistant retries a failed setup with a new coordinator; reusing the entry'
 the password again. Unloading or removing the entry forgets it.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 

@@ -1,9 +1,7 @@
 """Binary sensors for what the heater is doing, its alarms and the cloud link."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -12,10 +10,9 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_reported_entities, reported
 from .helpers import heating_now
 from .hot_water_entities import hot_water_binary_sensors
-from .reported import async_add_reported_entities, reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -160,6 +157,7 @@ class NavienBinarySensor(NavienEntity, BinarySensorEntity):
     entity_description: NavienBinarySensorEntityDescription
 
     @property
+    @override
     def is_on(self) -> bool | None:
         """Return the value; None (unknown) when this message lacks it."""
         status = self.status
@@ -174,11 +172,13 @@ class NavienCloudConnectionBinarySensor(NavienEntity, BinarySensorEntity):
     """
 
     @property
+    @override
     def available(self) -> bool:
         """Always available: being offline is what this entity reports."""
         return True
 
     @property
+    @override
     def is_on(self) -> bool:
         """Return whether the session is connected."""
         return self.coordinator.connected

@@ -5,18 +5,16 @@ gets them; *Start vacation* needs vacation support and lasts the *Vacation
 length* set on the heater's number.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
-from .entity import NavienEntity
-from .helpers import async_add_heater_entities, navien_command, vacation_commands
+from .entity import NavienEntity, async_add_heater_entities
+from .helpers import navien_command, vacation_commands
 from .navilink.commands import air_filter_reset
 from .vacation import vacation_length
 
@@ -106,6 +104,7 @@ class NavienButton(NavienEntity, ButtonEntity):
     entity_description: NavienButtonEntityDescription
 
     @navien_command
+    @override
     async def async_press(self) -> None:
         """Run the action."""
         heater = self.coordinator.data.heaters[self.mac]

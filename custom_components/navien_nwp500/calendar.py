@@ -4,10 +4,8 @@ Writes stay in the ``set_reservations`` action; the schedule calendar shows a
 write as soon as the heater confirms it, and both calendars are read daily.
 """
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.calendar import (
     CalendarEntity,
@@ -21,13 +19,12 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import DOMAIN
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_heater_entities
 from .heater_details import (
     HeaterDetailCoordinator,
     ScheduleCoordinator,
     TouPlanCoordinator,
 )
-from .helpers import async_add_heater_entities
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 
 if TYPE_CHECKING:
@@ -94,6 +91,7 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
         super().__init__(coordinator, mac, description)
         self._detail = detail
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Listen to the detail's reads (this also keeps them running daily)."""
         await super().async_added_to_hass()
@@ -104,6 +102,7 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
         self.async_write_ha_state()
 
     @property
+    @override
     def available(self) -> bool:
         """Available once the detail was read."""
         return self._detail.data is not None
@@ -112,12 +111,14 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
         raise NotImplementedError
 
     @property
+    @override
     def event(self) -> CalendarEvent | None:
         """The event in force now, else the next one."""
         now = dt_util.now()
         found = self._occurrences(now, now + LOOK_AHEAD)
         return _event(found[0]) if found else None
 
+    @override
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
@@ -147,6 +148,7 @@ class NavienScheduleCalendar(_DetailCalendar):
     _detail: ScheduleCoordinator
     _mode_names: dict[str, str]
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Load the mode names in the owner's language (the action's selector)."""
         self._mode_names = await async_get_translations(
@@ -165,6 +167,7 @@ class NavienScheduleCalendar(_DetailCalendar):
         value = TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit)
         return f"{value:.1f} {unit}".replace(".0 ", " ")
 
+    @override
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
         # None until the first read answers (the base class types it loosely).
         schedule: ReservationSchedule | None = self._detail.data
@@ -185,6 +188,7 @@ class NavienTouCalendar(_DetailCalendar):
 
     _detail: TouPlanCoordinator
 
+    @override
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
         plan = self._detail.data
         if not plan:

@@ -4,9 +4,7 @@ The water heater entity is the main control; this one exists for dashboards that
 use the thermostat card, so it is disabled by default on new installs.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.climate import ClimateEntity, ClimateEntityDescription
 from homeassistant.components.climate.const import (
@@ -19,18 +17,17 @@ from homeassistant.const import (
     ATTR_TEMPERATURE,
 )
 
+from .entity import NavienTankEntity, async_add_heater_entities
 from .helpers import (
-    async_add_heater_entities,
     heater_or_raise,
     heating_now,
     mode_commands,
     navien_command,
     vacation_commands,
 )
-from .modes import MODE_NAMES
+from .modes import MODE_NAMES, mode_offered
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
-from .tank_entity import NavienTankEntity
 from .vacation import vacation_length
 
 if TYPE_CHECKING:
@@ -44,18 +41,18 @@ if TYPE_CHECKING:
 # already orders, paces and supersedes commands, so actions need no semaphore.
 PARALLEL_UPDATES = 0
 
-# Navien mode -> (preset, feature flag that allows it); presets use the modes' names.
-_PRESETS: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
-    mode: (MODE_NAMES[mode], flag)
-    for mode, flag in (
-        (DhwOperationSetting.HEAT_PUMP, "heatpump_use"),
-        (DhwOperationSetting.ELECTRIC, "electric_use"),
-        (DhwOperationSetting.ENERGY_SAVER, "energy_saver_use"),
-        (DhwOperationSetting.HIGH_DEMAND, "high_demand_use"),
-        (DhwOperationSetting.VACATION, "holiday_use"),
+# The Navien modes offered as presets; presets use the modes' names.
+_PRESETS: Final[dict[DhwOperationSetting, str]] = {
+    mode: MODE_NAMES[mode]
+    for mode in (
+        DhwOperationSetting.HEAT_PUMP,
+        DhwOperationSetting.ELECTRIC,
+        DhwOperationSetting.ENERGY_SAVER,
+        DhwOperationSetting.HIGH_DEMAND,
+        DhwOperationSetting.VACATION,
     )
 }
-_FROM_PRESET: Final = {preset: mode for mode, (preset, _flag) in _PRESETS.items()}
+_FROM_PRESET: Final = {preset: mode for mode, preset in _PRESETS.items()}
 
 DESCRIPTION = ClimateEntityDescription(
     key="climate", translation_key="tank", entity_registry_enabled_default=False
@@ -87,6 +84,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
     entity_description: ClimateEntityDescription
 
     @property
+    @override
     def supported_features(self) -> ClimateEntityFeature:
         """Offer only what the feature message allows."""
         feature = self.feature
@@ -102,6 +100,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return supported
 
     @property
+    @override
     def hvac_modes(self) -> list[HVACMode]:
         """Heat, and off when the heater can be powered off."""
         feature = self.feature
@@ -110,6 +109,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return [HVACMode.HEAT]
 
     @property
+    @override
     def hvac_mode(self) -> HVACMode | None:
         """Off while powered off, otherwise heat."""
         status = self.status
@@ -123,6 +123,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return HVACMode.HEAT
 
     @property
+    @override
     def hvac_action(self) -> HVACAction | None:
         """Off while powered off; heating while heat is made (`heating_now`), else idle.
 
@@ -139,26 +140,27 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         return HVACAction.HEATING if heating else HVACAction.IDLE
 
     @property
+    @override
     def preset_modes(self) -> list[str]:
         """The Navien modes this heater offers, and vacation."""
         feature = self.feature
         if feature is None:
             return []
         return [
-            preset
-            for preset, flag in _PRESETS.values()
-            if getattr(feature, flag) is True
+            preset for mode, preset in _PRESETS.items() if mode_offered(feature, mode)
         ]
 
     @property
+    @override
     def preset_mode(self) -> str | None:
         """The selected Navien mode; none while powered off."""
         status = self.status
         if status is None or status.dhw_operation_setting not in _PRESETS:
             return None
-        return _PRESETS[status.dhw_operation_setting][0]
+        return _PRESETS[status.dhw_operation_setting]
 
     @navien_command
+    @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Change the set-point, powering on or off first when a mode is given."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -173,6 +175,7 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
         await self.coordinator.async_send_all(to_send)
 
     @navien_command
+    @override
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Power the heater off for "off" and on for "heat"."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -180,15 +183,18 @@ class NavienTankThermostat(NavienTankEntity, ClimateEntity):
             self._hvac_mode_commands(heater, hvac_mode)
         )
 
+    @override
     async def async_turn_on(self) -> None:
         """Power the heater on; it resumes its mode."""
         await self.async_set_hvac_mode(HVACMode.HEAT)
 
+    @override
     async def async_turn_off(self) -> None:
         """Power the heater off."""
         await self.async_set_hvac_mode(HVACMode.OFF)
 
     @navien_command
+    @override
     async def async_set_preset_mode(self, preset_mode: str) -> None:
         """Select a mode, or start a vacation of the *Vacation length* set."""
         heater = heater_or_raise(self.coordinator, self.mac)

@@ -10,8 +10,6 @@ that outcome becomes:
   waited for it any more (given offline, or its caller's wait ran out).
 """
 
-from __future__ import annotations
-
 import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final

@@ -24,6 +24,7 @@ from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.util.unit_system import METRIC_SYSTEM
 import probatio
 
+from .cloud_override import endpoints_from_env
 from .const import (
     CONF_QUEUE_MAX_AGE,
     DEFAULT_QUEUE_MAX_AGE,
@@ -31,7 +32,6 @@ from .const import (
     MAX_QUEUE_MAX_AGE,
     MIN_QUEUE_MAX_AGE,
 )
-from .endpoints import endpoints_from_env
 from .hot_water_options import (
     hot_water_form_values,
     hot_water_options,

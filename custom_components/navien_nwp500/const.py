@@ -41,3 +41,13 @@ CONF_LOW_HOT_WATER_SHOWERS: Final = "low_hot_water_showers"
 """Showers' worth of hot water under which "Low hot water" turns on."""
 MIN_LOW_HOT_WATER_SHOWERS: Final = 0.0
 MAX_LOW_HOT_WATER_SHOWERS: Final = 10.0
+
+# Fields of the actions' data and answers.
+ATTR_DAYS: Final = "days"
+ATTR_PERIOD_DAYS: Final = "period_days"
+ATTR_ENABLED: Final = "enabled"
+ATTR_RESERVATIONS: Final = "reservations"
+ATTR_TIME: Final = "time"
+ATTR_MODE: Final = "mode"
+ATTR_YEAR: Final = "year"
+ATTR_MONTH: Final = "month"

@@ -1,6 +1,11 @@
-"""The coordinator: owns the one NaviLink session of a config entry."""
+"""The coordinator: owns the one NaviLink session of a config entry.
 
-from __future__ import annotations
+Near 500 lines, and one class on purpose: every message of a heater decides
+both its data and its availability, so the session's life cycle, the heaters'
+state and their reachability stay together. What has a job of its own is
+apart: the liveness bookkeeping (``liveness``), the counter polls
+(``energy``), the command outcomes (``command_result``) and the repairs.
+"""
 
 import asyncio
 from dataclasses import dataclass, field, replace
@@ -16,6 +21,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .account_cache import async_get_account
+from .cloud_override import endpoints_from_env
 from .command_result import CommandResults
 from .const import (
     CONF_QUEUE_MAX_AGE,
@@ -28,7 +34,6 @@ from .const import (
     SAFETY_POLL_INTERVAL,
     UNAVAILABLE_GRACE_PERIOD,
 )
-from .endpoints import endpoints_from_env
 from .energy import CounterPoller
 from .liveness import HeaterLiveness
 from .navilink.errors import (
@@ -135,6 +140,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """Return a heater's liveness record (for diagnostics)."""
         return self._liveness.get(mac)
 
+    @override
     async def _async_setup(self) -> None:
         """List the heaters and connect the session (bounded in time).
 

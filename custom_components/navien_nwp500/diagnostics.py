@@ -1,7 +1,5 @@
 """Diagnostics with secrets, e-mail, MAC, serials and location redacted."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.diagnostics import async_redact_data

@@ -9,8 +9,6 @@ history import into long-term statistics (``statistics.py``) runs here too, at
 start and once a day.
 """
 
-from __future__ import annotations
-
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import timedelta

@@ -1,18 +1,39 @@
-"""Base entity: one Home Assistant device per water heater."""
+"""The entities' shared bases: one Home Assistant device per water heater.
 
-from __future__ import annotations
+`NavienEntity` binds an entity to a heater; `NavienTankEntity` adds the tank's
+temperatures for the water heater and thermostat. The platforms add their
+entities through `async_add_heater_entities` (and `async_add_reported_entities`
+for those that show status fields), and `reported` builds the `exists_fn` that
+gives an entity only to firmware that sends its fields.
 
-from typing import TYPE_CHECKING
+Each temperature member of the tank exists under its 2026.10 name and its
+2026.11 ``native_*`` name, so Home Assistant 2026.11 serves the native one
+without a deprecation warning and 2026.10 reads the old one (quality.md §3.5).
+The heater works in half degrees Celsius. A °F user sets and sees whole °F: a
+whole °F lands on a half °C (120 °F is sent as 49 °C, raw 98) that reads back
+as 120.2 °F, which whole-degree precision shows as 120 °F again.
+"""
 
+from typing import TYPE_CHECKING, override
+
+from homeassistant.const import PRECISION_HALVES, PRECISION_WHOLE, UnitOfTemperature
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import HeaterState, NavienCoordinator
+from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
+from .navilink.enums import DhwTemperaturePrecision
+from .navilink.models import STATUS_FIELDS
 
 if TYPE_CHECKING:
-    from homeassistant.helpers.entity import EntityDescription
+    from collections.abc import Callable, Iterable
 
+    from homeassistant.helpers.entity import Entity, EntityDescription
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import NavienConfigEntry
     from .navilink.models import DeviceFeature, DeviceStatus
 
 
@@ -77,6 +98,7 @@ class NavienEntity(CoordinatorEntity[NavienCoordinator]):
         return heater.feature if heater else None
 
     @property
+    @override
     def available(self) -> bool:
         """Available while the cloud is, the heater answers and its status is fresh."""
         return (
@@ -84,3 +106,153 @@ class NavienEntity(CoordinatorEntity[NavienCoordinator]):
             and self.status is not None
             and self.coordinator.heater_available(self.mac)
         )
+
+
+class NavienTankEntity(NavienEntity):
+    """The tank's temperatures, limits and precision, shared by both tank entities."""
+
+    @property
+    def temperature_unit(self) -> str:
+        """The heater reports Celsius (2026.10 name)."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def native_temperature_unit(self) -> str:
+        """The heater reports Celsius (2026.11 name)."""
+        return UnitOfTemperature.CELSIUS
+
+    @property
+    def current_temperature(self) -> float | None:
+        """The hot-water temperature at the top of the tank (2026.10 name)."""
+        return self.status.dhw_temperature if self.status else None
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The hot-water temperature at the top of the tank (2026.11 name)."""
+        return self.current_temperature
+
+    @property
+    def target_temperature(self) -> float | None:
+        """The set-point (2026.10 name)."""
+        return self.status.dhw_temperature_setting if self.status else None
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The set-point (2026.11 name)."""
+        return self.target_temperature
+
+    @property
+    def min_temp(self) -> float:
+        """The installer's lowest set-point, °C."""
+        limit = self.feature.dhw_temperature_min if self.feature else None
+        return DHW_TEMPERATURE_MIN_C if limit is None else limit
+
+    @property
+    def max_temp(self) -> float:
+        """The installer's highest set-point, °C."""
+        limit = self.feature.dhw_temperature_max if self.feature else None
+        return DHW_TEMPERATURE_MAX_C if limit is None else limit
+
+    @property
+    def _whole_degrees(self) -> bool:
+        feature = self.feature
+        return (
+            feature is not None
+            and feature.dhw_temperature_setting_use
+            is DhwTemperaturePrecision.WHOLE_DEGREE
+        )
+
+    @property
+    def _shown_in_fahrenheit(self) -> bool:
+        return self.hass.config.units.temperature_unit == UnitOfTemperature.FAHRENHEIT
+
+    @property
+    def precision(self) -> float:
+        """Whole °F for °F users; in °C half degrees, unless the heater takes whole ones."""
+        if self._shown_in_fahrenheit or self._whole_degrees:
+            return PRECISION_WHOLE
+        return PRECISION_HALVES
+
+    @property
+    def target_temperature_step(self) -> float:
+        """The set-point moves by 1 °F, or in the heater's °C precision."""
+        return self.precision
+
+
+def _feature_known(
+    _coordinator: NavienCoordinator, _mac: str, heater: HeaterState
+) -> bool:
+    return heater.feature is not None
+
+
+@callback
+def async_add_heater_entities(
+    entry: NavienConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[NavienCoordinator, str, HeaterState], Iterable[Entity]],
+    *,
+    ready: Callable[[NavienCoordinator, str, HeaterState], bool] = _feature_known,
+) -> None:
+    """Add a heater's entities once it is ``ready`` (its feature is known), now or later.
+
+    Each heater's entities are built once, when ``ready`` first holds for it.
+    """
+    coordinator = entry.runtime_data
+    known: set[str] = set()
+
+    @callback
+    def _add_new() -> None:
+        entities: list[Entity] = []
+        for mac, heater in coordinator.data.heaters.items():
+            if mac not in known and ready(coordinator, mac, heater):
+                known.add(mac)
+                entities.extend(build(coordinator, mac, heater))
+        if entities:
+            async_add_entities(entities)
+
+    _add_new()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new))
+
+
+_WIRE_KEYS = {attribute: key for attribute, key, _decode in STATUS_FIELDS}
+
+
+def reported(*fields: str) -> Callable[[DeviceFeature, DeviceStatus], bool]:
+    """Build an `exists_fn` true when the firmware sends every one of `fields`.
+
+    A field the heater never sends gets no entity; a field that is only missing
+    or malformed in one message still exists and reads unknown.
+    """
+    keys = tuple(_WIRE_KEYS[field] for field in fields)
+    return lambda _feature, status: all(key in status.raw for key in keys)
+
+
+@callback
+def async_add_reported_entities(
+    entry: NavienConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[
+        [NavienCoordinator, str, DeviceFeature, DeviceStatus], Iterable[Entity]
+    ],
+) -> None:
+    """Add a heater's entities once both its feature and a status are known.
+
+    The status is needed to see which fields the firmware sends. Heaters that
+    report after setup get their entities from the coordinator listener.
+    """
+
+    def _build(
+        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    ) -> Iterable[Entity]:
+        assert heater.feature is not None
+        assert heater.status is not None
+        return build(coordinator, mac, heater.feature, heater.status)
+
+    async_add_heater_entities(
+        entry,
+        async_add_entities,
+        _build,
+        ready=lambda _coordinator, _mac, heater: (
+            heater.feature is not None and heater.status is not None
+        ),
+    )

@@ -5,11 +5,9 @@ holds back the others. A failed read keeps the last value and is tried again
 after 15 minutes.
 """
 
-from __future__ import annotations
-
 from datetime import timedelta
 import logging
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -78,6 +76,7 @@ class FirmwareCoordinator(HeaterDetailCoordinator[tuple["FirmwareComponent", ...
         """Read the firmware of heater `mac`."""
         super().__init__(hass, coordinator, mac, "firmware")
 
+    @override
     async def _async_update_data(self) -> tuple[FirmwareComponent, ...]:
         try:
             return tuple(await self.navien.rest.async_get_firmware(self.heater.device))
@@ -94,6 +93,7 @@ class TouPlanCoordinator(HeaterDetailCoordinator["Mapping[str, Any]"]):
         """Read the TOU plan of heater `mac`."""
         super().__init__(hass, coordinator, mac, "tou")
 
+    @override
     async def _async_update_data(self) -> Mapping[str, Any]:
         feature = self.heater.feature
         serial = feature.controller_serial_number if feature else None
@@ -115,6 +115,7 @@ class ScheduleCoordinator(HeaterDetailCoordinator[ReservationSchedule]):
         super().__init__(hass, coordinator, mac, "schedule")
         coordinator.schedules[mac] = self
 
+    @override
     async def _async_update_data(self) -> ReservationSchedule:
         session = self.navien.session
         heater = self.heater

@@ -1,11 +1,12 @@
-"""Shared helpers for entity actions and services."""
+"""What several platforms and the actions share.
 
-from __future__ import annotations
+Client errors turned into translated Home Assistant errors, the heater lookup,
+the command sequences for a mode or a vacation, and whether heat is being made.
+"""
 
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
@@ -18,18 +19,13 @@ from .navilink.session_types import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine, Iterable
+    from collections.abc import Callable, Coroutine
 
-    from homeassistant.helpers.entity import Entity
-    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .coordinator import HeaterState, NavienCoordinator
     from .navilink.commands import Command
     from .navilink.models import DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
-DEFAULT_VACATION_DAYS: Final = 7
-"""Days of vacation that turning away mode on starts; `set_vacation` takes others."""
 
 
 def heating_now(status: DeviceStatus) -> bool | None:
@@ -88,38 +84,6 @@ def navien_command[**P, R](
     return wrapper
 
 
-@callback
-def async_add_heater_entities(
-    entry: NavienConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    build: Callable[[NavienCoordinator, str, HeaterState], Iterable[Entity]],
-    *,
-    needs_status: bool = False,
-) -> None:
-    """Add a heater's entities once its feature message is known, now or later.
-
-    With ``needs_status`` a status message must be known too (the read-only
-    platforms look at it to see which fields the firmware sends).
-    """
-    coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def _add_new() -> None:
-        entities: list[Entity] = []
-        for mac, heater in coordinator.data.heaters.items():
-            if mac in known or heater.feature is None:
-                continue
-            if not needs_status or heater.status is not None:
-                known.add(mac)
-                entities.extend(build(coordinator, mac, heater))
-        if entities:
-            async_add_entities(entities)
-
-    _add_new()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new))
-
-
 def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:
     """Return a heater's state, or raise when the account no longer has it."""
     heater = coordinator.data.heaters.get(mac)
@@ -132,7 +96,7 @@ def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:
     return heater
 
 
-def _power_on_first(heater: HeaterState, command: Command) -> list[Command]:
+def _after_power_on(heater: HeaterState, command: Command) -> list[Command]:
     """Prefix `command` with a power-on when the heater is off."""
     status = heater.status
     if status is not None and status.dhw_operation_setting is POWER_OFF:
@@ -148,13 +112,13 @@ def mode_commands(heater: HeaterState, mode: DhwOperationSetting) -> list[Comman
     """
     if mode is POWER_OFF:
         return [commands.power(heater.device, heater.feature, False)]
-    return _power_on_first(
+    return _after_power_on(
         heater, commands.set_dhw_mode(heater.device, heater.feature, mode)
     )
 
 
 def vacation_commands(heater: HeaterState, days: int) -> list[Command]:
     """Build the commands that start a vacation of `days`, powering on first if off."""
-    return _power_on_first(
+    return _after_power_on(
         heater, commands.set_vacation(heater.device, heater.feature, days)
     )

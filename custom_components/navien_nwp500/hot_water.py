@@ -25,8 +25,6 @@ heat sources have run a few minutes unchanged, the rate is guessed from the
 power draw.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import math

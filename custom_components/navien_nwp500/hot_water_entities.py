@@ -4,10 +4,8 @@ They follow the owner's options (cold-water temperature, litres per shower, low
 threshold) as soon as the options are saved, without reloading the entry.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -30,7 +28,7 @@ from .const import (
     CONF_LITRES_PER_SHOWER,
     CONF_LOW_HOT_WATER_SHOWERS,
 )
-from .entity import NavienEntity
+from .entity import NavienEntity, reported
 from .hot_water import (
     DEFAULT_COLD_WATER_C,
     DEFAULT_LITRES_PER_SHOWER,
@@ -42,7 +40,6 @@ from .hot_water import (
     showers,
     tank_litres,
 )
-from .reported import reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -177,6 +174,7 @@ class _FollowsOptions(NavienEntity):
         """The owner's current hot water settings."""
         return hot_water_settings(self.coordinator.config_entry.options)
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Follow option changes of the entry."""
         await super().async_added_to_hass()
@@ -202,6 +200,7 @@ class HotWaterSensor(_FollowsOptions, SensorEntity):
     entity_description: HotWaterSensorEntityDescription
 
     @property
+    @override
     def native_value(self) -> StateType:
         """Return the figure; None (unknown) when the status lacks what it needs."""
         feature, status = self.feature, self.status
@@ -214,6 +213,7 @@ class LowHotWaterBinarySensor(_FollowsOptions, BinarySensorEntity):
     """On while hot water available is under the owner's threshold."""
 
     @property
+    @override
     def is_on(self) -> bool | None:
         """Return whether hot water is low; None (unknown) when it cannot tell."""
         feature, status = self.feature, self.status
@@ -237,12 +237,14 @@ class TimeToReadySensor(NavienEntity, SensorEntity):
         self._seen: DeviceStatus | None = None
         self._minutes: float | None = None
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Take the current status as the first sample."""
         await super().async_added_to_hass()
         self._take_status()
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Feed a new status to the estimator, then update."""
         self._take_status()
@@ -257,6 +259,7 @@ class TimeToReadySensor(NavienEntity, SensorEntity):
         self._minutes = self._estimator.minutes_to_ready(feature, status, utcnow())
 
     @property
+    @override
     def native_value(self) -> float | None:
         """Return the minutes left; 0 when ready, None (unknown) when it cannot tell."""
         return None if self._minutes is None else round(self._minutes)

@@ -4,8 +4,6 @@ Options are stored in °C and litres; a Home Assistant set to US customary units
 shows and takes °F and gallons.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 

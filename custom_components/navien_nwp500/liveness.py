@@ -3,8 +3,6 @@
 Plain bookkeeping, no Home Assistant calls: the coordinator asks and decides.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 

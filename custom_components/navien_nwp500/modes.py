@@ -5,9 +5,7 @@ heat_pump, high_demand, electric, off); Navien's own names ("Energy Saver") only
 appear in the translations of these states.
 """
 
-from __future__ import annotations
-
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.components.water_heater import (
     STATE_ECO,
@@ -18,6 +16,11 @@ from homeassistant.components.water_heater import (
 from homeassistant.const import STATE_OFF
 
 from .navilink.enums import DhwOperationSetting, ReservationMode
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .navilink.models import DeviceFeature
 
 MODE_VACATION: Final = "vacation"
 
@@ -31,6 +34,24 @@ MODE_NAMES: Final[dict[DhwOperationSetting, str]] = {
     DhwOperationSetting.POWER_OFF: STATE_OFF,
 }
 """The name of each mode the heater reports (dhwOperationSetting)."""
+
+_MODE_FLAGS: Final[
+    dict[DhwOperationSetting, Callable[[DeviceFeature], bool | None]]
+] = {
+    DhwOperationSetting.HEAT_PUMP: lambda feature: feature.heatpump_use,
+    DhwOperationSetting.ELECTRIC: lambda feature: feature.electric_use,
+    DhwOperationSetting.ENERGY_SAVER: lambda feature: feature.energy_saver_use,
+    DhwOperationSetting.HIGH_DEMAND: lambda feature: feature.high_demand_use,
+    DhwOperationSetting.VACATION: lambda feature: feature.holiday_use,
+    DhwOperationSetting.POWER_OFF: lambda feature: feature.power_use,
+}
+
+
+def mode_offered(feature: DeviceFeature, mode: DhwOperationSetting) -> bool:
+    """Whether the heater's feature message offers ``mode`` (its flag reads True)."""
+    flag = _MODE_FLAGS.get(mode)
+    return flag is not None and flag(feature) is True
+
 
 RESERVATION_MODES: Final[dict[str, ReservationMode]] = {
     STATE_HEAT_PUMP: ReservationMode.HEAT_PUMP,

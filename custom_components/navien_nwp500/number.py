@@ -8,9 +8,7 @@ kept here (restored across restarts) that starting a vacation uses; changing it
 sends nothing.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
@@ -24,10 +22,10 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
-from .entity import NavienEntity
-from .helpers import DEFAULT_VACATION_DAYS, async_add_heater_entities, navien_command
+from .entity import NavienEntity, async_add_heater_entities
+from .helpers import navien_command
 from .navilink.commands import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
-from .vacation import VACATION_LENGTH_KEY
+from .vacation import DEFAULT_VACATION_DAYS, VACATION_LENGTH_KEY
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -113,6 +111,7 @@ class AntiLegionellaPeriod(NavienEntity, NumberEntity):
     """Days between disinfection cycles, as the heater reports them."""
 
     @property
+    @override
     def available(self) -> bool:
         """Only while anti-legionella is on: the heater takes no period otherwise."""
         status = self.status
@@ -123,12 +122,14 @@ class AntiLegionellaPeriod(NavienEntity, NumberEntity):
         )
 
     @property
+    @override
     def native_value(self) -> int | None:
         """Return what the heater last reported."""
         status = self.status
         return status.anti_legionella_period if status else None
 
     @navien_command
+    @override
     async def async_set_native_value(self, value: float) -> None:
         """Send the period with the command that keeps the cycle on."""
         days = _whole_days(self, value)
@@ -144,15 +145,18 @@ class VacationLength(NavienEntity, RestoreNumber):
     _attr_native_value: float | None = DEFAULT_VACATION_DAYS
 
     @property
+    @override
     def available(self) -> bool:
         """A setting of ours: always there, whatever the heater's connection."""
         return True
 
     @property
+    @override
     def native_value(self) -> float | None:
         """The length set, or the default one."""
         return self._attr_native_value
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Restore the length set before the restart."""
         await super().async_added_to_hass()
@@ -161,6 +165,7 @@ class VacationLength(NavienEntity, RestoreNumber):
         ):
             self._attr_native_value = round(last.native_value)
 
+    @override
     async def async_set_native_value(self, value: float) -> None:
         """Keep the new length for the next vacation."""
         self._attr_native_value = _whole_days(self, value)

@@ -1,7 +1,5 @@
 """Repair issues: a heater offline for long, and a connection that keeps dropping."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from homeassistant.core import HomeAssistant, callback

@@ -3,8 +3,6 @@
 Times are the heater's local time, taken to be Home Assistant's time zone.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise

@@ -1,41 +1,57 @@
 """Sensors for what the heater measures and reports, and its energy use.
 
-Energy comes from the heater's own counters (``sensor_energy``). Only a heater
-that refuses them (``energyUsageUse`` not supported) gets the estimate integrated
-from its reported power instead, named *Energy (estimated)*; never both.
+The status sensors are described here; the energy and maintenance counters,
+and the energy estimate for a heater without counters, in ``sensor_energy``;
+the hot-water sensors in ``hot_water_entities``. The module is a little over
+400 lines because the table of status sensors is: it stays beside the entity
+class that reads it, as in Home Assistant core.
 """
 
-from __future__ import annotations
-
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.sensor import (
-    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfEnergy
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.util.dt import utcnow
+from homeassistant.const import (
+    PERCENTAGE,
+    REVOLUTIONS_PER_MINUTE,
+    EntityCategory,
+    UnitOfEnergy,
+    UnitOfPower,
+    UnitOfTemperature,
+    UnitOfTime,
+    UnitOfVolume,
+    UnitOfVolumeFlowRate,
+)
 
 from .energy import counts_energy
-from .entity import NavienEntity
+from .entity import NavienEntity, async_add_reported_entities, reported
 from .hot_water_entities import hot_water_sensors
-from .reported import async_add_reported_entities, reported
-from .sensor_descriptions import SENSORS, NavienSensorEntityDescription
+from .modes import MODE_NAMES
+from .navilink.enums import (
+    CurrentOperationMode,
+    DhwOperationSetting,
+    DrEvent,
+    HeatSource,
+    WireEnum,
+    error_description,
+)
 from .sensor_energy import (
+    ENERGY_ESTIMATE,
     ENERGY_SENSORS,
     NavienCounterSensor,
+    NavienEnergySensor,
     async_add_maintenance_entities,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
@@ -44,18 +60,327 @@ if TYPE_CHECKING:
 
 PARALLEL_UPDATES = 0
 
-MAX_SAMPLE_GAP: Final = timedelta(minutes=10)
-"""Longest gap between two status messages that still counts as energy used."""
 
-ENERGY_ESTIMATE = SensorEntityDescription(
-    # Only for a heater without energy counters; its unique ID predates them.
-    key="energy",
-    translation_key="energy_estimate",
-    device_class=SensorDeviceClass.ENERGY,
-    native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
-    suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-    state_class=SensorStateClass.TOTAL_INCREASING,
-    suggested_display_precision=2,
+@dataclass(frozen=True, kw_only=True)
+class NavienSensorEntityDescription(SensorEntityDescription):
+    """A value read from the heater's status message."""
+
+    exists_fn: Callable[[DeviceFeature, DeviceStatus], bool]
+    value_fn: Callable[[DeviceStatus], StateType]
+
+
+def enum_options(cls: type[WireEnum]) -> list[str]:
+    """Return the state names of an enum sensor: its members but UNKNOWN."""
+    return [member.name.lower() for member in cls if member.name != "UNKNOWN"]
+
+
+def enum_state(member: WireEnum) -> str | None:
+    """Return the state name of a decoded enum; None (unknown) for UNKNOWN."""
+    return None if member.name == "UNKNOWN" else member.name.lower()
+
+
+def error_text(status: DeviceStatus) -> str | None:
+    """Describe the error as the front panel shows it, e.g. "E799 Water leak detected".
+
+    Code 0 reads "No error". The text is not translated: the code table is open
+    ended (unlisted codes and sub-codes exist), so an enum cannot hold it.
+    """
+    code, sub = status.error_code, status.sub_error_code
+    if code is None:
+        return None
+    if code == 0:
+        return "No error"
+    label = f"E{code:03d}" + (f"-{sub:02d}" if sub else "")
+    meaning = error_description(code, sub)
+    return f"{label} {meaning}" if meaning else label
+
+
+def air_filter_remaining(status: DeviceStatus) -> int | None:
+    """Fan hours left before the filter reminder (period minus hours since reset)."""
+    period, used = status.air_filter_alarm_period, status.cumulated_op_time_eva_fan
+    if not period or used is None:
+        return None
+    return max(0, period - used)
+
+
+def vacation_days_left(status: DeviceStatus) -> int | None:
+    """Days of vacation left; 0 while the heater is not in vacation mode."""
+    if status.dhw_operation_setting is DhwOperationSetting.UNKNOWN:
+        return None
+    if status.dhw_operation_setting is not DhwOperationSetting.VACATION:
+        return 0
+    setting, elapsed = status.vacation_day_setting, status.vacation_day_elapsed
+    if setting is None or elapsed is None:
+        return None
+    return max(0, setting - elapsed)
+
+
+def tou_state(status: DeviceStatus) -> str | None:
+    """Say whether TOU is off, followed, or overridden by the user."""
+    if status.tou_enabled is None:
+        return None
+    if not status.tou_enabled:
+        return "off"
+    return "override" if status.tou_override_active else "following"
+
+
+def _temperature(
+    key: str,
+    value_fn: Callable[[DeviceStatus], float | None],
+    *,
+    diagnostic: bool = False,
+) -> NavienSensorEntityDescription:
+    """Describe a temperature sensor whose key is also its status field."""
+    return NavienSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
+        entity_registry_enabled_default=not diagnostic,
+        exists_fn=reported(key),
+        value_fn=value_fn,
+    )
+
+
+def _diagnostic_number(
+    key: str,
+    field: str,
+    value_fn: Callable[[DeviceStatus], int | None],
+    unit: str | None = None,
+) -> NavienSensorEntityDescription:
+    """Describe a technical number from the status, hidden by default."""
+    return NavienSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=unit,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported(field),
+        value_fn=value_fn,
+    )
+
+
+def _superheat(
+    key: str, value_fn: Callable[[DeviceStatus], float | None]
+) -> NavienSensorEntityDescription:
+    """Describe a superheat reading: a signed temperature difference."""
+    return NavienSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE_DELTA,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported(key),
+        value_fn=value_fn,
+    )
+
+
+SENSORS: tuple[NavienSensorEntityDescription, ...] = (
+    _temperature("dhw_temperature", lambda status: status.dhw_temperature),
+    _temperature(
+        "tank_upper_temperature", lambda status: status.tank_upper_temperature
+    ),
+    _temperature(
+        "tank_lower_temperature", lambda status: status.tank_lower_temperature
+    ),
+    _temperature("ambient_temperature", lambda status: status.ambient_temperature),
+    _temperature(
+        "evaporator_temperature",
+        lambda status: status.evaporator_temperature,
+        diagnostic=True,
+    ),
+    _temperature(
+        "discharge_temperature",
+        lambda status: status.discharge_temperature,
+        diagnostic=True,
+    ),
+    _temperature(
+        "suction_temperature",
+        lambda status: status.suction_temperature,
+        diagnostic=True,
+    ),
+    _temperature(
+        "dhw_temperature_setting", lambda status: status.dhw_temperature_setting
+    ),
+    NavienSensorEntityDescription(
+        # The only power sensor: the device-class name "Power" fits.
+        key="power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        exists_fn=reported("current_inst_power"),
+        value_fn=lambda status: status.current_inst_power,
+    ),
+    NavienSensorEntityDescription(
+        key="tank_charge",
+        translation_key="tank_charge",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        exists_fn=reported("dhw_charge_percent"),
+        value_fn=lambda status: status.dhw_charge_percent,
+    ),
+    NavienSensorEntityDescription(
+        key="usable_energy",
+        translation_key="usable_energy",
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
+        suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        exists_fn=reported("total_energy_capacity_wh", "available_energy_capacity_wh"),
+        value_fn=lambda status: status.usable_energy_wh,
+    ),
+    NavienSensorEntityDescription(
+        key="flow_rate",
+        translation_key="flow_rate",
+        device_class=SensorDeviceClass.VOLUME_FLOW_RATE,
+        native_unit_of_measurement=UnitOfVolumeFlowRate.LITERS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        exists_fn=reported("current_dhw_flow_rate"),
+        value_fn=lambda status: status.current_dhw_flow_rate,
+    ),
+    NavienSensorEntityDescription(
+        key="hot_water_total",
+        translation_key="hot_water_total",
+        device_class=SensorDeviceClass.WATER,
+        native_unit_of_measurement=UnitOfVolume.LITERS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=0,
+        exists_fn=reported("cumulated_dhw_flow"),
+        value_fn=lambda status: status.cumulated_dhw_flow,
+    ),
+    NavienSensorEntityDescription(
+        key="heat_source",
+        translation_key="heat_source",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(HeatSource),
+        exists_fn=reported("current_heat_use"),
+        value_fn=lambda status: enum_state(status.current_heat_use),
+    ),
+    NavienSensorEntityDescription(
+        key="operation_state",
+        translation_key="operation_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(CurrentOperationMode),
+        exists_fn=reported("operation_mode"),
+        value_fn=lambda status: enum_state(status.operation_mode),
+    ),
+    NavienSensorEntityDescription(
+        key="dhw_mode",
+        translation_key="dhw_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(MODE_NAMES.values()),
+        exists_fn=reported("dhw_operation_setting"),
+        value_fn=lambda status: MODE_NAMES.get(status.dhw_operation_setting),
+    ),
+    NavienSensorEntityDescription(
+        key="error",
+        translation_key="error",
+        exists_fn=reported("error_code", "sub_error_code"),
+        value_fn=error_text,
+    ),
+    NavienSensorEntityDescription(
+        key="error_code",
+        translation_key="error_code",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported("error_code"),
+        value_fn=lambda status: status.error_code,
+    ),
+    NavienSensorEntityDescription(
+        key="sub_error_code",
+        translation_key="sub_error_code",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported("sub_error_code"),
+        value_fn=lambda status: status.sub_error_code,
+    ),
+    NavienSensorEntityDescription(
+        # The unit and sign are unknown (real units report about +60), so this
+        # is neither dBm nor a signal-strength device class (protocol §16.9).
+        key="wifi_signal",
+        translation_key="wifi_signal",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=lambda feature, status: (
+            bool(feature.wifi_rssi_use) and reported("wifi_rssi")(feature, status)
+        ),
+        value_fn=lambda status: status.wifi_rssi,
+    ),
+    _diagnostic_number(
+        "fan_speed",
+        "current_fan_rpm",
+        lambda status: status.current_fan_rpm,
+        REVOLUTIONS_PER_MINUTE,
+    ),
+    _diagnostic_number("eev_step", "eev_step", lambda status: status.eev_step),
+    _superheat("current_super_heat", lambda status: status.current_super_heat),
+    _superheat("target_super_heat", lambda status: status.target_super_heat),
+    NavienSensorEntityDescription(
+        key="air_filter_used",
+        translation_key="air_filter_used",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=reported("cumulated_op_time_eva_fan"),
+        value_fn=lambda status: status.cumulated_op_time_eva_fan,
+    ),
+    NavienSensorEntityDescription(
+        key="air_filter_remaining",
+        translation_key="air_filter_remaining",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=reported("air_filter_alarm_period", "cumulated_op_time_eva_fan"),
+        value_fn=air_filter_remaining,
+    ),
+    NavienSensorEntityDescription(
+        key="vacation_days_left",
+        translation_key="vacation_days_left",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        exists_fn=lambda feature, status: (
+            bool(feature.holiday_use)
+            and reported(
+                "dhw_operation_setting", "vacation_day_setting", "vacation_day_elapsed"
+            )(feature, status)
+        ),
+        value_fn=vacation_days_left,
+    ),
+    NavienSensorEntityDescription(
+        key="dr_state",
+        translation_key="dr_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=enum_options(DrEvent),
+        exists_fn=lambda feature, status: (
+            bool(feature.dr_setting_use)
+            and reported("dr_event_status")(feature, status)
+        ),
+        value_fn=lambda status: enum_state(status.dr_event_status),
+    ),
+    NavienSensorEntityDescription(
+        key="tou_state",
+        translation_key="tou_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=["off", "following", "override"],
+        exists_fn=lambda feature, status: (
+            bool(feature.program_reservation_use)
+            and reported("tou_enabled", "tou_override_active")(feature, status)
+        ),
+        value_fn=tou_state,
+    ),
 )
 
 
@@ -92,82 +417,8 @@ class NavienSensor(NavienEntity, SensorEntity):
     entity_description: NavienSensorEntityDescription
 
     @property
+    @override
     def native_value(self) -> StateType:
         """Return the value; None (unknown) when this message lacks it."""
         status = self.status
         return self.entity_description.value_fn(status) if status else None
-
-
-class NavienEnergySensor(NavienEntity, RestoreSensor):
-    """Electricity the heater used, integrated from its instantaneous power.
-
-    The status message has no energy counter, only the present power
-    (``currentInstPower``, elements included). Each new status closes the
-    interval since the previous one at the previous power (power changes in
-    steps, and the heater reports when it steps). An interval counts only while
-    the session is connected and only when it is at most ``MAX_SAMPLE_GAP``
-    long, so an outage adds nothing; a gap shorter than that (a brief
-    reconnect) is assumed to run at the last known power. The total never
-    decreases and is restored after a restart, so a heater that reboots or
-    drops its power reading to 0 cannot make it go down.
-
-    Used only for a heater that does not keep energy counters of its own.
-    """
-
-    def __init__(
-        self,
-        coordinator: NavienCoordinator,
-        mac: str,
-        description: SensorEntityDescription,
-    ) -> None:
-        """Start at zero; a restored total replaces this when added."""
-        super().__init__(coordinator, mac, description)
-        self._total_wh = 0.0
-        self._sample: tuple[datetime, int] | None = None
-        self._sampled_status: DeviceStatus | None = None
-
-    async def async_added_to_hass(self) -> None:
-        """Restore the total, then take the current status as the first sample."""
-        await super().async_added_to_hass()
-        last = await self.async_get_last_sensor_data()
-        if (
-            last is not None
-            and last.native_unit_of_measurement == UnitOfEnergy.WATT_HOUR
-        ):
-            try:
-                restored = Decimal(str(last.native_value))
-            except InvalidOperation:
-                restored = Decimal(0)
-            if restored.is_finite() and restored > 0:
-                self._total_wh = float(restored)
-        self._integrate()
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Count the energy of the interval a new status closes, then update."""
-        self._integrate()
-        super()._handle_coordinator_update()
-
-    @callback
-    def _integrate(self) -> None:
-        """Add the interval since the last sample when a new status closes it."""
-        status = self.status
-        if status is None or not self.coordinator.connected:
-            self._sample = None
-            return
-        if status is self._sampled_status:
-            return
-        self._sampled_status = status
-        now = utcnow()
-        if self._sample is not None:
-            since, watts = self._sample
-            elapsed = now - since
-            if timedelta(0) < elapsed <= MAX_SAMPLE_GAP:
-                self._total_wh += watts * elapsed.total_seconds() / 3600
-        power = status.current_inst_power
-        self._sample = (now, power) if power is not None and power >= 0 else None
-
-    @property
-    def native_value(self) -> float:
-        """Return the total in Wh."""
-        return round(self._total_wh, 1)

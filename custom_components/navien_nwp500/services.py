@@ -4,16 +4,14 @@ Actions target heaters the way the automation editor offers them (devices,
 their entities, areas, labels); a `device_id` in the data, as older automations
 have it, is the same target. Types and required fields are checked by the
 schemas; ranges and device limits by the command builders, whose errors become
-translated validation errors. Reservation temperatures are in the user's unit.
+translated validation errors. The reservation schedule is read, written and
+confirmed in ``reservations``.
 """
-
-from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -31,31 +29,38 @@ from homeassistant.helpers.target import (
     TargetSelection,
     async_extract_referenced_entity_ids,
 )
-from homeassistant.util.unit_conversion import TemperatureConverter
 import probatio
 
-from .const import DOMAIN
+from .const import (
+    ATTR_DAYS,
+    ATTR_ENABLED,
+    ATTR_MONTH,
+    ATTR_PERIOD_DAYS,
+    ATTR_RESERVATIONS,
+    ATTR_YEAR,
+    DOMAIN,
+)
 from .heater_details import async_schedule_written
 from .helpers import navien_command, vacation_commands
-from .modes import LEGACY_RESERVATION_MODES, RESERVATION_MODES
 from .navilink import commands
-from .navilink.enums import ReservationMode, Weekday
-from .navilink.errors import NaviLinkError
 from .navilink.models import (
     EnergyCounters,
-    ReservationEntry,
-    ReservationSchedule,
     parse_energy,
-    parse_reservations,
 )
-from .navilink.session_types import RequestTimeoutError
+from .reservations import (
+    REPLY_TIMEOUT,
+    RESERVATION_SCHEMA,
+    async_read_schedule,
+    async_write_confirmed,
+    require_reservations,
+    reservation_entry,
+    schedule_response,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from datetime import time
+    from collections.abc import Callable, Mapping
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.commands import Command
     from .navilink.session import NaviLinkSession
 
 SERVICE_SET_VACATION: Final = "set_vacation"
@@ -65,50 +70,12 @@ SERVICE_GET_RESERVATIONS: Final = "get_reservations"
 SERVICE_SET_RESERVATIONS: Final = "set_reservations"
 SERVICE_GET_ENERGY_USAGE: Final = "get_energy_usage"
 
-ATTR_DAYS: Final = "days"
-ATTR_PERIOD_DAYS: Final = "period_days"
-ATTR_ENABLED: Final = "enabled"
-ATTR_RESERVATIONS: Final = "reservations"
-ATTR_TIME: Final = "time"
-ATTR_MODE: Final = "mode"
-ATTR_YEAR: Final = "year"
-ATTR_MONTH: Final = "month"
-
-REPLY_TIMEOUT: Final = 10.0
-"""Seconds to wait for the heater's answer to a read or an energy query."""
-CONFIRM_TIMEOUT: Final = 20.0
-"""Seconds a schedule write has to show up in what the heater reports back."""
-CONFIRM_RETRY_DELAY: Final = 1.0
-
-WEEKDAYS: Final = {
-    "monday": Weekday.MONDAY,
-    "tuesday": Weekday.TUESDAY,
-    "wednesday": Weekday.WEDNESDAY,
-    "thursday": Weekday.THURSDAY,
-    "friday": Weekday.FRIDAY,
-    "saturday": Weekday.SATURDAY,
-    "sunday": Weekday.SUNDAY,
-}
-_MODE_NAMES: Final = {mode: name for name, mode in RESERVATION_MODES.items()}
-
 DEVICE_SCHEMA = cv.make_entity_service_schema({})
 SET_VACATION_SCHEMA = cv.make_entity_service_schema(
     {probatio.Required(ATTR_DAYS): probatio.Coerce(int)}
 )
 ENABLE_ANTI_LEGIONELLA_SCHEMA = cv.make_entity_service_schema(
     {probatio.Required(ATTR_PERIOD_DAYS): probatio.Coerce(int)}
-)
-RESERVATION_SCHEMA = probatio.Schema(
-    {
-        probatio.Optional(ATTR_ENABLED, default=True): cv.boolean,
-        probatio.Required(ATTR_DAYS): [probatio.In(list(WEEKDAYS))],
-        probatio.Required(ATTR_TIME): cv.time,
-        probatio.Required(ATTR_MODE): probatio.All(
-            probatio.In([*RESERVATION_MODES, *LEGACY_RESERVATION_MODES]),
-            lambda name: LEGACY_RESERVATION_MODES.get(name, name),
-        ),
-        probatio.Optional(ATTR_TEMPERATURE): probatio.Coerce(float),
-    }
 )
 SET_RESERVATIONS_SCHEMA = cv.make_entity_service_schema(
     {
@@ -164,20 +131,20 @@ def async_setup_services(hass: HomeAssistant) -> None:
     @navien_command
     async def get_reservations(call: ServiceCall) -> ServiceResponse:
         coordinator, heater = _heater_of_call(hass, call)
-        _require_reservations(heater)
-        schedule = await _async_read_schedule(_session(coordinator), heater)
-        return _schedule_response(hass, schedule)
+        require_reservations(heater)
+        schedule = await async_read_schedule(_session(coordinator), heater)
+        return schedule_response(hass, schedule)
 
     @navien_command
     async def set_reservations(call: ServiceCall) -> ServiceResponse:
         coordinator, heater = _heater_of_call(hass, call)
-        _require_reservations(heater)
+        require_reservations(heater)
         session = _session(coordinator)
         # Never write blind: a failed read must not end in a wiped schedule.
-        current = await _async_read_schedule(session, heater)
+        current = await async_read_schedule(session, heater)
         if ATTR_RESERVATIONS in call.data:
             entries = [
-                _reservation_entry(hass, index, raw)
+                reservation_entry(hass, index, raw)
                 for index, raw in enumerate(call.data[ATTR_RESERVATIONS], 1)
             ]
         elif current.invalid_entries:
@@ -194,9 +161,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         write = commands.reservation_write(
             heater.device, heater.feature, entries, enabled
         )
-        stored = await _async_write_confirmed(session, heater, write)
+        stored = await async_write_confirmed(session, heater, write)
         async_schedule_written(coordinator, heater.device.mac, stored)
-        return _schedule_response(hass, stored)
+        return schedule_response(hass, stored)
 
     @navien_command
     async def get_energy_usage(call: ServiceCall) -> ServiceResponse:
@@ -338,143 +305,6 @@ def _session(coordinator: NavienCoordinator) -> NaviLinkSession:
     return coordinator.session
 
 
-def _require_reservations(heater: HeaterState) -> None:
-    """Refuse schedule actions for a heater without reservation support."""
-    if heater.feature is not None and heater.feature.program_reservation_use is False:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="not_supported",
-            translation_placeholders={"feature": "reservations"},
-        )
-
-
-async def _async_read_schedule(
-    session: NaviLinkSession, heater: HeaterState
-) -> ReservationSchedule:
-    """Read the stored schedule; any failure is reported as a failed read."""
-    read = commands.reservation_read(heater.device, heater.feature)
-    try:
-        reply = await session.query(read, timeout=REPLY_TIMEOUT)
-    except NaviLinkError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="reservation_read_failed",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    return parse_reservations(reply)
-
-
-def _schedule_key(
-    schedule: ReservationSchedule,
-) -> tuple[bool | None, tuple[ReservationEntry, ...]]:
-    return schedule.reservation_use, schedule.canonical()
-
-
-async def _async_write_confirmed(
-    session: NaviLinkSession, heater: HeaterState, write: Command
-) -> ReservationSchedule:
-    """Write the schedule and wait until the heater reports exactly that content.
-
-    The heater answers a write with its stored schedule; when that answer is
-    missing or differs, the schedule is read again until the deadline.
-    """
-    # What we sent, decoded like a reply, so both sides compare in one form.
-    wanted = _schedule_key(parse_reservations(write.request))
-    read = commands.reservation_read(heater.device, heater.feature)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + CONFIRM_TIMEOUT
-    command = write
-    while (remaining := deadline - loop.time()) > 0:
-        try:
-            reply = await session.query(command, timeout=min(remaining, REPLY_TIMEOUT))
-        except RequestTimeoutError:
-            pass
-        else:
-            stored = parse_reservations(reply)
-            if _schedule_key(stored) == wanted:
-                return stored
-            await asyncio.sleep(min(CONFIRM_RETRY_DELAY, remaining))
-        command = read
-    raise HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="reservation_not_confirmed",
-        translation_placeholders={"timeout": f"{CONFIRM_TIMEOUT:g}"},
-    )
-
-
-def _user_unit(hass: HomeAssistant) -> str:
-    return hass.config.units.temperature_unit
-
-
-def _to_celsius(hass: HomeAssistant, temperature: float) -> float:
-    """Convert a reservation temperature given in the user's unit to °C."""
-    return TemperatureConverter.convert(
-        temperature, _user_unit(hass), UnitOfTemperature.CELSIUS
-    )
-
-
-def _from_celsius(hass: HomeAssistant, celsius: float) -> float:
-    """Show a stored reservation temperature in the user's unit: °C as is, whole °F."""
-    if _user_unit(hass) == UnitOfTemperature.CELSIUS:
-        return celsius
-    return round(
-        TemperatureConverter.convert(
-            celsius, UnitOfTemperature.CELSIUS, _user_unit(hass)
-        )
-    )
-
-
-def _reservation_entry(
-    hass: HomeAssistant, index: int, raw: Mapping[str, Any]
-) -> ReservationEntry:
-    """Build a schedule entry from one validated service entry."""
-    mode = RESERVATION_MODES[raw[ATTR_MODE]]
-    temperature = raw.get(ATTR_TEMPERATURE)
-    if temperature is not None:
-        temperature = _to_celsius(hass, temperature)
-    if temperature is None:
-        if mode is not ReservationMode.POWER_OFF:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_reservation",
-                translation_placeholders={"index": str(index), "field": "temperature"},
-            )
-        temperature = 0.0
-    at: time = raw[ATTR_TIME]
-    week = 0
-    for day in raw[ATTR_DAYS]:
-        week |= int(WEEKDAYS[day])
-    return ReservationEntry(
-        enabled=raw[ATTR_ENABLED],
-        week=week,
-        hour=at.hour,
-        minute=at.minute,
-        mode=mode,
-        temperature=temperature,
-    )
-
-
-def _schedule_response(
-    hass: HomeAssistant, schedule: ReservationSchedule
-) -> dict[str, Any]:
-    """Describe a schedule in the same shape and unit `set_reservations` takes."""
-    return {
-        ATTR_ENABLED: schedule.reservation_use,
-        ATTR_RESERVATIONS: [
-            {
-                ATTR_ENABLED: entry.enabled,
-                ATTR_DAYS: [
-                    name for name, flag in WEEKDAYS.items() if entry.week & flag
-                ],
-                ATTR_TIME: f"{entry.hour:02d}:{entry.minute:02d}",
-                ATTR_MODE: _MODE_NAMES.get(entry.mode, entry.mode.name.lower()),
-                ATTR_TEMPERATURE: _from_celsius(hass, entry.temperature),
-            }
-            for entry in schedule.canonical()
-        ],
-    }
-
-
 def _counters(counters: EnergyCounters) -> dict[str, int | None]:
     return {
         "heat_pump_wh": counters.heat_pump_wh,
@@ -492,14 +322,14 @@ def _energy_response(reply: Mapping[str, Any], year: int, month: int) -> dict[st
         (m.days for m in usage.months if (m.year, m.month) == (year, month)), ()
     )
 
-    def _sum(field: str) -> int:
-        return sum(getattr(day, field) or 0 for day in days)
+    def _sum(value: Callable[[EnergyCounters], int | None]) -> int:
+        return sum(value(day) or 0 for day in days)
 
     total = EnergyCounters(
-        heat_pump_wh=_sum("heat_pump_wh"),
-        element_wh=_sum("element_wh"),
-        heat_pump_hours=_sum("heat_pump_hours"),
-        element_hours=_sum("element_hours"),
+        heat_pump_wh=_sum(lambda day: day.heat_pump_wh),
+        element_wh=_sum(lambda day: day.element_wh),
+        heat_pump_hours=_sum(lambda day: day.heat_pump_hours),
+        element_hours=_sum(lambda day: day.element_hours),
     )
     return {
         ATTR_YEAR: year,

@@ -18,8 +18,6 @@ at the next top-up. A device counter reset does not touch the daily history, so
 the sums simply go on.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta

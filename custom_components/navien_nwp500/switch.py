@@ -5,16 +5,14 @@ until the heater's acknowledgement (a status snapshot) arrives. Freeze protectio
 has no switch: the protocol has no working command for it (protocol.md §6.2, §17.1).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 
-from .entity import NavienEntity
-from .helpers import async_add_heater_entities, navien_command
+from .entity import NavienEntity, async_add_heater_entities
+from .helpers import navien_command
 from .navilink.commands import (
     ANTI_LEGIONELLA_DAYS,
     Command,
@@ -128,17 +126,20 @@ class NavienSwitch(NavienEntity, SwitchEntity):
     entity_description: NavienSwitchEntityDescription
 
     @property
+    @override
     def is_on(self) -> bool | None:
         """Return what the heater last reported."""
         status = self.status
         return self.entity_description.value_fn(status) if status else None
 
     @navien_command
+    @override
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Ask the heater to enable the setting."""
         await self._async_set(True)
 
     @navien_command
+    @override
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Ask the heater to disable the setting."""
         await self._async_set(False)

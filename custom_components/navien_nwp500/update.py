@@ -1,8 +1,6 @@
 """The heater's firmware as a read-only update entity (the heater installs by itself)."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.update import (
     UpdateDeviceClass,
@@ -13,9 +11,8 @@ from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN
-from .entity import NavienEntity, format_version
+from .entity import NavienEntity, async_add_heater_entities, format_version
 from .heater_details import FirmwareCoordinator
-from .helpers import async_add_heater_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -91,6 +88,7 @@ class NavienFirmwareUpdate(NavienEntity, UpdateEntity):
         super().__init__(coordinator, mac, FIRMWARE)
         self._firmware = firmware
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Listen to firmware refreshes (this also keeps them running daily)."""
         await super().async_added_to_hass()
@@ -103,6 +101,7 @@ class NavienFirmwareUpdate(NavienEntity, UpdateEntity):
         self.async_write_ha_state()
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Follow a new feature message, which may carry a new version."""
         self._sync_device_registry()
@@ -116,11 +115,13 @@ class NavienFirmwareUpdate(NavienEntity, UpdateEntity):
         )
 
     @property
+    @override
     def available(self) -> bool:
         """Available while the cloud has told the firmware."""
         return self._controller is not None
 
     @property
+    @override
     def installed_version(self) -> str | None:
         """The controller's installed firmware."""
         controller = self._controller
@@ -132,6 +133,7 @@ class NavienFirmwareUpdate(NavienEntity, UpdateEntity):
         return None
 
     @property
+    @override
     def latest_version(self) -> str | None:
         """A downloaded firmware waiting to be installed, else the installed one."""
         controller = self._controller

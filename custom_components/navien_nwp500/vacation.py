@@ -5,21 +5,20 @@ preset, the *Start vacation* button) uses the length set there; changing the
 length sends nothing.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.components.number import DOMAIN as NUMBER_DOMAIN
 from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
-from .helpers import DEFAULT_VACATION_DAYS
 from .navilink.commands import VACATION_DAYS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
 VACATION_LENGTH_KEY: Final = "vacation_length"
+DEFAULT_VACATION_DAYS: Final = 7
+"""Days of vacation that turning away mode on starts; `set_vacation` takes others."""
 
 
 def vacation_length(hass: HomeAssistant, mac: str) -> int:

@@ -1,8 +1,6 @@
 """The water heater entity: the tank, its set-point, mode, vacation and power."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.water_heater import (
     STATE_ECO,
@@ -22,16 +20,16 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from .const import DOMAIN
+from .entity import NavienTankEntity, async_add_heater_entities
 from .helpers import (
-    async_add_heater_entities,
     heater_or_raise,
     mode_commands,
     navien_command,
     vacation_commands,
 )
+from .modes import mode_offered
 from .navilink import commands
 from .navilink.enums import DhwOperationSetting
-from .tank_entity import NavienTankEntity
 from .vacation import vacation_length
 
 if TYPE_CHECKING:
@@ -44,16 +42,16 @@ if TYPE_CHECKING:
 # already orders, paces and supersedes commands, so actions need no semaphore.
 PARALLEL_UPDATES = 0
 
-# Navien mode -> (HA operation mode, feature flag that allows it).
-_MODES: Final[dict[DhwOperationSetting, tuple[str, str]]] = {
-    DhwOperationSetting.HEAT_PUMP: (STATE_HEAT_PUMP, "heatpump_use"),
-    DhwOperationSetting.ELECTRIC: (STATE_ELECTRIC, "electric_use"),
-    DhwOperationSetting.ENERGY_SAVER: (STATE_ECO, "energy_saver_use"),
-    DhwOperationSetting.HIGH_DEMAND: (STATE_HIGH_DEMAND, "high_demand_use"),
-    DhwOperationSetting.POWER_OFF: (STATE_OFF, "power_use"),
+# Navien mode -> HA operation mode.
+_MODES: Final[dict[DhwOperationSetting, str]] = {
+    DhwOperationSetting.HEAT_PUMP: STATE_HEAT_PUMP,
+    DhwOperationSetting.ELECTRIC: STATE_ELECTRIC,
+    DhwOperationSetting.ENERGY_SAVER: STATE_ECO,
+    DhwOperationSetting.HIGH_DEMAND: STATE_HIGH_DEMAND,
+    DhwOperationSetting.POWER_OFF: STATE_OFF,
 }
 _SELECTABLE: Final = frozenset(_MODES) - {DhwOperationSetting.POWER_OFF}
-_FROM_HA: Final = {ha_mode: mode for mode, (ha_mode, _flag) in _MODES.items()}
+_FROM_HA: Final = {ha_mode: mode for mode, ha_mode in _MODES.items()}
 
 _RESTORE_KEY: Final = "mode_before_vacation"
 
@@ -91,6 +89,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
     _last_mode: DhwOperationSetting | None = None
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Remember the last real mode, to show it during a vacation and return to it."""
         status = self.status
@@ -98,6 +97,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
             self._last_mode = status.dhw_operation_setting
         super()._handle_coordinator_update()
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Restore the mode before a vacation, then follow what the heater reports."""
         await super().async_added_to_hass()
@@ -106,12 +106,14 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         self._handle_coordinator_update()
 
     @property
+    @override
     def extra_restore_state_data(self) -> RestoredExtraData:
         """Keep the last real mode, to end a vacation that outlives a restart."""
         mode = self._last_mode
         return RestoredExtraData({_RESTORE_KEY: None if mode is None else int(mode)})
 
     @property
+    @override
     def supported_features(self) -> WaterHeaterEntityFeature:
         """Offer only what the feature message allows."""
         feature = self.feature
@@ -129,18 +131,18 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         return supported
 
     @property
+    @override
     def operation_list(self) -> list[str]:
         """The HA modes whose Navien mode the heater supports."""
         feature = self.feature
         if feature is None:
             return []
         return [
-            ha_mode
-            for ha_mode, flag in _MODES.values()
-            if getattr(feature, flag) is True
+            ha_mode for mode, ha_mode in _MODES.items() if mode_offered(feature, mode)
         ]
 
     @property
+    @override
     def current_operation(self) -> str | None:
         """The selected mode; during a vacation the mode it came from, if known."""
         status = self.status
@@ -150,10 +152,11 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         if mode is DhwOperationSetting.VACATION:
             mode = self._last_mode
         if mode in _MODES:
-            return _MODES[mode][0]
+            return _MODES[mode]
         return None
 
     @property
+    @override
     def is_away_mode_on(self) -> bool | None:
         """Away mode is the heater's vacation mode."""
         status = self.status
@@ -165,6 +168,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         return status.dhw_operation_setting is DhwOperationSetting.VACATION
 
     @navien_command
+    @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Change the set-point (and the mode, when one is given)."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -178,6 +182,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         await self.coordinator.async_send_all(to_send)
 
     @navien_command
+    @override
     async def async_set_operation_mode(self, operation_mode: str) -> None:
         """Select a mode; "off" powers the heater off, others power it on first."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -186,6 +191,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         )
 
     @navien_command
+    @override
     async def async_turn_away_mode_on(self) -> None:
         """Start a vacation of the length set on the *Vacation length* number."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -194,6 +200,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         )
 
     @navien_command
+    @override
     async def async_turn_away_mode_off(self) -> None:
         """End the vacation: back to the mode from before it.
 
@@ -210,6 +217,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         await self.coordinator.async_send_all(mode_commands(heater, self._last_mode))
 
     @navien_command
+    @override
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Power the heater on; it resumes its mode."""
         heater = heater_or_raise(self.coordinator, self.mac)
@@ -218,6 +226,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         )
 
     @navien_command
+    @override
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Power the heater off."""
         heater = heater_or_raise(self.coordinator, self.mac)

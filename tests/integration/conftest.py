@@ -9,13 +9,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.endpoints import (
+from custom_components.navien_nwp500.cloud_override import (
     ENV_API_URL,
     ENV_CA_FILE,
     ENV_IOT_HOST,
     ENV_IOT_PORT,
 )
+from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.energy import CounterPoller
 from navilink_sim.accounts import demo_account
 

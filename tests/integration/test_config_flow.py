@@ -25,18 +25,18 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.navien_nwp500 import config_flow
-from custom_components.navien_nwp500.config_flow import NavienConfigFlow
-from custom_components.navien_nwp500.const import (
-    CONF_QUEUE_MAX_AGE,
-    DEFAULT_QUEUE_MAX_AGE,
-    DOMAIN,
-)
-from custom_components.navien_nwp500.endpoints import (
+from custom_components.navien_nwp500.cloud_override import (
     ENV_API_URL,
     ENV_CA_FILE,
     ENV_IOT_HOST,
     ENV_IOT_PORT,
     endpoints_from_env,
+)
+from custom_components.navien_nwp500.config_flow import NavienConfigFlow
+from custom_components.navien_nwp500.const import (
+    CONF_QUEUE_MAX_AGE,
+    DEFAULT_QUEUE_MAX_AGE,
+    DOMAIN,
 )
 from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
 from custom_components.navien_nwp500.navilink.endpoints import Endpoints
@@ -686,11 +686,27 @@ def test_endpoints_from_env_overrides(
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.example.com/api/v2.1",
+        "http://localhost:8080/api/v2.1",
+        "http://[::1]:8080/api/v2.1",
+        "http://127.0.0.2/api/v2.1",
+    ],
+)
+def test_endpoints_api_url_is_https_or_loopback_http(url: str) -> None:
+    """The REST override takes https anywhere, and plain http only on this machine."""
+    assert endpoints_from_env({ENV_API_URL: url}).api_base_url == url
+
+
+@pytest.mark.parametrize(
     ("name", "value"),
     [
         (ENV_API_URL, "127.0.0.1:8080/api"),
         (ENV_API_URL, "ftp://127.0.0.1/api"),
         (ENV_API_URL, "http:///api"),
+        (ENV_API_URL, "http://nlus.naviensmartcontrol.com/api/v2.1"),
+        (ENV_API_URL, "http://192.168.1.20:8080/api/v2.1"),
         (ENV_IOT_HOST, "wss://iot.example.com/mqtt"),
         (ENV_IOT_HOST, "iot host"),
         (ENV_IOT_HOST, "-bad-.example.com"),

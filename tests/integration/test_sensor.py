@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.navien_nwp500.sensor import MAX_SAMPLE_GAP
+from custom_components.navien_nwp500.sensor_energy import MAX_SAMPLE_GAP
 from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC
@@ -56,7 +56,8 @@ def clock() -> Iterator[Clock]:
     """Give the energy sensor a clock the test moves (the session keeps real time)."""
     fake = Clock()
     with patch(
-        "custom_components.navien_nwp500.sensor.utcnow", side_effect=lambda: fake.now
+        "custom_components.navien_nwp500.sensor_energy.utcnow",
+        side_effect=lambda: fake.now,
     ):
         yield fake
 

@@ -8,7 +8,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 import pytest
 
-from custom_components.navien_nwp500 import services
+from custom_components.navien_nwp500 import reservations, services
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.enums import CommandCode
 
@@ -169,7 +169,7 @@ async def test_failed_read_aborts_the_write(
 ) -> None:
     point_at_simulator.faults.drop_replies(True)
     with (
-        patch.object(services, "REPLY_TIMEOUT", 0.5),
+        patch.object(reservations, "REPLY_TIMEOUT", 0.5),
         pytest.raises(HomeAssistantError) as err,
     ):
         await _call(hass, services.SERVICE_SET_RESERVATIONS, device_id, reservations=[])
@@ -182,8 +182,8 @@ async def test_unconfirmed_write_is_an_error(
 ) -> None:
     with (
         patch.object(heater, "_write_reservations"),
-        patch.object(services, "CONFIRM_TIMEOUT", 1.0),
-        patch.object(services, "CONFIRM_RETRY_DELAY", 0.1),
+        patch.object(reservations, "CONFIRM_TIMEOUT", 1.0),
+        patch.object(reservations, "CONFIRM_RETRY_DELAY", 0.1),
         pytest.raises(HomeAssistantError) as err,
     ):
         await _call(

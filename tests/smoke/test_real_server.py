@@ -11,12 +11,8 @@ deprecation notice about it. With Debian's chromium installed it also screenshot
 the device page into artifacts/screenshot.png (skipped with a note otherwise).
 """
 
-from __future__ import annotations
-
-import importlib.util
 from pathlib import Path
 import re
-import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +21,19 @@ import pytest
 
 from navilink_sim.heater import DHW_MODE, DHW_TEMPERATURE
 from navilink_sim.tank import HEAT_PUMP
+from script.demo.config_dir import write_config
+from script.demo.hass_client import HassClient
+from script.demo.screenshot import chromium_path, screenshot
+from script.demo.server import HomeAssistantServer
+from script.demo.shared import (
+    HASS,
+    OWNER_PASSWORD,
+    OWNER_USERNAME,
+    wait_for,
+)
+from script.demo.simulator import free_port, simulator_env
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from navilink_sim.simulator import NaviLinkSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,21 +43,6 @@ DOMAIN = "navien_nwp500"
 EMAIL = "demo@example.com"
 PASSWORD = "demo-password"
 
-
-def _load_demo() -> ModuleType:
-    """Import script/demo.py (the server, API client and screenshot helpers)."""
-    spec = importlib.util.spec_from_file_location(
-        "navien_demo", ROOT / "script" / "demo.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-demo = _load_demo()
 
 # HA log entries start with a timestamp and a level; tracebacks continue them.
 _ENTRY = re.compile(
@@ -143,7 +133,7 @@ async def _wait_entities(
             return states
         return None
 
-    states: dict[str, dict[str, Any]] = await demo.wait_for(
+    states: dict[str, dict[str, Any]] = await wait_for(
         _ready, f"live {', '.join(want)} entities", within, 1.0
     )
     return states
@@ -154,30 +144,28 @@ async def _wait_entities(
 async def test_real_home_assistant(
     socket_enabled: None, simulator: NaviLinkSimulator, tmp_path: Path
 ) -> None:
-    if not demo.HASS.exists():
-        pytest.fail(f"{demo.HASS} is missing: run script/setup (it builds .venv-demo)")
+    if not HASS.exists():
+        pytest.fail(f"{HASS} is missing: run script/setup (it builds .venv-demo)")
     began = time.monotonic()
     timings: dict[str, float] = {}
     mac, heater = next(iter(simulator.heaters.items()))
     config_dir = tmp_path / "config"
-    port = demo.free_port()
-    demo.write_config(config_dir, port=port, our_level="debug")
-    server = demo.HomeAssistantServer(
+    port = free_port()
+    write_config(config_dir, port=port, our_level="debug")
+    server = HomeAssistantServer(
         config_dir,
         port,
-        env=demo.simulator_env(simulator),
+        env=simulator_env(simulator),
         console_log=tmp_path / "console.log",
     )
     try:
         async with aiohttp.ClientSession() as http:
             await server.start()
             timings["HA answering"] = await server.wait_ready(http)
-            client = demo.HassClient(http, server.url)
+            client = HassClient(http, server.url)
 
             # Onboarding: the owner through the API, like the first frontend page.
-            assert await client.onboard_or_login(
-                demo.OWNER_USERNAME, demo.OWNER_PASSWORD
-            )
+            assert await client.onboard_or_login(OWNER_USERNAME, OWNER_PASSWORD)
             assert await client.onboarding_steps() in (
                 {},
                 dict.fromkeys(
@@ -222,8 +210,7 @@ async def test_real_home_assistant(
             (climate_id,) = [
                 e["entity_id"]
                 for e in registry["result"]
-                if e["platform"] == demo.DOMAIN
-                and e["entity_id"].startswith("climate.")
+                if e["platform"] == DOMAIN and e["entity_id"].startswith("climate.")
             ]
             assert climate_id not in states
             await client.ws_command(
@@ -262,7 +249,7 @@ async def test_real_home_assistant(
                     and cl["attributes"].get("temperature") == celsius
                 )
 
-            await demo.wait_for(lambda: _setpoint(110, 55.0), "the 55 °C set-point", 20)
+            await wait_for(lambda: _setpoint(110, 55.0), "the 55 °C set-point", 20)
 
             # Mode through the water_heater action.
             await client.call_service(
@@ -280,7 +267,7 @@ async def test_real_home_assistant(
                 state = await client.state(heater_id)
                 return bool(state["state"] == "heat_pump")
 
-            await demo.wait_for(_mode, "the heat pump mode", 20)
+            await wait_for(_mode, "the heat pump mode", 20)
 
             # And the set-point through the thermostat (climate) action.
             await client.call_service(
@@ -288,19 +275,19 @@ async def test_real_home_assistant(
                 "set_temperature",
                 {"entity_id": climate_id, "temperature": 50},
             )
-            await demo.wait_for(lambda: _setpoint(100, 50.0), "the 50 °C set-point", 20)
+            await wait_for(lambda: _setpoint(100, 50.0), "the 50 °C set-point", 20)
             timings["three actions followed"] = time.monotonic() - started
             commands = {r["request"]["command"] for r in heater.received}
             assert {DHW_TEMPERATURE, DHW_MODE} <= commands, (mac, commands)
 
-            if demo.chromium_path() is None:
+            if chromium_path() is None:
                 _note(
                     "smoke: chromium not installed; no screenshot (apt-get install -y chromium)"
                 )
             else:
                 started = time.monotonic()
                 device_id = await client.device_id(heater_id)
-                written = await demo.screenshot(
+                written = await screenshot(
                     client,
                     [
                         (

@@ -1,11 +1,13 @@
-"""Choose the NaviLink cloud endpoints, optionally overridden by the environment.
+"""A development aid: point the integration at another cloud through the environment.
 
 By default the integration talks to the real NaviLink cloud. For the demo and the
 smoke tests a real Home Assistant can be pointed at the simulator instead by
 setting these environment variables before Home Assistant starts:
 
 ``NAVILINK_API_URL``
-    REST base URL, e.g. ``http://127.0.0.1:8080/api/v2.1`` (``http`` or ``https``).
+    REST base URL: ``https``, or ``http`` to a loopback address only, e.g.
+    ``http://127.0.0.1:8080/api/v2.1``, so an override never sends the account's
+    credentials in clear text over a network.
 ``NAVILINK_IOT_HOST``
     Host name or IP address of the MQTT-over-WebSocket endpoint.
 ``NAVILINK_IOT_PORT``
@@ -43,12 +45,26 @@ _HOSTNAME: Final = re.compile(
 )
 
 
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine: ``localhost`` or a loopback address."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _api_url(value: str) -> str | None:
-    """Return the URL without a trailing slash, or None if it is not http(s)."""
+    """Return the URL without a trailing slash; None unless https or loopback http."""
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not parts.hostname:
         return None
-    return value.rstrip("/")
+    if parts.scheme == "https" or (
+        parts.scheme == "http" and _is_loopback(parts.hostname)
+    ):
+        return value.rstrip("/")
+    return None
 
 
 def _iot_host(value: str) -> str | None:

@@ -1,0 +1,185 @@
+"""The demo's steps in order, until cancelled; ``main`` is ``script/develop``."""
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+import signal
+import sys
+import time
+
+import aiohttp
+
+from .config_dir import configured_port, write_config
+from .hass_client import HassClient
+from .server import HomeAssistantServer
+from .shared import (
+    DEFAULT_PORT,
+    DEMO_DRAW_INTERVAL,
+    DEMO_PUSH_INTERVAL,
+    DEMO_TIME_SCALE,
+    HASS,
+    OWNER_PASSWORD,
+    OWNER_USERNAME,
+    RESTART_EXIT_CODE,
+    ROOT,
+    DemoError,
+    wait_for,
+)
+from .simulator import port_in_use, simulator_env
+from .summary import print_summary
+
+
+async def _ensure_account(client: HassClient, email: str, password: str) -> str:
+    entries = await client.config_entries()
+    if entries:
+        return f"config entry reused: {entries[0]['title']}"
+    entry = await client.add_account(email, password)
+    return f"config entry created: {entry['title']} ({entry['state']})"
+
+
+async def _wait_water_heater(client: HassClient, within: float) -> list[str]:
+    async def _ready() -> list[str] | None:
+        entities = await client.our_entities()
+        heaters = [e for e in entities if e.startswith("water_heater.")]
+        if heaters and (await client.state(heaters[0]))["state"] != "unavailable":
+            return entities
+        return None
+
+    entities: list[str] = await wait_for(_ready, "the water heater entity", within, 1)
+    return entities
+
+
+async def run_demo(args: argparse.Namespace) -> None:
+    """Start everything, set it up on the first run, and run until cancelled."""
+    from navilink_sim.accounts import demo_account
+    from navilink_sim.simulator import NaviLinkSimulator
+
+    config_dir: Path = args.config
+    port = configured_port(config_dir) or args.port
+    if port_in_use(port):
+        raise DemoError(
+            f"port {port} is in use (another Home Assistant or script/develop?);"
+            f" free it, or change server_port in {config_dir / 'configuration.yaml'}"
+        )
+    account = demo_account()
+    sim = NaviLinkSimulator(
+        time_scale=args.time_scale,
+        draw_interval=args.draw_interval or None,
+        push_interval=args.push_interval or None,
+    )
+    started = time.monotonic()
+    async with sim:
+        write_config(config_dir, port=port)
+        server = HomeAssistantServer(
+            config_dir,
+            port,
+            env=simulator_env(sim),
+            console_log=config_dir / "home-assistant.console.log",
+        )
+        try:
+            async with aiohttp.ClientSession() as http:
+                while True:
+                    print(f"Starting Home Assistant ({HASS.parent.parent.name})...")
+                    await server.start()
+                    up = await server.wait_ready(http)
+                    client = HassClient(http, server.url)
+                    if await client.onboard_or_login(OWNER_USERNAME, OWNER_PASSWORD):
+                        print(f"Onboarded: owner {OWNER_USERNAME!r} created")
+                    if await client.settle_http_config(config_dir):
+                        print(
+                            "HTTP settings confirmed; moved out of configuration.yaml"
+                        )
+                    print(
+                        await _ensure_account(client, account.email, account.password)
+                    )
+                    try:
+                        entities = await _wait_water_heater(client, 60)
+                    except DemoError as err:
+                        entities = []
+                        print(f"warning: {err}; see {server.log_file}")
+                    print_summary(server, sim, entities, up, time.monotonic() - started)
+                    code = await server.wait()
+                    if code != RESTART_EXIT_CODE:
+                        raise DemoError(
+                            f"Home Assistant exited with {code}; see {server.log_file}"
+                        )
+                    print("Home Assistant asked for a restart; restarting.")
+        finally:
+            print("Stopping Home Assistant...", flush=True)
+            await server.stop()
+            print("Stopping the simulator...", flush=True)
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="script/develop",
+        description="NaviLink simulator + a real Home Assistant with the integration.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=ROOT / "config",
+        help="configuration directory (default: config/, kept between runs)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="HTTP port for a new configuration (an existing one keeps its own)",
+    )
+    parser.add_argument("--time-scale", type=float, default=DEMO_TIME_SCALE)
+    parser.add_argument(
+        "--draw-interval",
+        type=float,
+        default=DEMO_DRAW_INTERVAL,
+        help="mean simulated seconds between random hot-water draws (0 = none)",
+    )
+    parser.add_argument(
+        "--push-interval",
+        type=float,
+        default=DEMO_PUSH_INTERVAL,
+        help="real seconds between unsolicited status pushes (0 = never)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo until Ctrl-C; return the exit code."""
+    args = _parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+    async def _main() -> int:
+        task = asyncio.current_task()
+        assert task is not None
+        loop = asyncio.get_running_loop()
+        stopping = False
+
+        def _stop() -> None:
+            nonlocal stopping
+            if stopping:
+                print("Still stopping, please wait...", flush=True)
+                return
+            stopping = True
+            task.cancel()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, _stop)
+        try:
+            await run_demo(args)
+        except asyncio.CancelledError:
+            if not stopping:
+                raise
+            return 0
+        except DemoError as err:
+            print(f"script/develop: {err}", file=sys.stderr)
+            return 1
+        return 0
+
+    code = asyncio.run(_main())
+    print("Stopped.", flush=True)
+    return code
