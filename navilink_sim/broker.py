@@ -11,7 +11,7 @@ import signal
 import socket
 import tempfile
 import time
-from typing import IO
+from typing import IO, override
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -238,6 +238,7 @@ class MosquittoBroker:
         await self._terminate()
         await self.start()
 
+    @override
     def __repr__(self) -> str:
         """Show the address and whether it runs."""
         state = "running" if self.running else "stopped"

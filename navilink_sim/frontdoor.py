@@ -29,7 +29,7 @@ import datetime as dt
 import itertools
 import logging
 import time
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, override
 
 from aiohttp import WSMsgType, web
 
@@ -146,13 +146,16 @@ class _HandshakeBuffer(asyncio.Protocol):
         self.eof = False
         self.lost = False
 
+    @override
     def data_received(self, data: bytes) -> None:
         self.data += data
 
+    @override
     def eof_received(self) -> bool:
         self.eof = True
         return True
 
+    @override
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
 
@@ -163,6 +166,7 @@ class _AcceptProtocol(asyncio.Protocol):
     def __init__(self, door: FrontDoor) -> None:
         self._door = door
 
+    @override
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         transport.pause_reading()  # the ClientHello must wait for start_tls
@@ -205,6 +209,7 @@ class Relay:
             self._client_transport.abort()
         self._writer.transport.abort()
 
+    @override
     def __repr__(self) -> str:
         """Identify the relay for logs."""
         return (
