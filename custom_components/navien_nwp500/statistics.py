@@ -9,10 +9,12 @@ and ``..._element_energy``, in kWh with a running sum.
 
 Idempotent: the import continues after the last row already stored (read with
 ``get_last_statistics``) and continues its sum, so a restart, a reload or a
-re-added entry adds nothing twice. The first import anchors the sum to the
-heater's own lifetime counter: the row of yesterday ends at the lifetime total
-minus what today used so far, so the imported sum equals the counter's history at
-that point and the live counters go on from it without a jump. Days are added
+re-added entry adds nothing twice. The sum starts at zero before the first
+imported day: Home Assistant counts the first row's whole sum as that row's use,
+so a sum anchored to the lifetime counter would show years of energy on the
+first day of the Energy dashboard. Each row's sum grows by exactly its day's
+energy, so the statistic and the live counter sensors (their own statistics)
+agree day by day, without a jump when the daily top-up continues. Days are added
 strictly in order; a month that gets no reply ends the run and is asked for again
 at the next top-up. A device counter reset does not touch the daily history, so
 the sums simply go on.
@@ -105,10 +107,9 @@ async def _last_row(hass: HomeAssistant, stat_id: str) -> tuple[date, float] | N
 
 async def _fetch_days(
     query: Query, heater: HeaterState, first: date, today: date
-) -> tuple[dict[date, EnergyCounters], EnergyCounters | None]:
-    """Ask month by month; return the days read (contiguous from ``first``) and the lifetime total."""
+) -> dict[date, EnergyCounters]:
+    """Ask month by month; return the days read (contiguous from ``first``)."""
     days: dict[date, EnergyCounters] = {}
-    total: EnergyCounters | None = None
     for year, month in _months(first, today):
         reply = await query(
             commands.energy_query(heater.device, heater.feature, year, [month])
@@ -116,7 +117,6 @@ async def _fetch_days(
         if reply is None:
             break
         usage = parse_energy(reply)
-        total = usage.total
         entry = next(
             (m for m in usage.months if (m.year, m.month) == (year, month)), None
         )
@@ -125,7 +125,7 @@ async def _fetch_days(
             break
         for index, counters in enumerate(entry.days):
             days[date(year, month, index + 1)] = counters
-    return days, total
+    return days
 
 
 def _rows(
@@ -152,26 +152,6 @@ def _rows(
         )
         day += timedelta(days=1)
     return rows
-
-
-def _anchor(
-    source: Source,
-    days: Mapping[date, EnergyCounters],
-    first: date,
-    today: date,
-    total: EnergyCounters | None,
-) -> float:
-    """Sum before ``first`` that makes the sum at the end of yesterday the lifetime counter minus today."""
-    lifetime = None if total is None else source.wh(total)
-    if lifetime is None:
-        return 0.0
-    used = 0
-    day = first
-    while day <= today:
-        counters = days.get(day)
-        used += (None if counters is None else source.wh(counters)) or 0
-        day += timedelta(days=1)
-    return max(0.0, (lifetime - used) / 1000)
 
 
 def _metadata(heater: HeaterState, source: Source) -> StatisticMetaData:
@@ -205,17 +185,12 @@ async def async_import_history(
     first = min(starts.values())
     if first > yesterday:
         return 0
-    days, total = await _fetch_days(query, heater, first, today)
+    days = await _fetch_days(query, heater, first, today)
     added = 0
     for source in SOURCES:
         last = last_rows[source.key]
         start = starts[source.key]
-        if last is None:
-            if today not in days:
-                continue  # the anchor needs every day up to today: try again later
-            start_sum = _anchor(source, days, start, today, total)
-        else:
-            start_sum = last[1]
+        start_sum = 0.0 if last is None else last[1]
         rows = _rows(source, days, start, yesterday, start_sum)
         if rows:
             async_add_external_statistics(hass, _metadata(heater, source), rows)

@@ -11,7 +11,9 @@ import time
 import aiohttp
 
 from .config_dir import configured_port, write_config
+from .energy_view import HISTORY_DASHBOARD, show_energy_history
 from .hass_client import HassClient
+from .screenshot import screenshot
 from .server import HomeAssistantServer
 from .shared import (
     DEFAULT_PORT,
@@ -98,7 +100,16 @@ async def run_demo(args: argparse.Namespace) -> None:
                     except DemoError as err:
                         entities = []
                         print(f"warning: {err}; see {server.log_file}")
+                    try:
+                        await show_energy_history(
+                            client, [device.mac for device in account.devices]
+                        )
+                    except DemoError as err:
+                        print(f"warning: energy history not shown: {err}")
                     print_summary(server, sim, entities, up, time.monotonic() - started)
+                    if args.screenshots is not None:
+                        await _take_screenshots(client, entities, args.screenshots)
+                        return
                     code = await server.wait()
                     if code != RESTART_EXIT_CODE:
                         raise DemoError(
@@ -109,6 +120,27 @@ async def run_demo(args: argparse.Namespace) -> None:
             print("Stopping Home Assistant...", flush=True)
             await server.stop()
             print("Stopping the simulator...", flush=True)
+
+
+async def _take_screenshots(
+    client: HassClient, entities: list[str], folder: Path
+) -> None:
+    """Screenshot the device page and a year of energy into ``folder``, for the docs."""
+    heater = next(e for e in entities if e.startswith("water_heater."))
+    device = await client.device_id(heater)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    pages = [
+        (
+            f"/config/devices/device/{device}",
+            ["Hot water available", "Showers available", "Start vacation"],
+            folder / "device.png",
+        ),
+        (f"/{HISTORY_DASHBOARD}/0", ["Energy per day"], folder / "energy.png"),
+    ]
+    for path in await screenshot(client, pages[:1], window=(1280, 2400)):
+        print(f"Screenshot: {path}")
+    for path in await screenshot(client, pages[1:], settle=6.0):
+        print(f"Screenshot: {path}")
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -140,6 +172,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=DEMO_PUSH_INTERVAL,
         help="real seconds between unsolicited status pushes (0 = never)",
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        metavar="DIR",
+        help="take the docs' screenshots (device page, a year of energy) into DIR, then stop",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser.parse_args(argv)

@@ -1,0 +1,74 @@
+"""Show the heater's imported energy history: Energy dashboard prefs and a one-year chart."""
+
+from typing import TYPE_CHECKING, Any, Final
+
+from .shared import DOMAIN, DemoError
+
+if TYPE_CHECKING:
+    from .hass_client import HassClient
+
+HISTORY_DASHBOARD: Final = "water-heater-energy"
+SOURCES: Final = (("heat_pump_energy", "Heat pump"), ("element_energy", "Elements"))
+
+
+def statistic_ids(mac: str) -> list[str]:
+    """Return the long-term statistics the integration imports for one heater."""
+    return [f"{DOMAIN}:{mac.lower()}_{key}" for key, _name in SOURCES]
+
+
+async def _ws(client: HassClient, command: dict[str, Any]) -> Any:
+    answer = await client.ws_command(command)
+    if not answer.get("success"):
+        raise DemoError(f"{command['type']} failed: {answer.get('error')}")
+    return answer.get("result")
+
+
+async def show_energy_history(client: HassClient, macs: list[str]) -> None:
+    """Put the heaters in the Energy dashboard and add a dashboard with a year of days.
+
+    Idempotent: prefs the owner already chose and an existing dashboard are kept.
+    """
+    stats = [stat for mac in macs for stat in statistic_ids(mac)]
+    prefs = await client.ws_command({"type": "energy/get_prefs"})
+    if not (prefs.get("result") or {}).get("device_consumption"):
+        await _ws(
+            client,
+            {
+                "type": "energy/save_prefs",
+                "device_consumption": [{"stat_consumption": stat} for stat in stats],
+            },
+        )
+    dashboards: list[dict[str, Any]] = await _ws(
+        client, {"type": "lovelace/dashboards/list"}
+    )
+    if any(d.get("url_path") == HISTORY_DASHBOARD for d in dashboards):
+        return
+    await _ws(
+        client,
+        {
+            "type": "lovelace/dashboards/create",
+            "url_path": HISTORY_DASHBOARD,
+            "title": "Water heater energy",
+            "icon": "mdi:water-boiler",
+            "mode": "storage",
+            "show_in_sidebar": True,
+            "require_admin": False,
+        },
+    )
+    card = {
+        "type": "statistics-graph",
+        "title": "Energy per day, last 12 months (from the heater's own meters)",
+        "entities": stats,
+        "days_to_show": 365,
+        "period": "week",
+        "chart_type": "bar",
+        "stat_types": ["change"],
+    }
+    await _ws(
+        client,
+        {
+            "type": "lovelace/config/save",
+            "url_path": HISTORY_DASHBOARD,
+            "config": {"views": [{"title": "Energy", "cards": [card]}]},
+        },
+    )
