@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -15,6 +14,7 @@ from .conftest import DEMO_MAC
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import device_registry as dr
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
     from syrupy.assertion import SnapshotAssertion
