@@ -51,7 +51,7 @@ async def test_connects_subscribes_and_asks_for_status(
         assert reply["macAddress"] == DEVICE.mac
         assert "status" in reply
     assert h.session.state is SessionState.CLOSED
-    await eventually(lambda: simulator.front_door.live_connections == 0, 2.0)
+    await eventually(lambda: simulator.front_door.live_connections == 0, 30.0)
 
 
 async def test_wrong_password_at_start_fails_fast_without_a_task(

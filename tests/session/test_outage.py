@@ -83,7 +83,7 @@ async def test_broker_restart_and_kill_recover(simulator: NaviLinkSimulator) -> 
         await simulator.faults.restart_broker()
         await eventually(lambda: h.stats()["connects"] == 2, 20.0, "after restart")
         simulator.faults.kill_broker()
-        await eventually(lambda: offline(h), 10.0, "loss noticed")
+        await eventually(lambda: offline(h), 30.0, "loss noticed")
         heater_connects = heater.connect_count
         await simulator.faults.start_broker()
         await eventually(lambda: h.stats()["connects"] == 3, 20.0, "after kill")
