@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 async def wait_for(
-    hass: HomeAssistant, predicate: Callable[[], bool], within: float = 10.0
+    hass: HomeAssistant, predicate: Callable[[], bool], within: float = 30.0
 ) -> None:
     """Wait until ``predicate()`` is true, letting Home Assistant run meanwhile."""
     async with asyncio.timeout(within):

@@ -120,10 +120,11 @@ async def test_cloud_connection_goes_off_while_others_go_unavailable(
 ) -> None:
     assert state(hass, "cloud_connection") == STATE_ON
 
-    simulator.faults.refuse_for(1.0)
+    simulator.faults.refuse_for(600)
     simulator.faults.drop_all()
     await wait_for(hass, lambda: state(hass, "heating") == STATE_UNAVAILABLE)
     assert state(hass, "cloud_connection") == STATE_OFF
+    simulator.faults.stop_refusing()
 
     await wait_for(hass, lambda: state(hass, "cloud_connection") == STATE_ON, 30)
     # The heater's entities wait for its first status after the reconnect.

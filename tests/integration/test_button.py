@@ -103,12 +103,13 @@ async def test_reset_air_filter_while_offline_is_sent_after_reconnect(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     coordinator = init_integration.runtime_data
-    simulator.faults.refuse_for(3)
+    simulator.faults.refuse_for(600)
     simulator.faults.drop_all()
     await wait_for(hass, lambda: not coordinator.connected)
 
     await press(hass, "reset_air_filter")
     assert "will be sent when the connection is back" in caplog.text
+    simulator.faults.stop_refusing()
 
     await wait_for(
         hass, lambda: status(coordinator).air_filter_alarm_elapsed == 0, within=30

@@ -296,8 +296,9 @@ async def test_reconnect_reads_the_counters_again(
     sent = queries(heater, ENERGY_QUERY)
     coordinator = init_integration.runtime_data
     with patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0):
-        simulator.faults.refuse_for(1.0)
+        simulator.faults.refuse_for(600)
         simulator.faults.drop_all()
         await wait_for(hass, lambda: not coordinator.connected, within=30)
+        simulator.faults.stop_refusing()
         await wait_for(hass, lambda: coordinator.connected, within=60)
         await wait_for(hass, lambda: queries(heater, ENERGY_QUERY) > sent, within=30)

@@ -142,13 +142,14 @@ async def test_number_while_offline_is_sent_after_reconnect(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     coordinator = init_integration.runtime_data
-    simulator.faults.refuse_for(3)
+    simulator.faults.refuse_for(600)
     simulator.faults.drop_all()
     await wait_for(hass, lambda: not coordinator.connected)
 
     await set_value(hass, "anti_legionella_period", 21)
     assert "will be sent when the connection is back" in caplog.text
     assert simulator.heaters[DEMO_MAC].anti_legionella_period == 7
+    simulator.faults.stop_refusing()
 
     period = entity_id(hass, "anti_legionella_period")
     await wait_for(hass, lambda: hass.states.get(period).state == "21", within=30)

@@ -285,10 +285,11 @@ async def test_energy_counts_nothing_across_an_outage(
     simulator.advance(10)
     await push(hass, simulator)
 
-    simulator.faults.refuse_for(1.0)
+    simulator.faults.refuse_for(600)
     simulator.faults.drop_all()
     await wait_for(hass, lambda: state(hass, "energy") == STATE_UNAVAILABLE)
     clock.tick(300)
+    simulator.faults.stop_refusing()
     coordinator = init_integration.runtime_data
     await wait_for(hass, lambda: coordinator.connected, within=30)
     await push(hass, simulator)

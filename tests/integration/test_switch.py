@@ -175,13 +175,14 @@ async def test_switch_while_offline_is_sent_after_reconnect(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     coordinator = init_integration.runtime_data
-    simulator.faults.refuse_for(3)
+    simulator.faults.refuse_for(600)
     simulator.faults.drop_all()
     await wait_for(hass, lambda: not coordinator.connected)
 
     await switch(hass, SERVICE_TURN_ON, "tou")
     assert "will be sent when the connection is back" in caplog.text
     assert simulator.heaters[DEMO_MAC].tou is False
+    simulator.faults.stop_refusing()
 
     tou = entity_id(hass, "tou")
     await wait_for(hass, lambda: hass.states.get(tou).state == STATE_ON, within=30)

@@ -53,7 +53,7 @@ async def flap(h: Harness, times: int) -> None:
                 h.session.state is not SessionState.CONNECTED
                 or h.stats()["generation"] > g
             ),
-            10.0,
+            30.0,
             "the drop noticed",
         )
 
@@ -171,7 +171,7 @@ async def test_client_id_fight_backs_off_with_flapping_slots_and_recovers(
         flap_report_after=0.5,
     )
     async with open_session(simulator, config=config) as h:
-        await eventually(lambda: h.stats()["generation"] == 1, 5.0)
+        await eventually(lambda: h.stats()["generation"] == 1, 30.0)
         other = intruder(simulator, h.session.client_id)
         await asyncio.wrap_future(other.connect())
         try:

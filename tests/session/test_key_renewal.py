@@ -43,6 +43,15 @@ async def reconnected(h: Harness, connects: int) -> None:
     )
 
 
+async def refused_several_times(h: Harness, refused: int) -> None:
+    """Wait until the gateway refused three more upgrades (several attempts)."""
+    await eventually(
+        lambda: h.sim.front_door.stats.refused_total >= refused + 3,
+        30.0,
+        "three refused upgrades",
+    )
+
+
 async def test_slow_key_renewal_is_not_cut_short_by_the_link_timeout(
     simulator: NaviLinkSimulator,
 ) -> None:
@@ -60,8 +69,10 @@ async def test_gateway_503_does_not_renew_keys(simulator: NaviLinkSimulator) -> 
     async with open_session(simulator, config=SLOW_CLOUD) as h:
         before = renewals(simulator)
         refused = simulator.front_door.stats.refused_total
-        simulator.faults.refuse_for(1.5, status=503)
+        simulator.faults.refuse_for(600, status=503)
         simulator.faults.drop_all()
+        await refused_several_times(h, refused)
+        simulator.faults.stop_refusing()
         await reconnected(h, 2)
         assert simulator.front_door.stats.refused_total > refused  # it was refused
         assert renewals(simulator) == before
@@ -72,7 +83,10 @@ async def test_gateway_403_renews_keys_once_per_outage(
 ) -> None:
     async with open_session(simulator, config=SLOW_CLOUD) as h:
         before = renewals(simulator)
-        simulator.faults.refuse_for(1.5, status=403)
+        refused = simulator.front_door.stats.refused_total
+        simulator.faults.refuse_for(600, status=403)
         simulator.faults.drop_all()
+        await refused_several_times(h, refused)
+        simulator.faults.stop_refusing()
         await reconnected(h, 2)
         assert renewals(simulator) == before + 1

@@ -40,14 +40,14 @@ async def test_a_heater_that_pushes_nothing_is_polled_until_it_pushes(
             [stats] = [s for s in h.stats()["heaters"] if s["mac"] == MAC]
             return stats
 
-        await eventually(lambda: bool(h.recorder.statuses), 5.0, "first status")
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
         assert heater()["mode"] == "push"
-        await eventually(lambda: heater()["mode"] == "poll", 5.0, "poll mode")
-        await eventually(lambda: status_requests(simulator) >= 4, 5.0, "3 polls")
+        await eventually(lambda: heater()["mode"] == "poll", 30.0, "poll mode")
+        await eventually(lambda: status_requests(simulator) >= 4, 30.0, "3 polls")
         assert heater()["unprompted_status"] == 0
-        await eventually(lambda: heater()["reply_status"] >= 4, 5.0, "poll replies")
+        await eventually(lambda: heater()["reply_status"] >= 4, 30.0, "poll replies")
         await simulator.push_status()
-        await eventually(lambda: heater()["unprompted_status"] == 1, 5.0, "push")
+        await eventually(lambda: heater()["unprompted_status"] == 1, 30.0, "push")
         assert heater()["mode"] == "push"
 
 

@@ -55,7 +55,7 @@ async def test_the_apps_refusals_never_count_against_our_control(
     heater.refuse_clients.add(app.client_id)
     config = fast(control_confirm_timeout=15.0)
     async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
-        await eventually(lambda: bool(h.recorder.statuses), 5.0, "first status")
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
         # Each answer leaves the heater 0.2 s late, so the app's six refusals
         # reach the session while our control waits for its own answer.
         simulator.faults.reply_delay(0.2)
@@ -79,7 +79,7 @@ async def test_the_apps_acks_never_confirm_our_refused_control(
     app = await simulator.official_app()
     config = fast(control_spacing=0.2, control_refusal_limit=3)
     async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
-        await eventually(lambda: bool(h.recorder.statuses), 5.0, "first status")
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
         ours_cmd = commands.set_dhw_temperature(DEVICE, None, 55.0)
 
         async def app_keeps_setting() -> None:
@@ -91,7 +91,7 @@ async def test_the_apps_acks_never_confirm_our_refused_control(
         chatter = asyncio.create_task(app_keeps_setting())
         try:
             await h.session.send(ours_cmd)
-            await eventually(lambda: bool(h.recorder.outcomes), 15.0, "our outcome")
+            await eventually(lambda: bool(h.recorder.outcomes), 30.0, "our outcome")
         finally:
             chatter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -107,7 +107,7 @@ async def test_our_controls_are_matched_while_the_app_interleaves(
 ) -> None:
     app = await simulator.official_app()
     async with open_session(simulator, client_id=CLIENT_ID) as h:
-        await eventually(lambda: bool(h.recorder.statuses), 5.0, "first status")
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
         modes = [
             DhwOperationSetting.HEAT_PUMP,
             DhwOperationSetting.ELECTRIC,
@@ -119,7 +119,7 @@ async def test_our_controls_are_matched_while_the_app_interleaves(
         for command in sent:
             await h.session.send(command)
             app_requests += await app_set_points(app, 1)
-        await eventually(lambda: len(h.recorder.outcomes) == 8, 15.0, "8 outcomes")
+        await eventually(lambda: len(h.recorder.outcomes) == 8, 30.0, "8 outcomes")
         assert h.recorder.outcomes == [(c, CommandOutcome.DELIVERED) for c in sent]
         assert ours(simulator, DHW_MODE) == [[int(m)] for m in modes]
         assert [await app.wait_answer(s) for s in app_requests] == ["ack"] * 8

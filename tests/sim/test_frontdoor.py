@@ -22,6 +22,7 @@ from navilink_sim.frontdoor import (
     REASON_UNKNOWN_KEY,
     parse_mqtt_connect,
 )
+from tests.session import eventually
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -136,7 +137,11 @@ async def test_keys_expire_by_lifetime(
     simulator: NaviLinkSimulator, sim_mqtt_client: SimMqttClientFactory
 ) -> None:
     issued = simulator.issue_aws()
-    await asyncio.sleep(0.4)
+    await eventually(
+        lambda: simulator.accounts.lookup_aws(issued.access_key_id) is None,
+        30.0,
+        "the keys' lifetime to pass",
+    )
     error = await _refused(
         sim_mqtt_client(issued.access_key_id, issued.secret_key, issued.session_token)
     )

@@ -17,6 +17,7 @@ import pytest
 
 from navilink_sim.accounts import SimAccount, SimDevice, demo_account
 from navilink_sim.simulator import NaviLinkSimulator
+from tests.session import eventually
 
 if TYPE_CHECKING:
     from tests.simulator_fixture import SimMqttClientFactory, SimulatorFactory
@@ -130,7 +131,8 @@ async def test_stop_leaves_no_process_socket_or_file(
     simulator_factory: SimulatorFactory,
 ) -> None:
     sim = await simulator_factory(push_interval=0.05, physics_tick=0.01)
-    await asyncio.sleep(0.1)
+    link = sim.device_links["aabbccddeeff"]
+    await eventually(lambda: bool(link.published), 20.0, "a status push")
     pid = sim.broker.pid
     assert pid is not None
     ports = [sim.rest_port, sim.iot_port, sim.broker.port]
@@ -163,10 +165,15 @@ async def test_physics_follow_time_scale(simulator_factory: SimulatorFactory) ->
     sim = await simulator_factory(
         time_scale=1000, physics_tick=0.02, push_interval=None
     )
-    before = sim.simulated_seconds
-    await asyncio.sleep(0.3)
-    # 0.3 s real at 1000x, minus scheduling slack
-    assert 150 <= sim.simulated_seconds - before <= 400
+    loop = asyncio.get_running_loop()
+    start = sim.simulated_seconds
+    await eventually(lambda: sim.simulated_seconds > start, 20.0, "a physics tick")
+    began, before = loop.time(), sim.simulated_seconds  # just after a tick
+    await eventually(lambda: sim.simulated_seconds - before >= 500, 60.0, "500 s")
+    real = loop.time() - began
+    # Never faster than 1000x: 500 simulated seconds took at least 0.5 s real,
+    # less the moments between the tick and noticing it (bounded generously).
+    assert sim.simulated_seconds - before <= 1000 * (real + 0.25)
 
 
 async def test_status_is_pushed_every_push_interval(
@@ -174,9 +181,16 @@ async def test_status_is_pushed_every_push_interval(
 ) -> None:
     sim = await simulator_factory(push_interval=0.1, physics_tick=0.02)
     link = sim.device_links["aabbccddeeff"]
-    await asyncio.sleep(0.45)
-    pushes = [t for t, _ in link.published if t.endswith("/navilink-aabbccddeeff/res")]
-    assert 2 <= len(pushes) <= 6
+    loop = asyncio.get_running_loop()
+
+    def pushes() -> int:
+        return sum(t.endswith("/navilink-aabbccddeeff/res") for t, _ in link.published)
+
+    await eventually(lambda: pushes() >= 1, 20.0, "a first push")
+    first = loop.time()
+    await eventually(lambda: pushes() >= 4, 20.0, "three more pushes")
+    # Three intervals at least passed (pushes never come faster than that).
+    assert loop.time() - first >= 3 * 0.1 * 0.9
 
 
 async def test_device_faults_delegate_to_links(simulator: NaviLinkSimulator) -> None:
