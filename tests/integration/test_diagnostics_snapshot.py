@@ -26,6 +26,7 @@ pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
 VOLATILE = (
     "attempt",
     "last_backoff_s",
+    "last_message",
     "messages",
     "mode",
     "polls",
