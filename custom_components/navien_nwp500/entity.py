@@ -13,7 +13,7 @@ from .coordinator import HeaterState, NavienCoordinator
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import EntityDescription
 
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 
 def heater_device_info(heater: HeaterState) -> DeviceInfo:

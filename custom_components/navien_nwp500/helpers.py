@@ -9,13 +9,13 @@ from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .navilink import commands
-from .navilink.enums import DhwOperationSetting
-from .navilink.errors import CommandValidationError, NaviLinkError
-from .navilink.session_types import (
-    NotConnectedError,
-    RequestTimeoutError,
+from .navilink.codec import (
+    CommandValidationError,
+    DhwOperationSetting,
+    NaviLinkError,
+    commands,
 )
+from .navilink.session import NotConnectedError, RequestTimeoutError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Iterable
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.commands import Command
-    from .navilink.models import DeviceStatus
+    from .navilink.codec import Command, DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
 DEFAULT_VACATION_DAYS: Final = 7

@@ -17,7 +17,7 @@ from homeassistant.components.water_heater import (
 )
 from homeassistant.const import STATE_OFF
 
-from .navilink.enums import DhwOperationSetting, ReservationMode
+from .navilink.codec import DhwOperationSetting, ReservationMode
 
 MODE_VACATION: Final = "vacation"
 

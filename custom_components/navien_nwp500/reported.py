@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from homeassistant.core import callback
 
 from .helpers import async_add_heater_entities
-from .navilink.models import STATUS_FIELDS
+from .navilink.codec import STATUS_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 _WIRE_KEYS = {attribute: key for attribute, key, _decode in STATUS_FIELDS}
 

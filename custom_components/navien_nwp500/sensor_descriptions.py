@@ -23,7 +23,7 @@ from homeassistant.const import (
 )
 
 from .modes import MODE_NAMES
-from .navilink.enums import (
+from .navilink.codec import (
     CurrentOperationMode,
     DhwOperationSetting,
     DrEvent,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from homeassistant.helpers.typing import StateType
 
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from .coordinator import NavienConfigEntry
     from .energy import HeaterCounters
-    from .navilink.models_diagnostics import Diagnostics
+    from .navilink.codec import Diagnostics
 
 
 @dataclass(frozen=True, kw_only=True)

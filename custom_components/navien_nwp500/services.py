@@ -38,24 +38,25 @@ from .const import DOMAIN
 from .heater_details import async_schedule_written
 from .helpers import navien_command, vacation_commands
 from .modes import LEGACY_RESERVATION_MODES, RESERVATION_MODES
-from .navilink import commands
-from .navilink.enums import ReservationMode, Weekday
-from .navilink.errors import NaviLinkError
-from .navilink.models import (
+from .navilink.codec import (
     EnergyCounters,
+    NaviLinkError,
     ReservationEntry,
+    ReservationMode,
     ReservationSchedule,
+    Weekday,
+    commands,
     parse_energy,
     parse_reservations,
 )
-from .navilink.session_types import RequestTimeoutError
+from .navilink.session import RequestTimeoutError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import time
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.commands import Command
+    from .navilink.codec import Command
     from .navilink.session import NaviLinkSession
 
 SERVICE_SET_VACATION: Final = "set_vacation"

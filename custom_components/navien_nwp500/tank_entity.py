@@ -14,8 +14,11 @@ from __future__ import annotations
 from homeassistant.const import PRECISION_HALVES, PRECISION_WHOLE, UnitOfTemperature
 
 from .entity import NavienEntity
-from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
-from .navilink.enums import DhwTemperaturePrecision
+from .navilink.codec import (
+    DHW_TEMPERATURE_MAX_C,
+    DHW_TEMPERATURE_MIN_C,
+    DhwTemperaturePrecision,
+)
 
 
 class NavienTankEntity(NavienEntity):

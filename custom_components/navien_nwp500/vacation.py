@@ -14,7 +14,7 @@ from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
 from .helpers import DEFAULT_VACATION_DAYS
-from .navilink.commands import VACATION_DAYS
+from .navilink.codec import VACATION_DAYS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -29,8 +29,7 @@ from .helpers import (
     navien_command,
     vacation_commands,
 )
-from .navilink import commands
-from .navilink.enums import DhwOperationSetting
+from .navilink.codec import DhwOperationSetting, commands
 from .tank_entity import NavienTankEntity
 from .vacation import vacation_length
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands as cmd
-from custom_components.navien_nwp500.navilink.enums import (
+from custom_components.navien_nwp500.navilink.codec import commands as cmd
+from custom_components.navien_nwp500.navilink.codec.enums import (
     DhwOperationSetting,
     DhwTemperaturePrecision,
     ReservationMode,
 )
-from custom_components.navien_nwp500.navilink.errors import CommandValidationError
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec.errors import CommandValidationError
+from custom_components.navien_nwp500.navilink.codec.models import (
     Device,
     DeviceFeature,
     ReservationEntry,

@@ -8,14 +8,16 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 import pytest
 
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.errors import UnexpectedResponseError
-from custom_components.navien_nwp500.navilink.models import Device
-from custom_components.navien_nwp500.navilink.rest import (
+from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.cloud.errors import (
+    UnexpectedResponseError,
+)
+from custom_components.navien_nwp500.navilink.cloud.rest import (
     FirmwareComponent,
     NaviLinkRestClient,
 )
+from custom_components.navien_nwp500.navilink.codec.models import Device
 from navilink_sim.accounts import AccountStore, SimDevice, demo_account
 from navilink_sim.rest import RestFaults, create_rest_app
 

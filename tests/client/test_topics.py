@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands as cmd, topics
-from custom_components.navien_nwp500.navilink.models import Device
+from custom_components.navien_nwp500.navilink.codec import commands as cmd, topics
+from custom_components.navien_nwp500.navilink.codec.models import Device
 
 DEVICE = Device("aabbccddeeff", "1234", 52, "NWP500")
 CID = "navien-client-1a2b3c4d"

@@ -38,9 +38,9 @@ from custom_components.navien_nwp500.endpoints import (
     ENV_IOT_PORT,
     endpoints_from_env,
 )
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.rest import NaviLinkRestClient
+from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.cloud.rest import NaviLinkRestClient
 from navilink_sim.accounts import AccountStore, SimAccount, SimDevice, demo_account
 from navilink_sim.rest import API_PREFIX, RestFaults, create_rest_app
 

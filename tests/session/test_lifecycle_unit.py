@@ -9,23 +9,26 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.backoff import Backoff, BackoffPlan
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.flap_watch import FlapWatch
-from custom_components.navien_nwp500.navilink.link_watch import (
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.session.backoff import (
+    Backoff,
+    BackoffPlan,
+)
+from custom_components.navien_nwp500.navilink.session.core import backoff_plan
+from custom_components.navien_nwp500.navilink.session.flap_watch import FlapWatch
+from custom_components.navien_nwp500.navilink.session.link_watch import (
     LinkLostError,
     LinkWatch,
 )
-from custom_components.navien_nwp500.navilink.redact import REDACTED, redact
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.session.redact import REDACTED, redact
+from custom_components.navien_nwp500.navilink.session.session import (
     NaviLinkSession,
     SessionConfig,
 )
-from custom_components.navien_nwp500.navilink.session_core import backoff_plan
 from tests.session import DEVICE, FAST
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
+    from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
 
 
 class Clock:
@@ -175,7 +178,7 @@ async def test_a_session_task_that_will_not_stop_is_logged(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "custom_components.navien_nwp500.navilink.session._CLOSE_TIMEOUT", 0.05
+        "custom_components.navien_nwp500.navilink.session.session._CLOSE_TIMEOUT", 0.05
     )
     endpoints = Endpoints()
     auth: NaviLinkAuth = object()  # type: ignore[assignment]  # never used

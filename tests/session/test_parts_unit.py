@@ -8,17 +8,17 @@ import logging
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.context_guard import ContextGuard
-from custom_components.navien_nwp500.navilink.inbound import (
+from custom_components.navien_nwp500.navilink.codec.inbound import (
     InboundDecoder,
     InboundKind,
 )
-from custom_components.navien_nwp500.navilink.link_watch import (
+from custom_components.navien_nwp500.navilink.session.context_guard import ContextGuard
+from custom_components.navien_nwp500.navilink.session.link_watch import (
     LinkLostError,
     LinkWatch,
 )
-from custom_components.navien_nwp500.navilink.listeners import Listeners
-from custom_components.navien_nwp500.navilink.replies import ReplyRouter
+from custom_components.navien_nwp500.navilink.session.listeners import Listeners
+from custom_components.navien_nwp500.navilink.session.replies import ReplyRouter
 
 MAC = "aabbccddeeff"
 TOPIC = f"cmd/52/navilink-{MAC}/res"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .models_decode import Reader
+from .decode import Reader
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

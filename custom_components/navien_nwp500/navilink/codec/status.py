@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .decode import Reader
 from .enums import (
     CurrentOperationMode,
     DhwOperationSetting,
@@ -14,7 +15,6 @@ from .enums import (
     TempFormulaType,
     WireEnum,
 )
-from .models_decode import Reader
 
 WH_PER_ENERGY_COUNT = 4
 """``totalEnergyCapacity``/``availableEnergyCapacity`` are counts of 4 Wh (§7.4)."""

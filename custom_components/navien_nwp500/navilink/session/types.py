@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import SessionError
+from ..codec import NaviLinkError  # noqa: TID252
+
+
+class SessionError(NaviLinkError):
+    """Base class of errors raised by the MQTT session."""
 
 
 class SessionState(StrEnum):

@@ -32,18 +32,17 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from .commands import has_intent, intent_met
+from ..codec import has_intent, intent_met  # noqa: TID252
 from .link_watch import LinkLostError
 from .queue import CommandOutcome, CommandQueue, QueueEntry
-from .session_types import SendOutcome, SessionConfig
 from .transport import LinkError
+from .types import SendOutcome, SessionConfig
 
 if TYPE_CHECKING:
     from collections import Counter
 
-    from .commands import Command
+    from ..codec import Command, DeviceStatus  # noqa: TID252
     from .link_watch import LinkWatch
-    from .models import DeviceStatus
     from .replies import ReplyRouter
     from .transport import Link
 

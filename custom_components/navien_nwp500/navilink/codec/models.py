@@ -12,10 +12,10 @@ from enum import StrEnum
 import re
 from typing import Any
 
+from .decode import Reader, as_mapping, report, reset_reported
 from .enums import ReservationMode, Weekday
-from .models_decode import Reader, as_mapping, report, reset_reported
-from .models_feature import CAPABILITY_FLAGS, DeviceFeature, parse_feature
-from .models_status import STATUS_FIELDS, DeviceStatus, parse_status
+from .feature import CAPABILITY_FLAGS, DeviceFeature, parse_feature
+from .status import STATUS_FIELDS, DeviceStatus, parse_status
 
 __all__ = [
     "CAPABILITY_FLAGS",

@@ -34,12 +34,12 @@ import awscrt.io
 import awscrt.mqtt
 import awscrt.websocket
 
-from .errors import CannotConnectError
+from ..cloud import CannotConnectError  # noqa: TID252
 
 if TYPE_CHECKING:
     import concurrent.futures
 
-    from .auth import AwsCredentials
+    from ..cloud import AwsCredentials  # noqa: TID252
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import logging
 from typing import TYPE_CHECKING, Any
 
+from ..codec import Device, parse_device  # noqa: TID252
 from .errors import UnexpectedResponseError
-from .models import Device, parse_device
 
 if TYPE_CHECKING:
     from .auth import NaviLinkAuth

@@ -22,7 +22,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 import uuid
 
-from .inbound import Inbound, InboundKind
+from ..codec import Inbound, InboundKind  # noqa: TID252
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -11,12 +11,16 @@ import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from . import commands, topics
-from .errors import CannotConnectError, InvalidCredentialsError
+from ..cloud import (  # noqa: TID252
+    CannotConnectError,
+    InvalidCredentialsError,
+)
+from ..codec import commands, topics  # noqa: TID252
+from .core import COUNTERS, SessionCore
 from .queue import CommandOutcome
 from .redact import redact
-from .session_core import COUNTERS, SessionCore
-from .session_types import (
+from .transport import LinkError, build_client
+from .types import (
     AuthFailedError,
     NotConnectedError,
     RequestTimeoutError,
@@ -27,16 +31,18 @@ from .session_types import (
     UnstableConnectionError,
     WrongContextError,
 )
-from .transport import LinkError, build_client
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from .auth import NaviLinkAuth
-    from .commands import Command
-    from .endpoints import Endpoints
-    from .errors import SessionError
-    from .models import Device, DeviceFeature, DeviceStatus
+    from ..cloud import Endpoints, NaviLinkAuth  # noqa: TID252
+    from ..codec import (  # noqa: TID252
+        Command,
+        Device,
+        DeviceFeature,
+        DeviceStatus,
+    )
+    from .types import SessionError
 
 __all__ = [
     "AuthFailedError",

@@ -19,33 +19,32 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from . import commands, topics
-from .backoff import Backoff, BackoffPlan
-from .context_guard import ContextGuard
-from .errors import (
+from ..cloud import (  # noqa: TID252
     CannotConnectError,
     InvalidCredentialsError,
-    NaviLinkError,
-    SessionError,
 )
+from ..codec import (  # noqa: TID252
+    Device,
+    DeviceFeature,
+    DeviceStatus,
+    Inbound,
+    InboundDecoder,
+    InboundKind,
+    NaviLinkError,
+    commands,
+    parse_feature,
+    parse_status,
+    topics,
+)
+from .backoff import Backoff, BackoffPlan
+from .context_guard import ContextGuard
 from .flap_watch import FlapWatch
-from .inbound import Inbound, InboundDecoder, InboundKind
 from .link_watch import LinkLostError, LinkWatch
 from .listeners import Listeners
-from .models import Device, DeviceFeature, DeviceStatus, parse_feature, parse_status
 from .push_watch import PushWatch
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .replies import ReplyRouter
 from .sender import CommandSender
-from .session_types import (
-    AuthFailedError,
-    SendOutcome,
-    SessionClosedError,
-    SessionConfig,
-    SessionState,
-    UnstableConnectionError,
-    WrongContextError,
-)
 from .transport import (
     KEY_REFUSALS,
     Link,
@@ -54,13 +53,26 @@ from .transport import (
     MqttClient,
     probe_upgrade,
 )
+from .types import (
+    AuthFailedError,
+    SendOutcome,
+    SessionClosedError,
+    SessionConfig,
+    SessionError,
+    SessionState,
+    UnstableConnectionError,
+    WrongContextError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .auth import AwsCredentials, NaviLinkAuth
-    from .commands import Command
-    from .endpoints import Endpoints
+    from ..cloud import (  # noqa: TID252
+        AwsCredentials,
+        Endpoints,
+        NaviLinkAuth,
+    )
+    from ..codec import Command  # noqa: TID252
 
 _LOGGER = logging.getLogger(__name__)
 _S = SessionState

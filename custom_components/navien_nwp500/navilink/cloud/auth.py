@@ -16,13 +16,9 @@ from typing import Any, Final
 
 import aiohttp
 
+from ..codec import NaviLinkError  # noqa: TID252
 from .endpoints import Endpoints
-from .errors import (
-    CannotConnectError,
-    InvalidCredentialsError,
-    NaviLinkError,
-    UnexpectedResponseError,
-)
+from .errors import CannotConnectError, InvalidCredentialsError, UnexpectedResponseError
 
 _LOGGER = logging.getLogger(__name__)
 
