@@ -14,7 +14,7 @@ from custom_components.navien_nwp500.navilink.codec.errors import (
     CommandValidationError,
     NaviLinkError,
 )
-from custom_components.navien_nwp500.navilink.session.types import (
+from custom_components.navien_nwp500.navilink.session.session_types import (
     NotConnectedError,
     RequestTimeoutError,
 )

@@ -30,9 +30,11 @@ from custom_components.navien_nwp500.navilink.session.session import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
-    from custom_components.navien_nwp500.navilink.codec.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
-    from custom_components.navien_nwp500.navilink.session.types import SessionError
+    from custom_components.navien_nwp500.navilink.session.session_types import (
+        SessionError,
+    )
     from navilink_sim.simulator import NaviLinkSimulator
 
 MAC = "aabbccddeeff"

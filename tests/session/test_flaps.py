@@ -17,7 +17,7 @@ from custom_components.navien_nwp500.navilink.session.transport import Link
 from tests.session import DEVICE, eventually, fast, open_session
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.codec.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from navilink_sim.simulator import NaviLinkSimulator
 
 FLAPS = 200

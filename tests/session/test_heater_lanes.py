@@ -20,7 +20,7 @@ from navilink_sim.accounts import SimAccount, SimDevice, demo_account
 from tests.session import DEVICE, MAC, eventually, fast, open_session
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.codec.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from navilink_sim.simulator import NaviLinkSimulator
 
 OTHER_MAC = "001122334455"

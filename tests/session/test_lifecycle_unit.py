@@ -13,8 +13,8 @@ from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
 from custom_components.navien_nwp500.navilink.session.backoff import (
     Backoff,
     BackoffPlan,
+    backoff_plan,
 )
-from custom_components.navien_nwp500.navilink.session.core import backoff_plan
 from custom_components.navien_nwp500.navilink.session.flap_watch import FlapWatch
 from custom_components.navien_nwp500.navilink.session.link_watch import (
     LinkLostError,
@@ -115,11 +115,11 @@ def test_flapping_needs_repeated_short_connections_and_knows_since_when() -> Non
 
 async def test_link_watch_race() -> None:
     watch = LinkWatch(1)
-    assert await watch.race(asyncio.sleep(0, result=5)) == 5
+    assert await watch.unless_lost(asyncio.sleep(0, result=5)) == 5
     assert watch.report_lost("gone")
     assert not watch.report_lost("again")
     with pytest.raises(LinkLostError, match="gone"):
-        await watch.race(asyncio.sleep(10))
+        await watch.unless_lost(asyncio.sleep(10))
 
 
 async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
@@ -138,7 +138,7 @@ async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
 
     async def loop_body() -> str:
         try:
-            await watch.race(slow_to_cancel())
+            await watch.unless_lost(slow_to_cancel())
         except LinkLostError:
             return "backed off and reconnected"
         return "served"
@@ -165,7 +165,7 @@ async def test_lost_link_race_without_close_still_reports_the_loss() -> None:
             await release.wait()
             raise
 
-    racing = asyncio.create_task(watch.race(slow_to_cancel()))
+    racing = asyncio.create_task(watch.unless_lost(slow_to_cancel()))
     await asyncio.sleep(0)
     watch.report_lost("interrupted")
     await asyncio.sleep(0)

@@ -19,7 +19,7 @@ from custom_components.navien_nwp500.navilink.session.session import (
 from tests.session import DEVICE, eventually, fast, open_session, received
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.codec.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from navilink_sim.simulator import NaviLinkSimulator
     from tests.session import Harness
 

@@ -1,17 +1,13 @@
 """The NaviLink wire format: models, enums, command builders, topics and inbound decoding (pure data, no I/O)."""
 
 from . import commands, topics
+from .command import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C, Command
 from .commands import (
     ANTI_LEGIONELLA_DAYS,
-    DHW_TEMPERATURE_MAX_C,
-    DHW_TEMPERATURE_MIN_C,
     VACATION_DAYS,
-    Command,
     air_filter_reset,
     anti_legionella,
     demand_response,
-    has_intent,
-    intent_met,
     tou,
 )
 from .diagnostics import Diagnostics, parse_diagnostics
@@ -28,7 +24,8 @@ from .enums import (
 )
 from .errors import CommandValidationError, NaviLinkError
 from .feature import DeviceFeature, parse_feature
-from .inbound import Inbound, InboundDecoder, InboundKind
+from .inbound import InboundDecoder, InboundKind, InboundMessage
+from .intent import has_intent, intent_met
 from .models import (
     Device,
     EnergyCounters,
@@ -38,7 +35,8 @@ from .models import (
     parse_energy,
     parse_reservations,
 )
-from .status import STATUS_FIELDS, DeviceStatus, parse_status
+from .status import DeviceStatus
+from .status_fields import STATUS_FIELDS, parse_status
 
 __all__ = [
     "ANTI_LEGIONELLA_DAYS",
@@ -58,9 +56,9 @@ __all__ = [
     "DrEvent",
     "EnergyCounters",
     "HeatSource",
-    "Inbound",
     "InboundDecoder",
     "InboundKind",
+    "InboundMessage",
     "NaviLinkError",
     "ReservationEntry",
     "ReservationMode",

@@ -6,8 +6,6 @@ sends it with the wrong type, gives None for it (logged once at debug/warning
 by ``models_decode.report``), never an error.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 

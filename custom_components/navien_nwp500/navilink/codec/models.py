@@ -15,7 +15,8 @@ from typing import Any
 from .decode import Reader, as_mapping, report, reset_reported
 from .enums import ReservationMode, Weekday
 from .feature import CAPABILITY_FLAGS, DeviceFeature, parse_feature
-from .status import STATUS_FIELDS, DeviceStatus, parse_status
+from .status import DeviceStatus
+from .status_fields import STATUS_FIELDS, parse_status
 
 __all__ = [
     "CAPABILITY_FLAGS",

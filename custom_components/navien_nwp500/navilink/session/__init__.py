@@ -2,7 +2,7 @@
 
 from .queue import CommandOutcome
 from .session import NaviLinkSession
-from .types import (
+from .session_types import (
     AuthFailedError,
     NotConnectedError,
     RequestTimeoutError,

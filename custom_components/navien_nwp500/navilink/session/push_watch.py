@@ -7,8 +7,6 @@ session's requests counts as unprompted. A heater that sent none for
 until one arrives ("poll" mode); otherwise it is in "push" mode.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 import time
 from typing import TYPE_CHECKING

@@ -1,7 +1,5 @@
 """Public vocabulary of the MQTT session: states, settings, outcomes and errors."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from enum import StrEnum
 
