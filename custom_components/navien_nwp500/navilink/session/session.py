@@ -54,13 +54,12 @@ from .session_types import (
 )
 from .state import StateMachine
 from .transport import (
-    KEY_REFUSALS,
     Link,
     LinkError,
     LinkSettings,
     MqttClient,
     build_client,
-    probe_upgrade,
+    keys_refused,
 )
 
 if TYPE_CHECKING:
@@ -458,19 +457,16 @@ class NaviLinkSession:
                 self._abandon(self._link)
 
     async def _keys_refused(self, err: NaviLinkError) -> bool:
-        """Whether a failed attempt means the gateway refuses our AWS keys.
-
-        awscrt names every refused upgrade alike: a probe tells a key refusal
-        (401/403) from a gateway in trouble (5xx), which new keys do not cure.
-        """
+        """Whether a failed attempt means the gateway refuses our AWS keys."""
         client, credentials = self._client, self._credentials
-        if not isinstance(err, LinkError) or not err.upgrade_refused:
-            return False
         if client is None or credentials is None:
             return False
-        status = await probe_upgrade(self._settings, credentials, client=client)
-        _LOGGER.debug("The gateway answers an upgrade with HTTP %s", status)
-        return status in KEY_REFUSALS
+        return await keys_refused(err, self._settings, credentials, client)
+
+    def _status_request_message(self, mac: str) -> tuple[str, bytes]:
+        """Topic and payload of a status request to ``mac``."""
+        command = commands.status_request(self._addressing.device(mac))
+        return self._addressing.request(command)
 
     async def _open(self, *, force_renew: bool) -> tuple[Link, LinkWatch]:
         """Build, connect and subscribe a new generation; raise on failure."""
@@ -525,7 +521,9 @@ class NaviLinkSession:
                     message = self._addressing.request(build(device))
                     await watch.unless_lost(link.publish(*message))
             self._push_watch.connected()
-            poller = asyncio.create_task(self._poll_silent(link, watch))
+            poller = asyncio.create_task(
+                self._push_watch.poll(link, watch, self._status_request_message)
+            )
             await self._sender.run(link, watch)
         except LinkLostError:
             pass
@@ -593,23 +591,6 @@ class NaviLinkSession:
         if not closing.done():
             self._closing.add(closing)
             closing.add_done_callback(self._closing.discard)
-
-    async def _poll_silent(self, link: Link, watch: LinkWatch) -> None:
-        """Ask heaters that push nothing for their status (see ``PushWatch``)."""
-        try:
-            while True:
-                due, wait = self._push_watch.due()
-                for mac in due:
-                    _LOGGER.debug("%s pushes no status; polling it", mac)
-                    command = commands.status_request(self._addressing.device(mac))
-                    await watch.unless_lost(
-                        link.publish(*self._addressing.request(command))
-                    )
-                await asyncio.sleep(wait)
-        except LinkLostError:
-            pass
-        except LinkError as err:
-            watch.report_lost(str(err))
 
     # ------------------------------------------------------------ reports
 

@@ -355,3 +355,21 @@ def _qos() -> Any:
 def _swallow(future: asyncio.Future[Any]) -> None:
     if not future.cancelled() and future.exception() is not None:
         _LOGGER.debug("Link operation ended with %r", future.exception())
+
+
+async def keys_refused(
+    err: Exception,
+    settings: LinkSettings,
+    credentials: AwsCredentials,
+    client: MqttClient,
+) -> bool:
+    """Whether a failed connect means the gateway refuses ``credentials``.
+
+    awscrt names every refused upgrade alike: a probe tells a key refusal
+    (401/403) from a gateway in trouble (5xx), which new keys do not cure.
+    """
+    if not isinstance(err, LinkError) or not err.upgrade_refused:
+        return False
+    status = await probe_upgrade(settings, credentials, client=client)
+    _LOGGER.debug("The gateway answers an upgrade with HTTP %s", status)
+    return status in KEY_REFUSALS
