@@ -123,7 +123,7 @@ async def test_link_watch_race() -> None:
 
 
 async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
-    """A cancel arriving while race() waits for its cancelled work propagates."""
+    """A cancel arriving while unless_lost() waits for its cancelled work propagates."""
     watch = LinkWatch(1)
     work_cancelled = asyncio.Event()
     release = asyncio.Event()
@@ -146,7 +146,7 @@ async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
     runner = asyncio.create_task(loop_body())
     await asyncio.sleep(0)
     watch.report_lost("interrupted")  # the link is lost ...
-    await work_cancelled.wait()  # ... race() now waits for the cancelled work
+    await work_cancelled.wait()  # ... unless_lost() now waits for the cancelled work
     runner.cancel()  # close() arrives in that window
     release.set()
     with pytest.raises(asyncio.CancelledError):

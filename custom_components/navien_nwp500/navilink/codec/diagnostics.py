@@ -3,7 +3,7 @@
 Field names are the wire's, misspellings included (``numOffRostProtectBurn``,
 ``numOfdhwUse``). Every value is optional: a firmware that leaves one out, or
 sends it with the wrong type, gives None for it (logged once at debug/warning
-by ``models_decode.report``), never an error.
+by ``decode.report``), never an error.
 """
 
 from dataclasses import dataclass, field

@@ -2,7 +2,7 @@
 
 Every ``parse_*`` function accepts anything and never raises: absent or malformed
 fields become None (or an enum's UNKNOWN) and the problem is logged once per
-process (see ``models_decode``). Status and feature live in their own modules and
+process (see ``decode``). Status and feature live in their own modules and
 are re-exported here.
 """
 
