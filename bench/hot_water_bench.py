@@ -20,7 +20,7 @@ from custom_components.navien_nwp500.hot_water import (
     RecoveryEstimator,
     hot_water_litres,
 )
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec import (
     DeviceStatus,
     parse_feature,
     parse_status,

@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.models import Device
+from custom_components.navien_nwp500.navilink.cloud import Endpoints, NaviLinkAuth
+from custom_components.navien_nwp500.navilink.codec import Device
 from custom_components.navien_nwp500.navilink.session import (
     NaviLinkSession,
     SessionConfig,

@@ -28,13 +28,14 @@ import aiohttp
 import aiomqtt
 import psutil
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.models import Device
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.cloud import Endpoints, NaviLinkAuth
+from custom_components.navien_nwp500.navilink.codec import (
+    Device,
+    DhwOperationSetting,
+    commands,
+)
 from custom_components.navien_nwp500.navilink.session import (
+    CommandOutcome,
     NaviLinkSession,
     SessionConfig,
     SessionState,
@@ -44,7 +45,7 @@ from navilink_sim.simulator import NaviLinkSimulator
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from custom_components.navien_nwp500.navilink.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
 
 MAC = "aabbccddeeff"
 DEVICE = Device(mac=MAC, additional_value="1234", device_type=52, name="NWP500")

@@ -27,15 +27,14 @@ import aiohttp
 from awscrt import mqtt
 import psutil
 
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.models import Device
+from custom_components.navien_nwp500.navilink.cloud import Endpoints, NaviLinkAuth
+from custom_components.navien_nwp500.navilink.codec import Device
 from custom_components.navien_nwp500.navilink.session import (
     NaviLinkSession,
     SessionConfig,
     SessionState,
 )
-from custom_components.navien_nwp500.navilink.transport import Link
+from custom_components.navien_nwp500.navilink.session.transport import Link
 from navilink_sim.simulator import NaviLinkSimulator
 
 if TYPE_CHECKING:

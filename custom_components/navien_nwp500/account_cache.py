@@ -14,12 +14,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
-from .navilink.auth import NaviLinkAuth
+from .navilink.cloud import NaviLinkAuth
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
-    from .navilink.endpoints import Endpoints
+    from .navilink.cloud import Endpoints
 
 DATA_ACCOUNTS: HassKey[dict[str, CachedAccount]] = HassKey(f"{DOMAIN}_accounts")
 

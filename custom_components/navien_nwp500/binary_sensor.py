@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import NavienConfigEntry, NavienCoordinator
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 PARALLEL_UPDATES = 0
 

@@ -15,7 +15,7 @@ from homeassistant.exceptions import HomeAssistantError
 from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities
 from .helpers import navien_command, vacation_commands
-from .navilink.commands import air_filter_reset
+from .navilink.codec import air_filter_reset
 from .vacation import vacation_length
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.models import DeviceFeature
+    from .navilink.codec import DeviceFeature
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.

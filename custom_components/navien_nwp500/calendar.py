@@ -35,8 +35,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.enums import ReservationMode
-    from .navilink.models import ReservationSchedule
+    from .navilink.codec import ReservationMode, ReservationSchedule
 
 PARALLEL_UPDATES = 0
 

@@ -26,8 +26,7 @@ from .helpers import (
     vacation_commands,
 )
 from .modes import MODE_NAMES, mode_offered
-from .navilink import commands
-from .navilink.enums import DhwOperationSetting
+from .navilink.codec import DhwOperationSetting, commands
 from .vacation import vacation_length
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.commands import Command
+    from .navilink.codec import Command
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.

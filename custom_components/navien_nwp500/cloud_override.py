@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
-from .navilink.endpoints import Endpoints
+from .navilink.cloud import Endpoints
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

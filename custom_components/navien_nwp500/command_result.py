@@ -21,12 +21,12 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.translation import async_get_cached_translations
 
 from .const import DOMAIN
-from .navilink.queue import CommandOutcome
+from .navilink.session import CommandOutcome
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from .navilink.commands import Command
+    from .navilink.codec import Command
 
 COMMAND_OUTCOME_TIMEOUT: Final = 15.0
 """Seconds an action waits for its commands' outcomes before it returns."""

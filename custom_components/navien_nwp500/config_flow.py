@@ -37,9 +37,12 @@ from .hot_water_options import (
     hot_water_options,
     hot_water_schema,
 )
-from .navilink.auth import NaviLinkAuth
-from .navilink.errors import CannotConnectError, InvalidCredentialsError
-from .navilink.rest import NaviLinkRestClient
+from .navilink.cloud import (
+    CannotConnectError,
+    InvalidCredentialsError,
+    NaviLinkAuth,
+    NaviLinkRestClient,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

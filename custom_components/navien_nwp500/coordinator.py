@@ -36,18 +36,18 @@ from .const import (
 )
 from .energy import CounterPoller
 from .liveness import HeaterLiveness
-from .navilink.errors import (
+from .navilink.cloud import (
     CannotConnectError,
     InvalidCredentialsError,
-    NaviLinkError,
-    SessionError,
+    NaviLinkRestClient,
 )
-from .navilink.rest import NaviLinkRestClient
+from .navilink.codec import NaviLinkError
 from .navilink.session import (
     NaviLinkSession,
     NotConnectedError,
     SendOutcome,
     SessionConfig,
+    SessionError,
     SessionState,
 )
 from .repairs import (
@@ -60,8 +60,7 @@ if TYPE_CHECKING:
 
     from .command_result import PendingCommand
     from .heater_details import ScheduleCoordinator
-    from .navilink.commands import Command
-    from .navilink.models import Device, DeviceFeature, DeviceStatus
+    from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -23,11 +23,14 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.util import dt as dt_util
 
-from .navilink import commands
-from .navilink.errors import NaviLinkError, SessionError
-from .navilink.models import parse_energy
-from .navilink.models_diagnostics import Diagnostics, parse_diagnostics
-from .navilink.session_types import SessionState
+from .navilink.codec import (
+    Diagnostics,
+    NaviLinkError,
+    commands,
+    parse_diagnostics,
+    parse_energy,
+)
+from .navilink.session import SessionError, SessionState
 from .statistics import async_import_history
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from .coordinator import HeaterState, NavienCoordinator
-    from .navilink.commands import Command
+    from .navilink.codec import Command
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -23,9 +23,12 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import HeaterState, NavienCoordinator
-from .navilink.commands import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
-from .navilink.enums import DhwTemperaturePrecision
-from .navilink.models import STATUS_FIELDS
+from .navilink.codec import (
+    DHW_TEMPERATURE_MAX_C,
+    DHW_TEMPERATURE_MIN_C,
+    STATUS_FIELDS,
+    DhwTemperaturePrecision,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import NavienConfigEntry
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 
 def heater_device_info(heater: HeaterState) -> DeviceInfo:

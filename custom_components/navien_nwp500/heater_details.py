@@ -13,9 +13,12 @@ from homeassistant.core import callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN
-from .navilink import commands
-from .navilink.errors import NaviLinkError
-from .navilink.models import ReservationSchedule, parse_reservations
+from .navilink.codec import (
+    NaviLinkError,
+    ReservationSchedule,
+    commands,
+    parse_reservations,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.rest import FirmwareComponent
+    from .navilink.cloud import FirmwareComponent
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .navilink import commands
-from .navilink.enums import DhwOperationSetting
-from .navilink.errors import CommandValidationError, NaviLinkError
-from .navilink.session_types import (
-    NotConnectedError,
-    RequestTimeoutError,
+from .navilink.codec import (
+    CommandValidationError,
+    DhwOperationSetting,
+    NaviLinkError,
+    commands,
 )
+from .navilink.session import NotConnectedError, RequestTimeoutError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
     from .coordinator import HeaterState, NavienCoordinator
-    from .navilink.commands import Command
-    from .navilink.models import DeviceStatus
+    from .navilink.codec import Command, DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
 

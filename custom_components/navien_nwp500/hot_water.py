@@ -31,7 +31,7 @@ import math
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 WH_PER_LITRE_KELVIN: Final = 4.186 / 3.6
 """Heat capacity of water, c_p, in Wh per litre and kelvin."""

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.typing import StateType
 
     from .coordinator import NavienCoordinator
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 _TANK_FIELDS = ("tank_upper_temperature", "tank_lower_temperature")
 _RECOVERY_FIELDS = (

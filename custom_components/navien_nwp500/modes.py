@@ -15,12 +15,12 @@ from homeassistant.components.water_heater import (
 )
 from homeassistant.const import STATE_OFF
 
-from .navilink.enums import DhwOperationSetting, ReservationMode
+from .navilink.codec import DhwOperationSetting, ReservationMode
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .navilink.models import DeviceFeature
+    from .navilink.codec import DeviceFeature
 
 MODE_VACATION: Final = "vacation"
 

@@ -24,7 +24,7 @@ from homeassistant.helpers import entity_registry as er
 from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities
 from .helpers import navien_command
-from .navilink.commands import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
+from .navilink.codec import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
 from .vacation import DEFAULT_VACATION_DAYS, VACATION_LENGTH_KEY
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from .navilink.session import UnstableConnectionError
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
-    from .navilink.errors import SessionError
-    from .navilink.models import Device
+    from .navilink.codec import Device
+    from .navilink.session import SessionError
 
 
 @callback

@@ -23,11 +23,16 @@ from .const import (
     DOMAIN,
 )
 from .modes import LEGACY_RESERVATION_MODES, RESERVATION_MODES
-from .navilink import commands
-from .navilink.enums import ReservationMode, Weekday
-from .navilink.errors import NaviLinkError
-from .navilink.models import ReservationEntry, ReservationSchedule, parse_reservations
-from .navilink.session_types import RequestTimeoutError
+from .navilink.codec import (
+    NaviLinkError,
+    ReservationEntry,
+    ReservationMode,
+    ReservationSchedule,
+    Weekday,
+    commands,
+    parse_reservations,
+)
+from .navilink.session import RequestTimeoutError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,7 +41,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .coordinator import HeaterState
-    from .navilink.commands import Command
+    from .navilink.codec import Command
     from .navilink.session import NaviLinkSession
 
 REPLY_TIMEOUT: Final = 10.0

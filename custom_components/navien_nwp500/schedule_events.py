@@ -8,13 +8,13 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Final
 
-from .navilink.enums import ReservationMode
+from .navilink.codec import ReservationMode
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
     from datetime import tzinfo
 
-    from .navilink.models import ReservationEntry, ReservationSchedule
+    from .navilink.codec import ReservationEntry, ReservationSchedule
 
 # §7.5: Monday = 64 ... Saturday = 2, Sunday = 128, by Python's weekday().
 WEEKDAY_BITS: Final = (64, 32, 16, 8, 4, 2, 128)

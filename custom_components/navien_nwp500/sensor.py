@@ -32,7 +32,7 @@ from .energy import counts_energy
 from .entity import NavienEntity, async_add_reported_entities, reported
 from .hot_water_entities import hot_water_sensors
 from .modes import MODE_NAMES
-from .navilink.enums import (
+from .navilink.codec import (
     CurrentOperationMode,
     DhwOperationSetting,
     DrEvent,
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.typing import StateType
 
     from .coordinator import NavienConfigEntry, NavienCoordinator
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 PARALLEL_UPDATES = 0
 

@@ -37,8 +37,7 @@ if TYPE_CHECKING:
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
     from .energy import HeaterCounters
-    from .navilink.models import DeviceStatus
-    from .navilink.models_diagnostics import Diagnostics
+    from .navilink.codec import DeviceStatus, Diagnostics
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,11 +42,7 @@ from .const import (
 )
 from .heater_details import async_schedule_written
 from .helpers import navien_command, vacation_commands
-from .navilink import commands
-from .navilink.models import (
-    EnergyCounters,
-    parse_energy,
-)
+from .navilink.codec import EnergyCounters, commands, parse_energy
 from .reservations import (
     REPLY_TIMEOUT,
     RESERVATION_SCHEMA,

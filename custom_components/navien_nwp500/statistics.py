@@ -41,14 +41,13 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import EnergyConverter
 
 from .const import DOMAIN
-from .navilink import commands
-from .navilink.models import EnergyCounters, parse_energy
+from .navilink.codec import EnergyCounters, commands, parse_energy
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .coordinator import HeaterState
-    from .navilink.commands import Command
+    from .navilink.codec import Command
 
 _LOGGER = logging.getLogger(__name__)
 

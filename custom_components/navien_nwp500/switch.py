@@ -13,14 +13,14 @@ from homeassistant.const import EntityCategory
 
 from .entity import NavienEntity, async_add_heater_entities
 from .helpers import navien_command
-from .navilink.commands import (
+from .navilink.codec import (
     ANTI_LEGIONELLA_DAYS,
     Command,
+    DrEvent,
     anti_legionella,
     demand_response,
     tou,
 )
-from .navilink.enums import DrEvent
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.models import DeviceFeature, DeviceStatus
+    from .navilink.codec import DeviceFeature, DeviceStatus
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
-    from .navilink.rest import FirmwareComponent
+    from .navilink.cloud import FirmwareComponent
 
 PARALLEL_UPDATES = 0
 

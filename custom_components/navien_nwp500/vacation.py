@@ -11,7 +11,7 @@ from homeassistant.components.number import DOMAIN as NUMBER_DOMAIN
 from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
-from .navilink.commands import VACATION_DAYS
+from .navilink.codec import VACATION_DAYS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

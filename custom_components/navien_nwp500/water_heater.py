@@ -28,8 +28,7 @@ from .helpers import (
     vacation_commands,
 )
 from .modes import mode_offered
-from .navilink import commands
-from .navilink.enums import DhwOperationSetting
+from .navilink.codec import DhwOperationSetting, commands
 from .vacation import vacation_length
 
 if TYPE_CHECKING:

@@ -11,9 +11,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 import pytest
 
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.errors import (
+from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.cloud.errors import (
     CannotConnectError,
     InvalidCredentialsError,
     UnexpectedResponseError,

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands as cmd
-from custom_components.navien_nwp500.navilink.enums import (
+from custom_components.navien_nwp500.navilink.codec import Command, commands as cmd
+from custom_components.navien_nwp500.navilink.codec.enums import (
     DhwOperationSetting,
     DhwTemperaturePrecision,
     ReservationMode,
 )
-from custom_components.navien_nwp500.navilink.errors import CommandValidationError
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec.errors import CommandValidationError
+from custom_components.navien_nwp500.navilink.codec.models import (
     Device,
     DeviceFeature,
     ReservationEntry,
@@ -44,7 +44,7 @@ NOTHING = dataclasses.replace(
 )
 
 
-def wire(command: cmd.Command) -> Any:
+def wire(command: Command) -> Any:
     """Return the request as it goes on the wire (through JSON)."""
     return json.loads(json.dumps(command.request))
 
@@ -71,7 +71,7 @@ def control(code: int, mode: str, param: list[int]) -> dict[str, Any]:
 def test_plain_queries_have_no_mode_keys(
     build: Any, code: int, topic: str, response: str | None, extra: dict[str, Any]
 ) -> None:
-    command: cmd.Command = build()
+    command: Command = build()
     assert wire(command) == {"command": code, **BASE, **extra}
     assert (command.topic_suffix, command.response_suffix) == (topic, response)
     assert (command.mac, command.supersede_key, command.paced) == (
@@ -114,7 +114,7 @@ def test_controls_on_the_wire(
     hints: tuple[str | None, bool],
     feature: DeviceFeature | None,
 ) -> None:
-    command: cmd.Command = build(feature)
+    command: Command = build(feature)
     assert wire(command) == expected
     assert command.kind == kind
     assert (command.topic_suffix, command.response_suffix) == ("ctrl", None)

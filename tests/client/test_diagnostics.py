@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands as cmd
-from custom_components.navien_nwp500.navilink.models import Device
-from custom_components.navien_nwp500.navilink.models_decode import reset_reported
-from custom_components.navien_nwp500.navilink.models_diagnostics import (
+from custom_components.navien_nwp500.navilink.codec import commands as cmd
+from custom_components.navien_nwp500.navilink.codec.decode import reset_reported
+from custom_components.navien_nwp500.navilink.codec.diagnostics import (
     Diagnostics,
     parse_diagnostics,
 )
-from custom_components.navien_nwp500.navilink.topics import envelope
+from custom_components.navien_nwp500.navilink.codec.models import Device
+from custom_components.navien_nwp500.navilink.codec.topics import envelope
 
 DEVICE = Device("aabbccddeeff", "1234", 52, "NWP500", 1, True, 513)
 

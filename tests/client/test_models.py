@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.enums import (
+from custom_components.navien_nwp500.navilink.codec.enums import (
     CurrentOperationMode,
     DhwOperationSetting,
     DhwTemperaturePrecision,
@@ -24,7 +24,7 @@ from custom_components.navien_nwp500.navilink.enums import (
     Weekday,
     error_description,
 )
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec.models import (
     CAPABILITY_FLAGS,
     STATUS_FIELDS,
     Device,
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-DECODE_LOGGER = "custom_components.navien_nwp500.navilink.models_decode"
+DECODE_LOGGER = "custom_components.navien_nwp500.navilink.codec.decode"
 
 
 def load(name: str) -> dict[str, Any]:

@@ -8,14 +8,16 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 import pytest
 
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.errors import UnexpectedResponseError
-from custom_components.navien_nwp500.navilink.models import Device
-from custom_components.navien_nwp500.navilink.rest import (
+from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.cloud.errors import (
+    UnexpectedResponseError,
+)
+from custom_components.navien_nwp500.navilink.cloud.rest import (
     FirmwareComponent,
     NaviLinkRestClient,
 )
+from custom_components.navien_nwp500.navilink.codec.models import Device
 from navilink_sim.accounts import AccountStore, SimDevice, demo_account
 from navilink_sim.rest import RestFaults, create_rest_app
 
@@ -67,15 +69,6 @@ async def test_list_devices(sim_client: Any) -> None:
     assert faults.count("/device/list") == 1
 
 
-async def test_get_device_info(sim_client: Any) -> None:
-    client, _, _ = sim_client
-    info = await client.async_get_device_info(await _device(client))
-    assert info["deviceInfo"]["deviceName"] == "NWP500"
-    assert "macAddress" not in info["deviceInfo"]
-    assert set(info) >= {"deviceInfo", "location", "installer", "alarmInfo"}
-    assert info["location"]["city"]
-
-
 async def test_get_firmware(sim_client: Any) -> None:
     client, _, _ = sim_client
     firmware = await client.async_get_firmware(await _device(client))
@@ -109,7 +102,7 @@ async def test_unknown_device_is_unexpected(sim_client: Any) -> None:
         model_type_code=None,
     )
     with pytest.raises(UnexpectedResponseError):
-        await client.async_get_device_info(device)
+        await client.async_get_firmware(device)
 
 
 async def test_unreadable_entries_skipped(

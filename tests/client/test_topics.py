@@ -4,8 +4,12 @@ import json
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands as cmd, topics
-from custom_components.navien_nwp500.navilink.models import Device
+from custom_components.navien_nwp500.navilink.codec import (
+    Command,
+    commands as cmd,
+    topics,
+)
+from custom_components.navien_nwp500.navilink.codec.models import Device
 
 DEVICE = Device("aabbccddeeff", "1234", 52, "NWP500")
 CID = "navien-client-1a2b3c4d"
@@ -97,7 +101,7 @@ def test_envelope_of_a_control() -> None:
     ],
 )
 def test_envelope_topics_per_request(
-    command: cmd.Command, request_topic: str, response_topic: str
+    command: Command, request_topic: str, response_topic: str
 ) -> None:
     message = json.loads(
         topics.envelope(command, client_id=CID, session_id="s", device_type=52)

@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.navien_nwp500 import services
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
 
 from .conftest import DEMO_MAC
 from .helpers import get_entity_id, wait_for

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.navien_nwp500.navilink.enums import CommandCode
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 
 from .helpers import commands, get_entity_id, get_state, wait_for
 

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.enums import CommandCode
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 
 from .conftest import DEMO_MAC
 from .helpers import get_entity_id, wait_for
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from syrupy.assertion import SnapshotAssertion
 
     from custom_components.navien_nwp500.coordinator import NavienCoordinator
-    from custom_components.navien_nwp500.navilink.models import DeviceStatus
+    from custom_components.navien_nwp500.navilink.codec.models import DeviceStatus
     from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = [

@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.navien_nwp500.navilink.enums import CommandCode
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 
 from .helpers import get_entity_id, get_state, wait_for
 

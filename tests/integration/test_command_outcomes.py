@@ -24,10 +24,10 @@ from custom_components.navien_nwp500.command_result import (
     CommandResults,
 )
 from custom_components.navien_nwp500.const import CONF_QUEUE_MAX_AGE, DOMAIN
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.models import Device
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.codec.models import Device
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.session import (
     SessionConfig,
     SessionState,
 )

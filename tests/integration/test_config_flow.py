@@ -38,9 +38,11 @@ from custom_components.navien_nwp500.const import (
     DEFAULT_QUEUE_MAX_AGE,
     DOMAIN,
 )
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.rest import NaviLinkRestClient
+from custom_components.navien_nwp500.navilink.cloud import (
+    Endpoints,
+    NaviLinkAuth,
+    NaviLinkRestClient,
+)
 from navilink_sim.accounts import AccountStore, SimAccount, SimDevice, demo_account
 from navilink_sim.rest import API_PREFIX, RestFaults, create_rest_app
 

@@ -9,7 +9,7 @@ from homeassistant.helpers.translation import async_get_translations
 import pytest
 
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.session.session import (
     SessionConfig,
     SessionState,
     UnstableConnectionError,
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-    from custom_components.navien_nwp500.navilink.errors import SessionError
+    from custom_components.navien_nwp500.navilink.session.session_types import (
+        SessionError,
+    )
     from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)

@@ -9,8 +9,8 @@ import pytest
 
 from custom_components.navien_nwp500 import async_remove_config_entry_device
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.enums import CommandCode
-from custom_components.navien_nwp500.navilink.session import SessionConfig
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
+from custom_components.navien_nwp500.navilink.session.session import SessionConfig
 
 from .conftest import DEMO, DEMO_MAC
 from .helpers import wait_for

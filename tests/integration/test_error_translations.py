@@ -17,18 +17,16 @@ import pytest
 
 import custom_components.navien_nwp500
 from custom_components.navien_nwp500.helpers import translate_navilink_error
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.enums import (
-    DhwTemperaturePrecision,
-    ReservationMode,
-)
-from custom_components.navien_nwp500.navilink.errors import CommandValidationError
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec import (
+    CommandValidationError,
     Device,
     DeviceFeature,
+    DhwTemperaturePrecision,
     ReservationEntry,
+    ReservationMode,
+    commands,
 )
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session import CommandOutcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -15,7 +15,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 import pytest
 
 from custom_components.navien_nwp500.helpers import heating_now
-from custom_components.navien_nwp500.navilink.models import parse_status
+from custom_components.navien_nwp500.navilink.codec.models import parse_status
 
 from .helpers import get_entity_id, get_state, patch_status, push
 

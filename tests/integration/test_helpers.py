@@ -9,12 +9,12 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
 from custom_components.navien_nwp500.helpers import translate_navilink_error
-from custom_components.navien_nwp500.navilink.errors import (
-    CannotConnectError,
+from custom_components.navien_nwp500.navilink.cloud.errors import CannotConnectError
+from custom_components.navien_nwp500.navilink.codec.errors import (
     CommandValidationError,
     NaviLinkError,
 )
-from custom_components.navien_nwp500.navilink.session_types import (
+from custom_components.navien_nwp500.navilink.session.session_types import (
     NotConnectedError,
     RequestTimeoutError,
 )

@@ -17,7 +17,7 @@ from custom_components.navien_nwp500.hot_water import (
     is_low,
     showers,
 )
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec.models import (
     parse_feature,
     parse_status,
 )

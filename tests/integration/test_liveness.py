@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.navien_nwp500.command_result import EVENT_COMMAND_RESULT
 from custom_components.navien_nwp500.const import DOMAIN, HEATER_OFFLINE_ISSUE_DELAY
-from custom_components.navien_nwp500.navilink import commands
+from custom_components.navien_nwp500.navilink.codec import commands
 from navilink_sim.accounts import demo_account_with, second_heater
 
 from .conftest import DEMO_MAC

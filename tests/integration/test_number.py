@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.enums import (
+from custom_components.navien_nwp500.navilink.codec.enums import (
     CommandCode,
     DhwOperationSetting,
 )

@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from custom_components.navien_nwp500.navilink.enums import ReservationMode
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.codec.enums import ReservationMode
+from custom_components.navien_nwp500.navilink.codec.models import (
     ReservationEntry,
     ReservationSchedule,
 )

@@ -10,7 +10,7 @@ import pytest
 
 from custom_components.navien_nwp500 import reservations, services
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.enums import CommandCode
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 
 from .conftest import DEMO_MAC
 from .helpers import commands, wait_for

@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.navien_nwp500.account_cache import DATA_ACCOUNTS
 from custom_components.navien_nwp500.coordinator import NavienCoordinator
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.session.session import (
     NaviLinkSession,
     SessionConfig,
 )

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.navien_nwp500.navilink.enums import CommandCode
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 from navilink_sim.heater import SimulatedHeater
 
 from .conftest import DEMO_MAC

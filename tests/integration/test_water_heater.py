@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.enums import CommandCode
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 
 from .helpers import commands, get_entity_id, get_state, wait_for
 

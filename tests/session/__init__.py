@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.models import (
+from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.codec.models import (
     Device,
     DeviceFeature,
     DeviceStatus,
 )
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.session.session import (
     NaviLinkSession,
     SessionConfig,
     SessionState,
@@ -30,9 +30,11 @@ from custom_components.navien_nwp500.navilink.session import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
-    from custom_components.navien_nwp500.navilink.commands import Command
-    from custom_components.navien_nwp500.navilink.errors import SessionError
-    from custom_components.navien_nwp500.navilink.queue import CommandOutcome
+    from custom_components.navien_nwp500.navilink.codec import Command
+    from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+    from custom_components.navien_nwp500.navilink.session.session_types import (
+        SessionError,
+    )
     from navilink_sim.simulator import NaviLinkSimulator
 
 MAC = "aabbccddeeff"

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.errors import (
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.cloud.errors import (
     CannotConnectError,
     InvalidCredentialsError,
 )
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.session.session import (
     NaviLinkSession,
     RequestTimeoutError,
     SessionState,

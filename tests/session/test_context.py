@@ -9,15 +9,15 @@ import warnings
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.session.session import (
     SessionState,
     WrongContextError,
 )
 from tests.session import DEVICE, open_session
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.session import NaviLinkSession
+    from custom_components.navien_nwp500.navilink.session.session import NaviLinkSession
     from navilink_sim.simulator import NaviLinkSimulator
 
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 from awscrt import mqtt
 import psutil
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.session import SessionState
-from custom_components.navien_nwp500.navilink.transport import Link
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.session.session import SessionState
+from custom_components.navien_nwp500.navilink.session.transport import Link
 from tests.session import DEVICE, eventually, fast, open_session
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from navilink_sim.simulator import NaviLinkSimulator
 
 FLAPS = 200

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.models import Device
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session import SendOutcome
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.codec.models import Device
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.session import SendOutcome
 from navilink_sim.accounts import SimAccount, SimDevice, demo_account
 from tests.session import DEVICE, MAC, eventually, fast, open_session
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from navilink_sim.simulator import NaviLinkSimulator
 
 OTHER_MAC = "001122334455"

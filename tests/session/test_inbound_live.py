@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import aiomqtt
 import pytest
 
-from custom_components.navien_nwp500.navilink.session import SessionState
+from custom_components.navien_nwp500.navilink.session.session import SessionState
 from tests.session import DEVICE, MAC, eventually, open_session
 
 if TYPE_CHECKING:

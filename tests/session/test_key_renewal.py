@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from custom_components.navien_nwp500.navilink.session import SessionState
+from custom_components.navien_nwp500.navilink.session.session import SessionState
 from tests.session import eventually, fast, open_session
 
 if TYPE_CHECKING:

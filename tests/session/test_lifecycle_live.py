@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import session as session_module
-from custom_components.navien_nwp500.navilink.errors import InvalidCredentialsError
-from custom_components.navien_nwp500.navilink.session import SessionState
+from custom_components.navien_nwp500.navilink.cloud.errors import (
+    InvalidCredentialsError,
+)
+from custom_components.navien_nwp500.navilink.session import session as session_module
+from custom_components.navien_nwp500.navilink.session.session import SessionState
 from tests.session import eventually, fast, open_session
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.auth import AwsCredentials
-    from custom_components.navien_nwp500.navilink.transport import (
+    from custom_components.navien_nwp500.navilink.cloud.auth import AwsCredentials
+    from custom_components.navien_nwp500.navilink.session.transport import (
         LinkSettings,
         MqttClient,
     )

@@ -9,23 +9,26 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.backoff import Backoff, BackoffPlan
-from custom_components.navien_nwp500.navilink.endpoints import Endpoints
-from custom_components.navien_nwp500.navilink.flap_watch import FlapWatch
-from custom_components.navien_nwp500.navilink.link_watch import (
+from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
+from custom_components.navien_nwp500.navilink.session.backoff import (
+    Backoff,
+    BackoffPlan,
+    backoff_plan,
+)
+from custom_components.navien_nwp500.navilink.session.flap_watch import FlapWatch
+from custom_components.navien_nwp500.navilink.session.link_watch import (
     LinkLostError,
     LinkWatch,
 )
-from custom_components.navien_nwp500.navilink.redact import REDACTED, redact
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.session.redact import REDACTED, redact
+from custom_components.navien_nwp500.navilink.session.session import (
     NaviLinkSession,
     SessionConfig,
 )
-from custom_components.navien_nwp500.navilink.session_core import backoff_plan
 from tests.session import DEVICE, FAST
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.auth import NaviLinkAuth
+    from custom_components.navien_nwp500.navilink.cloud.auth import NaviLinkAuth
 
 
 class Clock:
@@ -112,15 +115,15 @@ def test_flapping_needs_repeated_short_connections_and_knows_since_when() -> Non
 
 async def test_link_watch_race() -> None:
     watch = LinkWatch(1)
-    assert await watch.race(asyncio.sleep(0, result=5)) == 5
+    assert await watch.unless_lost(asyncio.sleep(0, result=5)) == 5
     assert watch.report_lost("gone")
     assert not watch.report_lost("again")
     with pytest.raises(LinkLostError, match="gone"):
-        await watch.race(asyncio.sleep(10))
+        await watch.unless_lost(asyncio.sleep(10))
 
 
 async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
-    """A cancel arriving while race() waits for its cancelled work propagates."""
+    """A cancel arriving while unless_lost() waits for its cancelled work propagates."""
     watch = LinkWatch(1)
     work_cancelled = asyncio.Event()
     release = asyncio.Event()
@@ -135,7 +138,7 @@ async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
 
     async def loop_body() -> str:
         try:
-            await watch.race(slow_to_cancel())
+            await watch.unless_lost(slow_to_cancel())
         except LinkLostError:
             return "backed off and reconnected"
         return "served"
@@ -143,7 +146,7 @@ async def test_close_while_a_lost_link_race_settles_is_not_swallowed() -> None:
     runner = asyncio.create_task(loop_body())
     await asyncio.sleep(0)
     watch.report_lost("interrupted")  # the link is lost ...
-    await work_cancelled.wait()  # ... race() now waits for the cancelled work
+    await work_cancelled.wait()  # ... unless_lost() now waits for the cancelled work
     runner.cancel()  # close() arrives in that window
     release.set()
     with pytest.raises(asyncio.CancelledError):
@@ -162,7 +165,7 @@ async def test_lost_link_race_without_close_still_reports_the_loss() -> None:
             await release.wait()
             raise
 
-    racing = asyncio.create_task(watch.race(slow_to_cancel()))
+    racing = asyncio.create_task(watch.unless_lost(slow_to_cancel()))
     await asyncio.sleep(0)
     watch.report_lost("interrupted")
     await asyncio.sleep(0)
@@ -175,7 +178,7 @@ async def test_a_session_task_that_will_not_stop_is_logged(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "custom_components.navien_nwp500.navilink.session._CLOSE_TIMEOUT", 0.05
+        "custom_components.navien_nwp500.navilink.session.session._CLOSE_TIMEOUT", 0.05
     )
     endpoints = Endpoints()
     auth: NaviLinkAuth = object()  # type: ignore[assignment]  # never used

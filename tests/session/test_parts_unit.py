@@ -8,17 +8,17 @@ import logging
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.context_guard import ContextGuard
-from custom_components.navien_nwp500.navilink.inbound import (
+from custom_components.navien_nwp500.navilink.codec.inbound import (
     InboundDecoder,
     InboundKind,
 )
-from custom_components.navien_nwp500.navilink.link_watch import (
+from custom_components.navien_nwp500.navilink.session.context_guard import ContextGuard
+from custom_components.navien_nwp500.navilink.session.link_watch import (
     LinkLostError,
     LinkWatch,
 )
-from custom_components.navien_nwp500.navilink.listeners import Listeners
-from custom_components.navien_nwp500.navilink.replies import ReplyRouter
+from custom_components.navien_nwp500.navilink.session.listeners import Listeners
+from custom_components.navien_nwp500.navilink.session.replies import ReplyRouter
 
 MAC = "aabbccddeeff"
 TOPIC = f"cmd/52/navilink-{MAC}/res"
@@ -124,11 +124,11 @@ async def test_reply_router_matches_echo_then_oldest() -> None:
 
 async def test_link_watch_race() -> None:
     watch = LinkWatch(1)
-    assert await watch.race(asyncio.sleep(0, result=5)) == 5
+    assert await watch.unless_lost(asyncio.sleep(0, result=5)) == 5
     assert watch.report_lost("gone")
     assert not watch.report_lost("again")
     with pytest.raises(LinkLostError, match="gone"):
-        await watch.race(asyncio.sleep(10))
+        await watch.unless_lost(asyncio.sleep(10))
 
 
 async def test_context_guard_binds_loop_and_process() -> None:

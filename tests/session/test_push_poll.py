@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.push_watch import PushWatch
+from custom_components.navien_nwp500.navilink.session.push_watch import PushWatch
 from tests.session import MAC, eventually, fast, open_session
 
 if TYPE_CHECKING:

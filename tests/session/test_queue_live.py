@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session import (
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.session import (
     NotConnectedError,
     SendOutcome,
     SessionClosedError,
@@ -19,7 +19,7 @@ from custom_components.navien_nwp500.navilink.session import (
 from tests.session import DEVICE, eventually, fast, open_session, received
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.commands import Command
+    from custom_components.navien_nwp500.navilink.codec import Command
     from navilink_sim.simulator import NaviLinkSimulator
     from tests.session import Harness
 

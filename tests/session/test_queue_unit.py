@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from custom_components.navien_nwp500.navilink.queue import (
+from custom_components.navien_nwp500.navilink.session.queue import (
     CommandOutcome,
     CommandQueue,
     QueueEntry,

@@ -13,11 +13,11 @@ import contextlib
 import json
 from typing import TYPE_CHECKING
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.inbound import InboundDecoder
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.replies import ReplyRouter
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.codec.inbound import InboundDecoder
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.replies import ReplyRouter
 from tests.session import DEVICE, MAC, eventually, fast, open_session
 
 if TYPE_CHECKING:

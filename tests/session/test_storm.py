@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from awscrt.exceptions import AwsCrtError
 
-from custom_components.navien_nwp500.navilink.session import SessionState
+from custom_components.navien_nwp500.navilink.session.session import SessionState
 from tests.session import eventually, open_session, session_tasks
 
 if TYPE_CHECKING:
-    from custom_components.navien_nwp500.navilink.transport import Link
+    from custom_components.navien_nwp500.navilink.session.transport import Link
     from navilink_sim.simulator import NaviLinkSimulator
     from tests.session import Harness
 

@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.navien_nwp500.navilink import commands
-from custom_components.navien_nwp500.navilink.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.models import parse_status
-from custom_components.navien_nwp500.navilink.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session import SessionState
+from custom_components.navien_nwp500.navilink.codec import (
+    commands,
+    has_intent,
+    intent_met,
+)
+from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
+from custom_components.navien_nwp500.navilink.codec.models import parse_status
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.session import SessionState
 from tests.session import DEVICE, MAC, eventually, fast, open_session
 
 if TYPE_CHECKING:
@@ -183,34 +187,34 @@ def test_intents_read_from_status() -> None:
         return parse_status({"command": 67108883, **fields})
 
     set_point = commands.set_dhw_temperature(DEVICE, None, 52.5)
-    assert commands.intent_met(set_point, status(dhwTemperatureSetting=105)) is True
-    assert commands.intent_met(set_point, status(dhwTemperatureSetting=120)) is False
-    assert commands.intent_met(set_point, status()) is None  # cannot tell
+    assert intent_met(set_point, status(dhwTemperatureSetting=105)) is True
+    assert intent_met(set_point, status(dhwTemperatureSetting=120)) is False
+    assert intent_met(set_point, status()) is None  # cannot tell
     mode = commands.set_dhw_mode(DEVICE, None, DhwOperationSetting.ELECTRIC)
-    assert commands.intent_met(mode, status(dhwOperationSetting=2)) is True
-    assert commands.intent_met(mode, status(dhwOperationSetting=3)) is False
+    assert intent_met(mode, status(dhwOperationSetting=2)) is True
+    assert intent_met(mode, status(dhwOperationSetting=3)) is False
     vacation = commands.set_vacation(DEVICE, None, 7)
     on_vacation = status(dhwOperationSetting=5, vacationDaySetting=7)
-    assert commands.intent_met(vacation, on_vacation) is True
-    assert commands.intent_met(vacation, status(dhwOperationSetting=5)) is False
+    assert intent_met(vacation, on_vacation) is True
+    assert intent_met(vacation, status(dhwOperationSetting=5)) is False
     off, on = commands.power(DEVICE, None, False), commands.power(DEVICE, None, True)
-    assert commands.intent_met(off, status(dhwOperationSetting=6)) is True
-    assert commands.intent_met(on, status(dhwOperationSetting=6)) is False
-    assert commands.intent_met(on, status(dhwOperationSetting=3)) is True
+    assert intent_met(off, status(dhwOperationSetting=6)) is True
+    assert intent_met(on, status(dhwOperationSetting=6)) is False
+    assert intent_met(on, status(dhwOperationSetting=3)) is True
     legionella = commands.anti_legionella(DEVICE, None, True, 14)
     met = status(antiLegionellaUse=2, antiLegionellaPeriod=14)
-    assert commands.intent_met(legionella, met) is True
-    assert commands.intent_met(legionella, status(antiLegionellaUse=1)) is False
+    assert intent_met(legionella, met) is True
+    assert intent_met(legionella, status(antiLegionellaUse=1)) is False
     no_legionella = commands.anti_legionella(DEVICE, None, False)
-    assert commands.intent_met(no_legionella, status(antiLegionellaUse=1)) is True
+    assert intent_met(no_legionella, status(antiLegionellaUse=1)) is True
     tou = commands.tou(DEVICE, None, True)
-    assert commands.intent_met(tou, status(touStatus=1)) is True
-    assert commands.intent_met(tou, status(touStatus=0)) is False
+    assert intent_met(tou, status(touStatus=1)) is True
+    assert intent_met(tou, status(touStatus=0)) is False
     unknowable = [
         commands.demand_response(DEVICE, None, True),
         commands.air_filter_reset(DEVICE),
         commands.reservation_write(DEVICE, None, [], True),
     ]
     for command in unknowable:
-        assert not commands.has_intent(command)
-        assert commands.intent_met(command, met) is None
+        assert not has_intent(command)
+        assert intent_met(command, met) is None

@@ -53,7 +53,7 @@ def _process_alive(pid: int) -> bool:
 
 
 async def test_endpoints_kwargs_fit_the_client(simulator: NaviLinkSimulator) -> None:
-    from custom_components.navien_nwp500.navilink.endpoints import Endpoints
+    from custom_components.navien_nwp500.navilink.cloud.endpoints import Endpoints
 
     kwargs = simulator.endpoints_kwargs
     assert kwargs == {

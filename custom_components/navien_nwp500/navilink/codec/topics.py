@@ -4,7 +4,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .commands import Command
+    from .command import Command
 
 PROTOCOL_VERSION = 2
 

@@ -1,7 +1,5 @@
 """Listener lists whose callbacks cannot break each other."""
 
-from __future__ import annotations
-
 import logging
 from typing import TYPE_CHECKING
 

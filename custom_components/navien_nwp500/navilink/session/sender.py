@@ -24,15 +24,13 @@ UNCONFIRMED, unless its ack arrived (DELIVERED). Requests without an ack
 (schedule writes) are DELIVERED when the broker takes them.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable
 import logging
 import time
 from typing import TYPE_CHECKING
 
-from .commands import has_intent, intent_met
+from ..codec import has_intent, intent_met  # noqa: TID252
 from .link_watch import LinkLostError
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .session_types import SendOutcome, SessionConfig
@@ -41,9 +39,8 @@ from .transport import LinkError
 if TYPE_CHECKING:
     from collections import Counter
 
-    from .commands import Command
+    from ..codec import Command, DeviceStatus  # noqa: TID252
     from .link_watch import LinkWatch
-    from .models import DeviceStatus
     from .replies import ReplyRouter
     from .transport import Link
 
@@ -155,7 +152,7 @@ class CommandSender:
                     lanes[entry.command.mac] = loop.create_task(
                         self._lane(link, watch, entry)
                     )
-                await watch.race(
+                await watch.unless_lost(
                     asyncio.wait(
                         {kick, *lanes.values()},
                         timeout=self._next_deadline(),
@@ -205,7 +202,7 @@ class CommandSender:
         if command.paced:
             wait = self._next_control.get(mac, 0.0) - time.monotonic()
             if wait > 0:
-                await watch.race(asyncio.sleep(wait))  # LinkLost: _lane requeues
+                await watch.unless_lost(asyncio.sleep(wait))  # LinkLost: _lane requeues
         if not command.acknowledged:
             await self._publish(link, watch, entry, topic, payload)
             self._accepted(entry, SendOutcome.SENT)
@@ -221,7 +218,7 @@ class CommandSender:
                     time.monotonic() + self._config.control_spacing
                 )
             try:
-                refused = await watch.race(
+                refused = await watch.unless_lost(
                     asyncio.wait_for(confirmation, self._config.control_confirm_timeout)
                 )
             except TimeoutError:  # the broker took it; the device said nothing
@@ -250,7 +247,7 @@ class CommandSender:
     ) -> None:
         """Publish; on failure the entry may have left, so it becomes unconfirmed."""
         try:
-            await watch.race(link.publish(topic, payload))
+            await watch.unless_lost(link.publish(topic, payload))
         except (LinkLostError, LinkError) as err:
             self._accepted(entry, SendOutcome.QUEUED)
             self._unsure(entry)
@@ -262,7 +259,7 @@ class CommandSender:
         command = self._status_request(mac)
         message = self._build(command, self._replies.new_session_id(mac))
         try:
-            await watch.race(link.publish(*message))
+            await watch.unless_lost(link.publish(*message))
         except LinkError as err:
             watch.report_lost(str(err))
             raise LinkLostError(watch.reason) from None

@@ -14,11 +14,20 @@ vacation never supersede: their order relative to each other matters (power off,
 then choose a mode), so every one of them is replayed in order.
 """
 
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .command import (
+    Command,
+    CommandKind,
+    build_control,
+    build_query,
+    dhw_limits,
+    half_degrees,
+    int_in_range,
+    require,
+)
 from .enums import (
     CommandCode,
     DhwOperationSetting,
@@ -29,13 +38,10 @@ from .errors import CommandValidationError
 from .models import ReservationEntry
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
-    from .models import Device, DeviceFeature, DeviceStatus
+    from .models import Device, DeviceFeature
 
-DHW_TEMPERATURE_MIN_C = 35.0
-DHW_TEMPERATURE_MAX_C = 65.5
-"""Static set-point range used when the feature limits are unknown (§6.3)."""
 VACATION_DAYS = (1, 30)
 ANTI_LEGIONELLA_DAYS = (1, 30)
 ENERGY_YEARS = (2000, 2100)
@@ -49,161 +55,18 @@ _SELECTABLE_MODES = frozenset(
 )
 
 
-class CommandKind(StrEnum):
-    """Values of ``Command.kind``."""
-
-    STATUS_REQUEST = "status_request"
-    DEVICE_INFO_REQUEST = "device_info_request"
-    POWER = "power"
-    DHW_MODE = "dhw_mode"
-    VACATION = "vacation"
-    DHW_TEMPERATURE = "dhw_temperature"
-    ANTI_LEGIONELLA = "anti_legionella"
-    TOU = "tou"
-    DEMAND_RESPONSE = "demand_response"
-    AIR_FILTER_RESET = "air_filter_reset"
-    RESERVATION_READ = "reservation_read"
-    RESERVATION_WRITE = "reservation_write"
-    ENERGY_QUERY = "energy_query"
-    DIAGNOSTICS_QUERY = "diagnostics_query"
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """One request for one heater, ready for ``topics.envelope``. Treat it as read-only."""
-
-    mac: str
-    kind: str
-    topic_suffix: str
-    """Relative to ``cmd/{dt}/navilink-{mac}/``."""
-    response_suffix: str | None
-    """None: the default ack topic; else ``cmd/{dt}/{cid}/res/{response_suffix}``."""
-    request: Mapping[str, Any]
-    supersede_key: str | None
-    paced: bool
-    """A mode, temperature or power control the device rate-limits (§17.4)."""
-    reply_home_seq: int | None = None
-    """Set: the reply comes on the five-segment form ``cmd/{dt}/{homeSeq}/0/{cid}/res/…``."""
-
-    @property
-    def acknowledged(self) -> bool:
-        """Whether the device answers it with an ack snapshot or ``ctrl-fail`` (§5.2)."""
-        return self.topic_suffix == "ctrl"
-
-
-def _base(device: Device, code: CommandCode) -> dict[str, Any]:
-    return {
-        "command": int(code),
-        "deviceType": device.device_type,
-        "macAddress": device.mac,
-        "additionalValue": device.additional_value,
-    }
-
-
-def _query(
-    device: Device,
-    kind: CommandKind,
-    code: CommandCode,
-    topic_suffix: str,
-    *,
-    response_suffix: str | None = None,
-    fields: Mapping[str, Any] | None = None,
-    supersedes: bool = False,
-) -> Command:
-    """Build a request without mode/param/paramStr (§5.1), plus query ``fields``."""
-    return Command(
-        mac=device.mac,
-        kind=kind,
-        topic_suffix=topic_suffix,
-        response_suffix=response_suffix,
-        request=_base(device, code) | dict(fields or {}),
-        supersede_key=f"{device.mac}:{kind}" if supersedes else None,
-        paced=False,
-    )
-
-
-def _control(
-    device: Device,
-    kind: CommandKind,
-    code: CommandCode,
-    mode: str,
-    param: list[int],
-    *,
-    supersedes: bool = False,
-    paced: bool = False,
-) -> Command:
-    """Build a ``ctrl`` mode command: mode, param and an empty paramStr."""
-    return Command(
-        mac=device.mac,
-        kind=kind,
-        topic_suffix="ctrl",
-        response_suffix=None,
-        request=_base(device, code) | {"mode": mode, "param": param, "paramStr": ""},
-        supersede_key=f"{device.mac}:{kind}" if supersedes else None,
-        paced=paced,
-    )
-
-
-def _require(feature: DeviceFeature | None, flag: str, label: str) -> None:
-    """Refuse when the feature says explicitly that ``flag`` is not supported."""
-    if feature is not None and getattr(feature, flag) is False:
-        raise CommandValidationError(
-            "not_supported", f"This heater does not support {label}", {"feature": label}
-        )
-
-
-def _int_in_range(value: object, bounds: tuple[int, int], key: str, what: str) -> int:
-    low, high = bounds
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not low <= value <= high
-    ):
-        raise CommandValidationError(
-            key,
-            f"{what} must be a whole number from {low} to {high}, got {value!r}",
-            {"min": str(low), "max": str(high)},
-        )
-    return value
-
-
-def _dhw_limits(feature: DeviceFeature | None) -> tuple[float, float]:
-    """Return the heater's set-point range in °C, or the static one where unknown."""
-    low = feature.dhw_temperature_min if feature else None
-    high = feature.dhw_temperature_max if feature else None
-    return (
-        DHW_TEMPERATURE_MIN_C if low is None else low,
-        DHW_TEMPERATURE_MAX_C if high is None else high,
-    )
-
-
-def _half_degrees(celsius: object, limits: tuple[float, float], **extra: str) -> int:
-    """Encode °C as half-degrees (``round(c*2)``) and check it against ``limits``."""
-    low, high = round(limits[0] * 2), round(limits[1] * 2)
-    if (
-        isinstance(celsius, int | float)
-        and not isinstance(celsius, bool)
-        and math.isfinite(celsius)
-        and low <= round(celsius * 2) <= high
-    ):
-        return round(celsius * 2)
-    raise CommandValidationError(
-        "temperature_out_of_range",
-        f"Temperature {celsius!r} °C is outside {low / 2:g}-{high / 2:g} °C",
-        {"min": f"{low / 2:g}", "max": f"{high / 2:g}", **extra},
-    )
-
-
 def status_request(device: Device, feature: DeviceFeature | None = None) -> Command:
     """Ask for a status snapshot (16777219 on ``st``)."""
-    return _query(device, CommandKind.STATUS_REQUEST, CommandCode.STATUS_REQUEST, "st")
+    return build_query(
+        device, CommandKind.STATUS_REQUEST, CommandCode.STATUS_REQUEST, "st"
+    )
 
 
 def device_info_request(
     device: Device, feature: DeviceFeature | None = None
 ) -> Command:
     """Ask for the feature message (16777217 on ``st/did``)."""
-    return _query(
+    return build_query(
         device,
         CommandKind.DEVICE_INFO_REQUEST,
         CommandCode.DEVICE_INFO_REQUEST,
@@ -213,12 +76,12 @@ def device_info_request(
 
 def power(device: Device, feature: DeviceFeature | None, on: bool) -> Command:
     """Turn the heater on or off (needs ``powerUse``)."""
-    _require(feature, "power_use", "power control")
+    require(feature, "power_use", "power control")
     if on:
         code, mode = CommandCode.POWER_ON, "power-on"
     else:
         code, mode = CommandCode.POWER_OFF, "power-off"
-    return _control(device, CommandKind.POWER, code, mode, [], paced=True)
+    return build_control(device, CommandKind.POWER, code, mode, [], paced=True)
 
 
 def set_dhw_mode(
@@ -233,8 +96,8 @@ def set_dhw_mode(
         raise CommandValidationError(
             "invalid_mode", f"DHW mode must be 1-4, got {mode!r}", {"mode": str(mode)}
         )
-    _require(feature, "dhw_use", "DHW mode control")
-    return _control(
+    require(feature, "dhw_use", "DHW mode control")
+    return build_control(
         device,
         CommandKind.DHW_MODE,
         CommandCode.DHW_MODE,
@@ -246,10 +109,10 @@ def set_dhw_mode(
 
 def set_vacation(device: Device, feature: DeviceFeature | None, days: int) -> Command:
     """Start vacation mode for 1-30 days: ``dhw-mode [5, days]`` (never goout-day, §14#6)."""
-    days = _int_in_range(days, VACATION_DAYS, "invalid_days", "Vacation days")
-    _require(feature, "dhw_use", "DHW mode control")
-    _require(feature, "holiday_use", "vacation mode")
-    return _control(
+    days = int_in_range(days, VACATION_DAYS, "invalid_days", "Vacation days")
+    require(feature, "dhw_use", "DHW mode control")
+    require(feature, "holiday_use", "vacation mode")
+    return build_control(
         device,
         CommandKind.VACATION,
         CommandCode.DHW_MODE,
@@ -274,12 +137,12 @@ def set_dhw_temperature(
             "This heater does not allow changing the set-point",
             {"feature": "temperature control"},
         )
-    limits = _dhw_limits(feature)
-    param = _half_degrees(celsius, limits)
+    limits = dhw_limits(feature)
+    param = half_degrees(celsius, limits)
     if precision is DhwTemperaturePrecision.WHOLE_DEGREE:
         whole = max(math.ceil(limits[0]), min(math.floor(limits[1]), round(celsius)))
         param = whole * 2
-    return _control(
+    return build_control(
         device,
         CommandKind.DHW_TEMPERATURE,
         CommandCode.DHW_TEMPERATURE,
@@ -294,9 +157,9 @@ def anti_legionella(
     device: Device, feature: DeviceFeature | None, enabled: bool, period_days: int = 7
 ) -> Command:
     """Enable the disinfection cycle every ``period_days`` (1-30), or disable it."""
-    _require(feature, "anti_legionella_setting_use", "anti-legionella")
+    require(feature, "anti_legionella_setting_use", "anti-legionella")
     if not enabled:
-        return _control(
+        return build_control(
             device,
             CommandKind.ANTI_LEGIONELLA,
             CommandCode.ANTI_LEGIONELLA_OFF,
@@ -304,10 +167,10 @@ def anti_legionella(
             [],
             supersedes=True,
         )
-    days = _int_in_range(
+    days = int_in_range(
         period_days, ANTI_LEGIONELLA_DAYS, "invalid_days", "Anti-legionella period"
     )
-    return _control(
+    return build_control(
         device,
         CommandKind.ANTI_LEGIONELLA,
         CommandCode.ANTI_LEGIONELLA_ON,
@@ -319,29 +182,29 @@ def anti_legionella(
 
 def tou(device: Device, feature: DeviceFeature | None, enabled: bool) -> Command:
     """Switch time-of-use on or off, keeping the stored schedule (needs ``programReservationUse``)."""
-    _require(feature, "program_reservation_use", "time of use")
+    require(feature, "program_reservation_use", "time of use")
     code, mode = (
         (CommandCode.TOU_ON, "tou-on") if enabled else (CommandCode.TOU_OFF, "tou-off")
     )
-    return _control(device, CommandKind.TOU, code, mode, [], supersedes=True)
+    return build_control(device, CommandKind.TOU, code, mode, [], supersedes=True)
 
 
 def demand_response(
     device: Device, feature: DeviceFeature | None, enabled: bool
 ) -> Command:
     """Switch demand response on or off (needs ``drSettingUse``)."""
-    _require(feature, "dr_setting_use", "demand response")
+    require(feature, "dr_setting_use", "demand response")
     code, mode = (
         (CommandCode.DR_ON, "dr-on") if enabled else (CommandCode.DR_OFF, "dr-off")
     )
-    return _control(
+    return build_control(
         device, CommandKind.DEMAND_RESPONSE, code, mode, [], supersedes=True
     )
 
 
 def air_filter_reset(device: Device, feature: DeviceFeature | None = None) -> Command:
     """Reset the air-filter reminder (no capability check, §12.5)."""
-    return _control(
+    return build_control(
         device,
         CommandKind.AIR_FILTER_RESET,
         CommandCode.AIR_FILTER_RESET,
@@ -352,7 +215,7 @@ def air_filter_reset(device: Device, feature: DeviceFeature | None = None) -> Co
 
 def reservation_read(device: Device, feature: DeviceFeature | None = None) -> Command:
     """Read the reservation program (16777222 on ``st/rsv/rd``; reply ``res/rsv/rd``)."""
-    return _query(
+    return build_query(
         device,
         CommandKind.RESERVATION_READ,
         CommandCode.RESERVATION_READ,
@@ -383,9 +246,9 @@ def _encode_entry(
         raise _invalid_entry(index, "mode", entry.mode)
     if entry.mode is ReservationMode.POWER_OFF:
         # A power-off entry's temperature is not applied; only keep it a valid byte.
-        param = _half_degrees(entry.temperature, (0, 127.5), index=str(index))
+        param = half_degrees(entry.temperature, (0, 127.5), index=str(index))
     else:
-        param = _half_degrees(entry.temperature, limits, index=str(index))
+        param = half_degrees(entry.temperature, limits, index=str(index))
     return {
         "enable": 2 if entry.enabled else 1,
         "week": entry.week,
@@ -407,12 +270,12 @@ def reservation_write(
     Build ``entries`` from a fresh read: the list replaces what the device holds
     (§11.1). Temperatures are checked against the heater's set-point range (§17.7).
     """
-    limits = _dhw_limits(feature)
+    limits = dhw_limits(feature)
     wire = [
         _encode_entry(index, entry, limits) for index, entry in enumerate(entries, 1)
     ]
     # Each write is the complete list, so only the newest queued one matters.
-    return _query(
+    return build_query(
         device,
         CommandKind.RESERVATION_WRITE,
         CommandCode.RESERVATION_WRITE,
@@ -427,7 +290,7 @@ def energy_query(
     device: Device, feature: DeviceFeature | None, year: int, months: Sequence[int]
 ) -> Command:
     """Ask for daily energy use of ``months`` (1-12) of ``year`` (16777225)."""
-    year = _int_in_range(year, ENERGY_YEARS, "invalid_year", "Year")
+    year = int_in_range(year, ENERGY_YEARS, "invalid_year", "Year")
     month_list = list(months) if isinstance(months, list | tuple) else []
     if not month_list or any(
         isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12
@@ -438,7 +301,7 @@ def energy_query(
             f"Months must be 1-12, got {months!r}",
             {"min": "1", "max": "12"},
         )
-    return _query(
+    return build_query(
         device,
         CommandKind.ENERGY_QUERY,
         CommandCode.ENERGY_USAGE_QUERY,
@@ -448,76 +311,6 @@ def energy_query(
     )
 
 
-def _param(command: Command, index: int = 0) -> int | None:
-    param = command.request.get("param")
-    if isinstance(param, list) and len(param) > index:
-        value = param[index]
-        return value if isinstance(value, int) else None
-    return None
-
-
-_CHECKABLE = frozenset(
-    {
-        CommandCode.DHW_TEMPERATURE,
-        CommandCode.DHW_MODE,
-        CommandCode.POWER_OFF,
-        CommandCode.POWER_ON,
-        CommandCode.ANTI_LEGIONELLA_ON,
-        CommandCode.ANTI_LEGIONELLA_OFF,
-        CommandCode.TOU_ON,
-        CommandCode.TOU_OFF,
-    }
-)
-
-
-def has_intent(command: Command) -> bool:
-    """Whether a status can show that ``command`` was applied (see ``intent_met``)."""
-    return command.acknowledged and command.request.get("command") in _CHECKABLE
-
-
-def intent_met(command: Command, status: DeviceStatus) -> bool | None:
-    """Whether ``status`` shows what ``command`` asked for; None: not checkable.
-
-    The heater's state decides the fate of a control whose ack never came
-    (protocol.md §5.2): set-point, DHW mode, vacation, power, anti-legionella
-    (with its period) and time of use are visible in status. Demand response
-    (the status shows DR *events*, not the setting), the air-filter reset and
-    every non-control request have no checkable intent.
-    """
-    code = command.request.get("command")
-    setting = status.dhw_operation_setting
-    mode_unknown = setting is DhwOperationSetting.UNKNOWN
-    match code:
-        case CommandCode.DHW_TEMPERATURE:
-            value = status.dhw_temperature_setting
-            return None if value is None else round(value * 2) == _param(command)
-        case CommandCode.DHW_MODE | CommandCode.POWER_OFF | CommandCode.POWER_ON if (
-            mode_unknown
-        ):
-            return None
-        case CommandCode.DHW_MODE:
-            return int(setting) == _param(command) and (
-                setting is not DhwOperationSetting.VACATION
-                or status.vacation_day_setting == _param(command, 1)
-            )
-        case CommandCode.POWER_OFF:
-            return setting is DhwOperationSetting.POWER_OFF
-        case CommandCode.POWER_ON:
-            return setting is not DhwOperationSetting.POWER_OFF
-        case CommandCode.ANTI_LEGIONELLA_ON | CommandCode.ANTI_LEGIONELLA_OFF:
-            enabled = status.anti_legionella_use
-            if enabled is None:
-                return None
-            if code == CommandCode.ANTI_LEGIONELLA_OFF:
-                return not enabled
-            return enabled and status.anti_legionella_period == _param(command)
-        case CommandCode.TOU_ON | CommandCode.TOU_OFF:
-            if status.tou_enabled is None:
-                return None
-            return status.tou_enabled is (code == CommandCode.TOU_ON)
-    return None
-
-
 def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> Command:
     """Ask for the maintenance counters (16777228 on ``st/td/rd``, §17.5, §17.6).
 
@@ -525,7 +318,7 @@ def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> C
     the five-segment reply form ``cmd/{dt}/{homeSeq}/0/{cid}/res/td/rd`` (§17.4),
     so that form is asked for whenever the device list gave a ``homeSeq``.
     """
-    query = _query(
+    query = build_query(
         device,
         CommandKind.DIAGNOSTICS_QUERY,
         CommandCode.DIAGNOSTICS_QUERY,

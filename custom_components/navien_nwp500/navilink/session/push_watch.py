@@ -7,14 +7,22 @@ session's requests counts as unprompted. A heater that sent none for
 until one arrives ("poll" mode); otherwise it is in "push" mode.
 """
 
-from __future__ import annotations
-
+import asyncio
 from collections import Counter
+import logging
 import time
 from typing import TYPE_CHECKING
 
+from .link_watch import LinkLostError
+from .transport import LinkError
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+    from .link_watch import LinkWatch
+    from .transport import Link
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class PushWatch:
@@ -97,3 +105,22 @@ class PushWatch:
             }
             for mac in self._macs
         ]
+
+    async def poll(
+        self,
+        link: Link,
+        watch: LinkWatch,
+        status_request: Callable[[str], tuple[str, bytes]],
+    ) -> None:
+        """Ask heaters that push nothing for their status, until the link is lost."""
+        try:
+            while True:
+                due, wait = self.due()
+                for mac in due:
+                    _LOGGER.debug("%s pushes no status; polling it", mac)
+                    await watch.unless_lost(link.publish(*status_request(mac)))
+                await asyncio.sleep(wait)
+        except LinkLostError:
+            pass
+        except LinkError as err:
+            watch.report_lost(str(err))

@@ -3,15 +3,13 @@
 Field names are the wire's, misspellings included (``numOffRostProtectBurn``,
 ``numOfdhwUse``). Every value is optional: a firmware that leaves one out, or
 sends it with the wrong type, gives None for it (logged once at debug/warning
-by ``models_decode.report``), never an error.
+by ``decode.report``), never an error.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .models_decode import Reader
+from .decode import Reader
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

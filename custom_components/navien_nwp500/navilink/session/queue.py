@@ -19,8 +19,6 @@ commands may supersede each other is decided by the command builders
 power-on are both kept unless the builder says otherwise.
 """
 
-from __future__ import annotations
-
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from enum import StrEnum

@@ -1,12 +1,12 @@
-"""REST calls of the NaviLink cloud: device list, device info, firmware and TOU."""
+"""REST calls of the NaviLink cloud: device list, firmware and TOU."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 import logging
 from typing import TYPE_CHECKING, Any
 
+from ..codec import Device, parse_device  # noqa: TID252
 from .errors import UnexpectedResponseError
-from .models import Device, parse_device
 
 if TYPE_CHECKING:
     from .auth import NaviLinkAuth
@@ -78,15 +78,6 @@ class NaviLinkRestClient:
                 continue
             devices.append(device)
         return devices
-
-    async def async_get_device_info(self, device: Device) -> dict[str, Any]:
-        """Return ``/device/info`` data (deviceInfo, location, installer, alarmInfo...)."""
-        data = await self._auth.request(
-            "POST", "/device/info", json=self._device_body(device)
-        )
-        if not isinstance(data, Mapping):
-            raise UnexpectedResponseError("/device/info: data is not an object")
-        return dict(data)
 
     async def async_get_firmware(self, device: Device) -> list[FirmwareComponent]:
         """Return the device's firmware components (unreadable entries skipped)."""

@@ -2,7 +2,7 @@
 
 Every ``parse_*`` function accepts anything and never raises: absent or malformed
 fields become None (or an enum's UNKNOWN) and the problem is logged once per
-process (see ``models_decode``). Status and feature live in their own modules and
+process (see ``decode``). Status and feature live in their own modules and
 are re-exported here.
 """
 
@@ -12,10 +12,11 @@ from enum import StrEnum
 import re
 from typing import Any
 
+from .decode import Reader, as_mapping, report, reset_reported
 from .enums import ReservationMode, Weekday
-from .models_decode import Reader, as_mapping, report, reset_reported
-from .models_feature import CAPABILITY_FLAGS, DeviceFeature, parse_feature
-from .models_status import STATUS_FIELDS, DeviceStatus, parse_status
+from .feature import CAPABILITY_FLAGS, DeviceFeature, parse_feature
+from .status import DeviceStatus
+from .status_fields import STATUS_FIELDS, parse_status
 
 __all__ = [
     "CAPABILITY_FLAGS",

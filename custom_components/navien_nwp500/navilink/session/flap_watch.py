@@ -1,7 +1,5 @@
 """Notice connections that keep dropping right after they are made."""
 
-from __future__ import annotations
-
 from collections import deque
 import time
 from typing import TYPE_CHECKING

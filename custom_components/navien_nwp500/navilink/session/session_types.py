@@ -1,11 +1,13 @@
 """Public vocabulary of the MQTT session: states, settings, outcomes and errors."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import SessionError
+from ..codec import NaviLinkError  # noqa: TID252
+
+
+class SessionError(NaviLinkError):
+    """Base class of errors raised by the MQTT session."""
 
 
 class SessionState(StrEnum):

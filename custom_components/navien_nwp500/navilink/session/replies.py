@@ -13,8 +13,6 @@ A query reply echoing an ID this session never issued (a device that does not
 echo) goes to the oldest query waiting on its topic.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 import uuid
 
-from .inbound import Inbound, InboundKind
+from ..codec import InboundKind, InboundMessage  # noqa: TID252
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -61,7 +59,7 @@ class ReplyRouter:
             self._issued.popitem(last=False)
         return session_id
 
-    def answers_us(self, inbound: Inbound) -> bool:
+    def answers_us(self, inbound: InboundMessage) -> bool:
         """Whether ``inbound`` echoes a request this session published."""
         return (
             inbound.client_id == self._client_id
@@ -96,13 +94,13 @@ class ReplyRouter:
         """Stop waiting for a control's confirmation."""
         self._controls.pop(session_id, None)
 
-    def route(self, inbound: Inbound) -> None:
+    def route(self, inbound: InboundMessage) -> None:
         """Resolve whatever ``inbound`` answers."""
         if inbound.kind in (InboundKind.CTRL_FAIL, InboundKind.STATUS):
             self._route_control(inbound)
         self._route_query(inbound)
 
-    def _route_control(self, inbound: Inbound) -> None:
+    def _route_control(self, inbound: InboundMessage) -> None:
         if not self.answers_us(inbound):
             return  # another client's reply, or the device's own push
         session_id = inbound.session_id or ""
@@ -119,7 +117,7 @@ class ReplyRouter:
                 inbound.mac,
             )
 
-    def _route_query(self, inbound: Inbound) -> None:
+    def _route_query(self, inbound: InboundMessage) -> None:
         mac = inbound.mac
         waiting = [
             q

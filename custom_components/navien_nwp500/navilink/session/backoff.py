@@ -1,7 +1,5 @@
 """Reconnect delays: quick while an outage is short, gentle once it lasts."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 import random
 import time
@@ -9,6 +7,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from .session_types import SessionConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +86,20 @@ class Backoff:
         self.attempt = 0
         self._previous = 0.0
         self._outage_start = None
+
+
+def backoff_plan(config: SessionConfig) -> BackoffPlan:
+    """Shape the reconnect slots of ``config``, each within its floor and cap."""
+    low, high = config.backoff_min, config.backoff_max
+
+    def bounded(start: float, end: float) -> tuple[float, float]:
+        start = min(max(start, low), high)
+        return start, min(max(end, start), high)
+
+    return BackoffPlan(
+        first=bounded(low, config.backoff_first_max),
+        quick=bounded(config.backoff_quick_min, config.backoff_quick_max),
+        quick_for=config.backoff_quick_for,
+        cap=high,
+        flapping=bounded(config.flap_backoff_min, config.flap_backoff_max),
+    )

@@ -1,7 +1,5 @@
 """The fate of one link generation: lost or not, and waits that end when it is."""
 
-from __future__ import annotations
-
 import asyncio
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +31,7 @@ class LinkWatch:
         self._lost.set_result(reason)
         return True
 
-    async def race[T](self, awaitable: Awaitable[T]) -> T:
+    async def unless_lost[T](self, awaitable: Awaitable[T]) -> T:
         """Await ``awaitable``; raise LinkLostError if the link is lost first."""
         work = asyncio.ensure_future(awaitable)
         try:

@@ -5,8 +5,6 @@ logged once per kind; nothing a device (or anyone on the topic) publishes can
 crash the session.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -49,7 +47,7 @@ class Problem(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Inbound:
+class InboundMessage:
     """A message worth dispatching."""
 
     topic: str
@@ -62,7 +60,7 @@ class Inbound:
 
 
 class InboundDecoder:
-    """Turns raw MQTT messages into ``Inbound`` records, counting what it drops."""
+    """Turns raw MQTT messages into ``InboundMessage`` records, counting what it drops."""
 
     def __init__(self, max_bytes: int = MAX_PAYLOAD_BYTES) -> None:
         """Messages larger than ``max_bytes`` are dropped without parsing."""
@@ -70,7 +68,7 @@ class InboundDecoder:
         self.counters: Counter[str] = Counter()
         self._logged: set[str] = set()
 
-    def decode(self, topic: str, payload: bytes) -> Inbound | None:
+    def decode(self, topic: str, payload: bytes) -> InboundMessage | None:
         """Return the classified message, or None when it is dropped."""
         self.counters["received"] += 1
         if len(payload) > self.max_bytes:
@@ -98,21 +96,21 @@ class InboundDecoder:
             client_id=client_id if isinstance(client_id, str) else None,
         )
 
-    def _classify(self, topic: str, message: dict[str, Any]) -> Inbound | None:
+    def _classify(self, topic: str, message: dict[str, Any]) -> InboundMessage | None:
         response = message.get("response")
         scope: Mapping[str, Any] = response if isinstance(response, dict) else message
         mac = _mac(topic, scope)
         if isinstance(response, dict) and "failCode" in response:
-            return Inbound(topic, InboundKind.CTRL_FAIL, mac, response)
+            return InboundMessage(topic, InboundKind.CTRL_FAIL, mac, response)
         found = extract_payload(message)
         if found is not None:
             kind, payload = found
             if kind is PayloadKind.STATUS:
                 self._note_unknown_status_keys(payload)
-                return Inbound(topic, InboundKind.STATUS, mac, scope, payload)
-            return Inbound(topic, InboundKind.FEATURE, mac, scope, payload)
+                return InboundMessage(topic, InboundKind.STATUS, mac, scope, payload)
+            return InboundMessage(topic, InboundKind.FEATURE, mac, scope, payload)
         if isinstance(response, dict):
-            return Inbound(topic, InboundKind.RESPONSE, mac, response)
+            return InboundMessage(topic, InboundKind.RESPONSE, mac, response)
         if "request" in message:
             self.counters[Problem.ECHO.value] += 1
             return None
@@ -131,7 +129,9 @@ class InboundDecoder:
                 self._logged.add(f"field:{key}")
                 _LOGGER.debug("Status field %r is unknown; ignored", key)
 
-    def _reject(self, problem: Problem, topic: str, detail: str) -> Inbound | None:
+    def _reject(
+        self, problem: Problem, topic: str, detail: str
+    ) -> InboundMessage | None:
         """Count and (the first time) log a dropped message; return None."""
         self.counters[problem.value] += 1
         if problem.value not in self._logged:

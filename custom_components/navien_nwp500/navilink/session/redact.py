@@ -1,7 +1,5 @@
 """Remove secrets from text meant for logs and diagnostics."""
 
-from __future__ import annotations
-
 import re
 
 _SECRETS = (

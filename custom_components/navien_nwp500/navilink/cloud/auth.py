@@ -8,7 +8,6 @@ another. Callers that waited on the lock reuse what the winner fetched.
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-import json as jsonlib
 import logging
 import math
 import time
@@ -17,12 +16,8 @@ from typing import Any, Final
 import aiohttp
 
 from .endpoints import Endpoints
-from .errors import (
-    CannotConnectError,
-    InvalidCredentialsError,
-    NaviLinkError,
-    UnexpectedResponseError,
-)
+from .errors import CannotConnectError, InvalidCredentialsError, UnexpectedResponseError
+from .http import RejectedError, call, stops_fallback
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,7 +25,6 @@ RENEW_MARGIN: Final = 300.0
 """Seconds before expiry at which tokens and AWS keys are renewed."""
 
 DEFAULT_JWT_LIFETIME: Final = 3600.0
-USER_AGENT: Final = "navien-nwp500-ha"
 
 PATH_SIGN_IN: Final = "/user/sign-in"
 PATH_REFRESH: Final = "/auth/refresh"
@@ -57,31 +51,6 @@ class Tokens:
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)
     expires_at: float
-
-
-class _RejectedError(NaviLinkError):
-    """The server answered but refused the request (non-200 code, 4xx other than 429)."""
-
-    def __init__(self, path: str, status: int, code: int | None, msg: str) -> None:
-        super().__init__(f"{path} refused: HTTP {status}, code {code}, {msg!r}")
-        self.path = path
-        self.status = status
-        self.code = code
-        self.msg = msg
-
-    @property
-    def unauthorized(self) -> bool:
-        """Whether the refusal says the access token is not accepted."""
-        return self.status == 401 or self.code == 401
-
-
-class _ServerError(CannotConnectError):
-    """HTTP 5xx (or a 5xx envelope code): another endpoint may still work."""
-
-
-def _stops_fallback(err: CannotConnectError) -> bool:
-    """Whether trying another endpoint right away is pointless (network down, 429)."""
-    return not isinstance(err, _ServerError)
 
 
 class NaviLinkAuth:
@@ -197,7 +166,7 @@ class NaviLinkAuth:
             return await self._call(
                 method, path, json=json, params=params, token=tokens.access_token
             )
-        except _RejectedError as err:
+        except RejectedError as err:
             if not err.unauthorized:
                 raise UnexpectedResponseError(str(err)) from err
         _LOGGER.debug("%s %s: access token refused, refreshing once", method, path)
@@ -206,7 +175,7 @@ class NaviLinkAuth:
             return await self._call(
                 method, path, json=json, params=params, token=tokens.access_token
             )
-        except _RejectedError as err:
+        except RejectedError as err:
             raise UnexpectedResponseError(str(err)) from err
 
     # ------------------------------------------------------- locked internals
@@ -230,11 +199,11 @@ class NaviLinkAuth:
                 )
                 self._store_tokens(_as_mapping(data, PATH_REFRESH), PATH_REFRESH)
             except CannotConnectError as err:
-                if _stops_fallback(err):
+                if stops_fallback(err):
                     raise
                 _LOGGER.debug("Token refresh failed (%s); signing in again", err)
                 await self._password_sign_in()
-            except (_RejectedError, UnexpectedResponseError) as err:
+            except (RejectedError, UnexpectedResponseError) as err:
                 _LOGGER.debug("Token refresh failed (%s); signing in again", err)
                 await self._password_sign_in()
         assert self._tokens is not None
@@ -276,11 +245,11 @@ class NaviLinkAuth:
                     self._store_tokens(body, path)
             stored = self._store_aws(body, path)
         except CannotConnectError as err:
-            if _stops_fallback(err):
+            if stops_fallback(err):
                 raise
             _LOGGER.debug("%s failed: %s", path, err)
             return False
-        except (_RejectedError, UnexpectedResponseError) as err:
+        except (RejectedError, UnexpectedResponseError) as err:
             _LOGGER.debug("%s failed: %s", path, err)
             return False
         if not stored:
@@ -298,7 +267,7 @@ class NaviLinkAuth:
                 PATH_SIGN_IN,
                 json={"userId": self.email, "password": self._password},
             )
-        except _RejectedError as err:
+        except RejectedError as err:
             text = err.msg.lower()
             if err.unauthorized or "invalid" in text or "unauthorized" in text:
                 raise InvalidCredentialsError("E-mail or password refused") from err
@@ -373,63 +342,16 @@ class NaviLinkAuth:
         token: str | None = None,
     ) -> Any:
         """Send one request and return ``data`` of a successful envelope."""
-        headers = {"User-Agent": USER_AGENT}
-        if token is not None:
-            headers["authorization"] = token
-        url = self._base_url + path
-        try:
-            async with self._session.request(
-                method,
-                url,
-                json=json,
-                params=params,
-                headers=headers,
-                timeout=self._timeout,
-            ) as resp:
-                status = resp.status
-                retry_after = _retry_after(resp.headers.get("Retry-After"))
-                raw = await resp.read()
-        except TimeoutError as err:
-            _LOGGER.debug("%s %s timed out", method, path)
-            raise CannotConnectError(f"{path}: request timed out") from err
-        except aiohttp.ClientError as err:
-            _LOGGER.debug("%s %s failed: %s", method, path, type(err).__name__)
-            raise CannotConnectError(f"{path}: {type(err).__name__}") from err
-        _LOGGER.debug("%s %s -> HTTP %s", method, path, status)
-
-        if status == 429:
-            raise CannotConnectError(
-                f"{path}: rate limited (HTTP 429)", retry_after=retry_after
-            )
-        if status >= 500:
-            raise _ServerError(f"{path}: server error (HTTP {status})")
-        try:
-            envelope = jsonlib.loads(raw)
-        except ValueError as err:
-            if 200 <= status < 300:
-                raise UnexpectedResponseError(f"{path}: body is not JSON") from err
-            raise _RejectedError(path, status, None, "") from err
-        if not isinstance(envelope, Mapping):
-            raise UnexpectedResponseError(f"{path}: envelope is not an object")
-        code = envelope.get("code")
-        msg = envelope.get("msg")
-        msg = msg if isinstance(msg, str) else ""
-        code_int = (
-            code if isinstance(code, int) and not isinstance(code, bool) else None
+        return await call(
+            self._session,
+            self._base_url,
+            self._timeout,
+            method,
+            path,
+            json=json,
+            params=params,
+            token=token,
         )
-        if 200 <= status < 300 and code_int == 200:
-            if "data" not in envelope:
-                raise UnexpectedResponseError(f"{path}: envelope has no data")
-            return envelope["data"]
-        if code_int == 429:
-            raise CannotConnectError(
-                f"{path}: rate limited (code 429)", retry_after=retry_after
-            )
-        if code_int is not None and code_int >= 500:
-            raise _ServerError(f"{path}: server error (code {code_int})")
-        if code_int is None and 200 <= status < 300:
-            raise UnexpectedResponseError(f"{path}: envelope has no code")
-        raise _RejectedError(path, status, code_int, msg)
 
 
 def _text(raw: Mapping[str, Any], key: str, fallback: str | None) -> str | None:
@@ -454,14 +376,3 @@ def _as_mapping(value: Any, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise UnexpectedResponseError(f"{path}: expected an object")
     return value
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (HTTP dates are ignored)."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None

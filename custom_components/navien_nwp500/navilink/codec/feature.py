@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .decode import Reader
 from .enums import DhwTemperaturePrecision, TemperatureType, TempFormulaType, VolumeCode
-from .models_decode import Reader
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -1,7 +1,5 @@
 """Refuse use of a session from another process or another event loop."""
 
-from __future__ import annotations
-
 import asyncio
 import os
 

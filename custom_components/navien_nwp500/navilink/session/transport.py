@@ -16,8 +16,6 @@ SDK callbacks run on SDK threads; each one only hops to the event loop with
 bytes. Every SDK future is wrapped with ``asyncio.wrap_future`` and bounded.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable
 import contextlib
@@ -34,12 +32,12 @@ import awscrt.io
 import awscrt.mqtt
 import awscrt.websocket
 
-from .errors import CannotConnectError
+from ..cloud import CannotConnectError  # noqa: TID252
 
 if TYPE_CHECKING:
     import concurrent.futures
 
-    from .auth import AwsCredentials
+    from ..cloud import AwsCredentials  # noqa: TID252
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -233,7 +231,7 @@ class Link:
 
     # --- SDK threads: hop to the loop and nothing else -------------------------
 
-    def _hop(self, handler: Callable[..., None], *args: Any) -> None:
+    def _call_in_loop(self, handler: Callable[..., None], *args: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is already closed
             self._loop.call_soon_threadsafe(handler, self.generation, *args)
 
@@ -257,7 +255,7 @@ class Link:
         # Close here, on the SDK thread, before its own retry can be scheduled.
         self._disconnect_once()
         name = getattr(error, "name", type(error).__name__)
-        self._hop(self._on_lost, f"interrupted ({name})")
+        self._call_in_loop(self._on_lost, f"interrupted ({name})")
 
     def _sdk_success(self, connection: Any, **kwargs: Any) -> None:
         # A connect the session gave up on (it refused an early disconnect)
@@ -272,14 +270,14 @@ class Link:
         # Only the SDK's own retry resumes a link, and the session has already
         # abandoned any link that was interrupted: report it as lost so that a
         # resume can never revive an abandoned generation.
-        self._hop(self._on_lost, "resumed by the SDK")
+        self._call_in_loop(self._on_lost, "resumed by the SDK")
 
     def _sdk_closed(self, connection: Any, **kwargs: Any) -> None:
-        self._hop(self._on_lost, "closed")
+        self._call_in_loop(self._on_lost, "closed")
 
     def relay_message(self, topic: str, payload: bytes) -> None:
         """Hand a message from an SDK thread to the event loop."""
-        self._hop(self._on_message, topic, bytes(payload))
+        self._call_in_loop(self._on_message, topic, bytes(payload))
 
     # --- the event loop -------------------------------------------------------
 
@@ -357,3 +355,21 @@ def _qos() -> Any:
 def _swallow(future: asyncio.Future[Any]) -> None:
     if not future.cancelled() and future.exception() is not None:
         _LOGGER.debug("Link operation ended with %r", future.exception())
+
+
+async def keys_refused(
+    err: Exception,
+    settings: LinkSettings,
+    credentials: AwsCredentials,
+    client: MqttClient,
+) -> bool:
+    """Whether a failed connect means the gateway refuses ``credentials``.
+
+    awscrt names every refused upgrade alike: a probe tells a key refusal
+    (401/403) from a gateway in trouble (5xx), which new keys do not cure.
+    """
+    if not isinstance(err, LinkError) or not err.upgrade_refused:
+        return False
+    status = await probe_upgrade(settings, credentials, client=client)
+    _LOGGER.debug("The gateway answers an upgrade with HTTP %s", status)
+    return status in KEY_REFUSALS
