@@ -63,6 +63,8 @@ FAIL_TOO_SOON = 2
 SW_VERSION = 0x0A010000
 RESERVATION_KEYS = ("enable", "week", "hour", "min", "mode", "param")
 HISTORY_DAYS = 400  # installed this long before `start`: a full year of daily history
+DEVICE_CLOCK_START = datetime(2026, 11, 1, tzinfo=UTC)
+"""The device clock at time 0 unless told otherwise: fixed, so tests repeat."""
 LONG_DRAW_S = 300.0
 
 
@@ -124,7 +126,7 @@ class SimulatedHeater:
         seed: int = 0,
         min_control_interval: float = 0.0,
         draw_interval: float | None = 10800.0,
-        start: datetime = datetime(2026, 11, 1, tzinfo=UTC),
+        start: datetime = DEVICE_CLOCK_START,
         clock: Callable[[], float] | None = None,
         history_days: int = HISTORY_DAYS,
     ) -> None:

@@ -23,12 +23,13 @@ from .certs import CertPaths, generate_certs
 from .device_link import DeviceLink
 from .faults import Faults
 from .frontdoor import FrontDoor
-from .heater import SimulatedHeater
+from .heater import DEVICE_CLOCK_START, SimulatedHeater
 from .official_app import OfficialApp
 from .rest import API_PREFIX, RestFaults, create_rest_app
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import datetime
     from types import TracebackType
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class NaviLinkSimulator:
         min_control_interval: float = 0.0,
         draw_interval: float | None = 7200.0,
         physics_tick: float = 1.0,
+        device_clock_start: datetime | None = None,
     ) -> None:
         """
         Configure (not start) the simulator.
@@ -69,7 +71,9 @@ class NaviLinkSimulator:
         ``accounts`` defaults to the demo account; ``rest_port``/``iot_port`` 0
         pick free ports; ``min_control_interval`` makes heaters refuse controls
         that follow each other too closely (real seconds, protocol §17.4);
-        ``physics_tick`` is how often (real seconds) physics advances.
+        ``physics_tick`` is how often (real seconds) physics advances;
+        ``device_clock_start`` is the heaters' clock at time 0 (their energy
+        history ends the day before; default a fixed date, so tests repeat).
         """
         self._account_list = accounts if accounts is not None else [demo_account()]
         self.accounts = AccountStore(
@@ -92,6 +96,7 @@ class NaviLinkSimulator:
                     min_control_interval=min_control_interval,
                     draw_interval=draw_interval,
                     clock=time.monotonic,
+                    start=device_clock_start or DEVICE_CLOCK_START,
                 )
         self.broker = MosquittoBroker(host=HOST)
         self.device_links: dict[str, DeviceLink] = {}

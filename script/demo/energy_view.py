@@ -57,7 +57,7 @@ async def show_energy_history(client: HassClient, macs: list[str]) -> None:
     )
     card = {
         "type": "statistics-graph",
-        "title": "Energy per day, last 12 months (from the heater's own meters)",
+        "title": "Energy per week, last 12 months (from the heater's own meters)",
         "entities": stats,
         "days_to_show": 365,
         "period": "week",

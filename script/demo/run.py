@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+from datetime import UTC, datetime
 import logging
 from pathlib import Path
 import signal
@@ -66,6 +67,7 @@ async def run_demo(args: argparse.Namespace) -> None:
         )
     account = demo_account()
     sim = NaviLinkSimulator(
+        device_clock_start=datetime.now(UTC),  # a year of history up to yesterday
         time_scale=args.time_scale,
         draw_interval=args.draw_interval or None,
         push_interval=args.push_interval or None,
@@ -135,7 +137,7 @@ async def _take_screenshots(
             ["Hot water available", "Showers available", "Start vacation"],
             folder / "device.png",
         ),
-        (f"/{HISTORY_DASHBOARD}/0", ["Energy per day"], folder / "energy.png"),
+        (f"/{HISTORY_DASHBOARD}/0", ["Energy per week"], folder / "energy.png"),
     ]
     for path in await screenshot(client, pages[:1], window=(1280, 2400)):
         print(f"Screenshot: {path}")
