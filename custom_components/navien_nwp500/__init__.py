@@ -47,9 +47,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_close_on_stop)
     )
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     _async_remove_stale_devices(hass, entry, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: NavienConfigEntry) -> None:
+    """Apply new options without a reload (a reload would flood the logbook)."""
+    entry.runtime_data.apply_options()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bool:

@@ -7,7 +7,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlowWithReload,
+    OptionsFlow,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
@@ -212,11 +212,12 @@ class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
         return NavienOptionsFlow()
 
 
-class NavienOptionsFlow(OptionsFlowWithReload):
+class NavienOptionsFlow(OptionsFlow):
     """Settings a user may want to change after set-up.
 
-    Only a new queue wait reloads the entry (the session takes it when it
-    starts); the hot water entities follow their settings without a reload.
+    None of them reloads the entry (a reload would recreate every entity and
+    flood the logbook): the session takes a new queue wait at once and the hot
+    water entities follow their settings (see ``async_setup_entry``).
     """
 
     async def async_step_init(
@@ -230,12 +231,10 @@ class NavienOptionsFlow(OptionsFlowWithReload):
             **hot_water_form_values(options, units),
         }
         if user_input is not None:
-            queue_max_age = int(user_input[CONF_QUEUE_MAX_AGE])
-            self.automatic_reload = queue_max_age != current[CONF_QUEUE_MAX_AGE]
             return self.async_create_entry(
                 data={
                     **options,
-                    CONF_QUEUE_MAX_AGE: queue_max_age,
+                    CONF_QUEUE_MAX_AGE: int(user_input[CONF_QUEUE_MAX_AGE]),
                     **hot_water_options(user_input, units),
                 }
             )

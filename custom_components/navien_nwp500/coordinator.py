@@ -161,16 +161,11 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         heaters = self._nwp500s(devices)
         self.data = NavienData({d.mac: HeaterState(d) for d in heaters})
         self._liveness = {d.mac: HeaterLiveness() for d in heaters}
-        options = self.config_entry.options
         self.session = NaviLinkSession(
             self.auth,
             heaters,
             endpoints=self.endpoints,
-            config=SessionConfig(
-                queue_max_age=float(
-                    options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE)
-                )
-            ),
+            config=SessionConfig(queue_max_age=self._queue_max_age()),
         )
         self._unsubscribers = [
             self.session.add_status_listener(self._handle_status),
@@ -219,6 +214,17 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             )
             ignored.update(d.mac for d in others)
         return [d for d in devices if d.is_nwp500]
+
+    def _queue_max_age(self) -> float:
+        """Seconds a command may wait for the cloud (the entry's option)."""
+        options = self.config_entry.options
+        return float(options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE))
+
+    @callback
+    def apply_options(self) -> None:
+        """Take new options without a reload: the session's queue wait changes now."""
+        if self.session is not None:
+            self.session.set_queue_max_age(self._queue_max_age())
 
     async def _async_wait_for_first_data(self) -> None:
         """Give heaters a moment to report, so entities start with real values.

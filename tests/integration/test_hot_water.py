@@ -106,7 +106,7 @@ async def test_hot_water_follows_the_tank(
 async def test_options_apply_without_reload(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """New hot water settings change the figures at once; the entry is not reloaded."""
+    """New settings apply at once (hot water figures, the queue wait); no reload."""
     coordinator = init_integration.runtime_data
     before = float(value(hass, "hot_water_available"))
 
@@ -114,7 +114,7 @@ async def test_options_apply_without_reload(
     result = await hass.config_entries.options.async_configure(
         flow["flow_id"],
         {
-            CONF_QUEUE_MAX_AGE: 300,
+            CONF_QUEUE_MAX_AGE: 120,
             CONF_COLD_WATER_TEMPERATURE: 25.0,
             CONF_LITRES_PER_SHOWER: 60.0,
             CONF_LOW_HOT_WATER_SHOWERS: 10.0,
@@ -124,6 +124,8 @@ async def test_options_apply_without_reload(
     assert init_integration.options[CONF_COLD_WATER_TEMPERATURE] == 25.0
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data is coordinator  # not reloaded
+    assert coordinator.session is not None
+    assert coordinator.session._queue.max_age == 120  # the session took the new wait
     assert result["type"] == "create_entry"
 
     after = float(value(hass, "hot_water_available"))

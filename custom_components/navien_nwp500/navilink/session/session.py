@@ -175,6 +175,12 @@ class NaviLinkSession:
         """Whether the next queued command drops the oldest one."""
         return self._queue.full
 
+    def set_queue_max_age(self, seconds: float) -> None:
+        """Change how long a queued command may wait; commands already queued follow it."""
+        self._check()
+        self._queue.max_age = seconds
+        self._sender.wake()
+
     def statistics(self) -> dict[str, Any]:
         """Counters for diagnostics and tests (plain data)."""
         self._check()
