@@ -3,6 +3,11 @@
 It is written from the protocol notes alone (it never imports the client), so tests
 that drive our client against it check the client independently. No I/O happens
 here: `DeviceLink` moves the messages, and `advance` moves simulated time.
+
+The command codes and request checks are in `navilink_sim.heater_codes`, the reply
+payloads in `navilink_sim.heater_wire`. This module stays near 480 lines on
+purpose: it is one class, the device's state, and its control handlers, physics
+step and energy counters all change that one state.
 """
 
 from __future__ import annotations
@@ -15,7 +20,29 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from navilink_sim import heater_wire as wire
-from navilink_sim.heater_wire import RESERVATION_KEYS, TEMP_MAX, TEMP_MIN, Reply
+from navilink_sim.heater_codes import (
+    AIR_FILTER_LIFE,
+    AIR_FILTER_RESET,
+    ANTI_LEG_OFF,
+    ANTI_LEG_ON,
+    DHW_MODE,
+    DHW_TEMPERATURE,
+    DR_OFF,
+    DR_ON,
+    GOOUT_DAY,
+    PACED,
+    POWER_OFF_CMD,
+    POWER_ON_CMD,
+    PUSH,
+    STATUS,
+    TEMP_MAX,
+    TEMP_MIN,
+    TOU_OFF,
+    TOU_ON,
+    int_list,
+    publishable,
+    reservation_entry,
+)
 from navilink_sim.history import year_before
 from navilink_sim.tank import (
     ELECTRIC,
@@ -29,30 +56,10 @@ from navilink_sim.tank import (
 
 if TYPE_CHECKING:
     from navilink_sim.accounts import SimDevice
+    from navilink_sim.heater_wire import Reply
 
 _LOGGER = logging.getLogger(__name__)
 
-DEVICE_INFO = 16777217
-STATUS = 16777219
-RESERVATION_READ = 16777222
-ENERGY_DAILY = 16777225
-RESERVATION_WRITE = 16777226  # also the monthly energy query, on another topic
-DIAGNOSTICS = 16777228
-POWER_OFF_CMD = 33554433
-POWER_ON_CMD = 33554434
-DHW_MODE = 33554437
-DHW_TEMPERATURE = 33554464
-GOOUT_DAY = 33554466
-DR_OFF = 33554469
-DR_ON = 33554470
-ANTI_LEG_OFF = 33554471
-ANTI_LEG_ON = 33554472
-AIR_FILTER_RESET = 33554473
-AIR_FILTER_LIFE = 33554474
-TOU_OFF = 33554475
-TOU_ON = 33554476
-PUSH = 67108883
-PACED = frozenset({POWER_OFF_CMD, POWER_ON_CMD, DHW_MODE, DHW_TEMPERATURE})
 
 DISINFECT_C = 65.0
 STEP_S = 10.0
@@ -61,42 +68,6 @@ HISTORY_DAYS = 400  # installed this long before `start`: a full year of daily h
 DEVICE_CLOCK_START = datetime(2026, 11, 1, tzinfo=UTC)
 """The device clock at time 0 unless told otherwise: fixed, so tests repeat."""
 LONG_DRAW_S = 300.0
-
-
-def _ints(value: Any) -> list[int] | None:
-    """Return `value` as a list of ints, or None when it is anything else."""
-    if isinstance(value, list) and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        return value
-    return None
-
-
-def _entry(raw: Any) -> dict[str, int] | None:
-    """Check one reservation entry (§11.1, §17.1); None when the device refuses it."""
-    if not isinstance(raw, Mapping):
-        return None
-    entry: dict[str, Any] = {key: raw.get(key) for key in RESERVATION_KEYS}
-    temperature = entry["mode"] in {1, 2, 3, 4}
-    limits = {
-        "enable": (1, 2),
-        "week": (0, 254),
-        "hour": (0, 23),
-        "min": (0, 59),
-        "mode": (0, 5),
-        "param": (TEMP_MIN, TEMP_MAX) if temperature else (0, 255),
-    }
-    if any(
-        type(entry[key]) is not int or not low <= entry[key] <= high
-        for key, (low, high) in limits.items()
-    ):
-        return None
-    return entry
-
-
-def _publishable(topic: str) -> bool:
-    """Whether `topic` is a valid MQTT publish topic."""
-    return bool(topic) and "#" not in topic and "+" not in topic
 
 
 class SimulatedHeater:
@@ -324,7 +295,7 @@ class SimulatedHeater:
             "requestTopic": request_topic if isinstance(request_topic, str) else topic,
         }
         response_topic = payload.get("responseTopic")
-        if not isinstance(response_topic, str) or not _publishable(response_topic):
+        if not isinstance(response_topic, str) or not publishable(response_topic):
             response_topic = f"{self._base}/{origin['clientID']}/res"
         match suffix, command:
             case "st", 16777219:
@@ -379,7 +350,7 @@ class SimulatedHeater:
 
     def _control(self, command: int, raw_param: Any) -> bool:
         """Apply a control; False for a code this device does not know."""
-        param = _ints(raw_param)
+        param = int_list(raw_param)
         handlers: dict[int, Callable[[list[int]], bool]] = {
             POWER_OFF_CMD: self._power_off,
             POWER_ON_CMD: self._power_on,
@@ -478,7 +449,7 @@ class SimulatedHeater:
         if use not in (1, 2) or not isinstance(entries, list):
             _LOGGER.debug("ignored reservation write %s", request)
             return
-        stored = [_entry(entry) for entry in entries]
+        stored = [reservation_entry(entry) for entry in entries]
         if None in stored:
             _LOGGER.debug("ignored reservation write with a bad entry: %s", entries)
             return
@@ -500,7 +471,7 @@ class SimulatedHeater:
         self, origin: Mapping[str, Any], topic: str, request: Mapping[str, Any]
     ) -> list[Reply]:
         year = request.get("year")
-        months = _ints(request.get("month"))
+        months = int_list(request.get("month"))
         if type(year) is not int or not 2000 <= year <= 2100 or months is None:
             _LOGGER.debug("ignored energy query %s", request)
             return []
@@ -510,7 +481,7 @@ class SimulatedHeater:
     def _energy_monthly(
         self, origin: Mapping[str, Any], topic: str, request: Mapping[str, Any]
     ) -> list[Reply]:
-        years = _ints(request.get("year"))
+        years = int_list(request.get("year"))
         if years is None:
             _LOGGER.debug("ignored monthly energy query %s", request)
             return []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from navilink_sim.heater_codes import RESERVATION_KEYS, TEMP_MAX, TEMP_MIN
 from navilink_sim.tank import AMBIENT_C
 
 if TYPE_CHECKING:
@@ -23,11 +24,8 @@ if TYPE_CHECKING:
     from navilink_sim.accounts import SimDevice
     from navilink_sim.tank import Tank
 
-TEMP_MIN = 81  # half-°C, 40.5 °C
-TEMP_MAX = 131  # half-°C, 65.5 °C
 SW_VERSION = 0x0A010000
 FAIL_TOO_SOON = 2
-RESERVATION_KEYS = ("enable", "week", "hour", "min", "mode", "param")
 
 type Reply = tuple[str, dict[str, Any]]
 """One message the device publishes: its topic and its payload."""
