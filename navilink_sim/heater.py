@@ -5,7 +5,7 @@ that drive our client against it check the client independently. No I/O happens
 here: `DeviceLink` moves the messages, and `advance` moves simulated time.
 
 The command codes and request checks are in `navilink_sim.heater_codes`, the reply
-payloads in `navilink_sim.heater_wire`. This module stays near 480 lines on
+payloads in `navilink_sim.heater_wire`. This module stays near 450 lines on
 purpose: it is one class, the device's state, and its control handlers, physics
 step and energy counters all change that one state.
 """
@@ -43,7 +43,7 @@ from navilink_sim.heater_codes import (
     publishable,
     reservation_entry,
 )
-from navilink_sim.history import year_before
+from navilink_sim.meter import Meter
 from navilink_sim.tank import (
     ELECTRIC,
     ENERGY_SAVER,
@@ -67,7 +67,6 @@ DAY_S = 86400.0
 HISTORY_DAYS = 400  # installed this long before `start`: a full year of daily history
 DEVICE_CLOCK_START = datetime(2026, 11, 1, tzinfo=UTC)
 """The device clock at time 0 unless told otherwise: fixed, so tests repeat."""
-LONG_DRAW_S = 300.0
 
 
 class SimulatedHeater:
@@ -99,7 +98,7 @@ class SimulatedHeater:
         (None = only `start_draw`); `start` is the device clock at time 0; `clock`
         measures control pacing (default: the simulated time moved by `advance`);
         `history_days` is how long it was installed before `start`, each of those
-        days with energy history (`navilink_sim.history`).
+        days with energy history (`navilink_sim.history`, counted in `navilink_sim.meter`).
         """
         self.device = device
         self.received: list[dict[str, Any]] = []
@@ -130,26 +129,14 @@ class SimulatedHeater:
         self.air_filter_period = 1000
         self.reservation_use = 1
         self.reservations: list[dict[str, int]] = []
-        history = year_before(start.date(), seed, history_days)
-        self._days: dict[date, list[float]] = {
-            day: usage.counters() for day, usage in history.items()
-        }
-        self._lifetime = [
-            sum(values) for values in zip(*self._days.values(), strict=True)
-        ] or [0.0, 0.0, 0.0, 0.0]
-        self._installed_days = history_days
-        self.compressor_starts = sum(u.compressor_starts for u in history.values())
-        self.element_starts = sum(u.element_starts for u in history.values())
-        self.draws = sum(u.draws for u in history.values())
-        self.long_draws = sum(u.long_draws for u in history.values())
+        self._meter = Meter(start.date(), seed, history_days)
 
     # -- time -----------------------------------------------------------------
 
     def start_draw(self, flow_lpm: float, seconds: float) -> None:
         """Open a hot-water tap for `seconds` at `flow_lpm` litres per minute."""
         self._tank.start_draw(flow_lpm, seconds)
-        self.draws += 1
-        self.long_draws += seconds >= LONG_DRAW_S
+        self._meter.count_draw(seconds)
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of device time pass, in fixed 10 s physics steps."""
@@ -182,27 +169,11 @@ class SimulatedHeater:
             self._disinfecting = self._tank.heating
         else:
             used = self._tank.step(STEP_S, self.mode, self.setpoint / 2)
-        self._count_starts(before, drawing)
-        day = self._days.setdefault(now.date(), [0.0, 0.0, 0.0, 0.0])
-        for i, value in enumerate((used.hp_wh, used.he_wh, used.hp_s, used.he_s)):
-            day[i] += value
-            self._lifetime[i] += value
-
-    def _count_starts(self, before: tuple[bool, bool], drawing: bool) -> None:
-        """Count compressor and element starts and draws that began in this step."""
-        tank = self._tank
-        self.compressor_starts += tank.compressor and not before[0]
-        self.element_starts += (
-            tank.upper_element or tank.lower_element
-        ) and not before[1]
-        if not drawing and tank.draw_left > 0:
-            self.draws += 1
-            self.long_draws += tank.draw_left + tank.draw_elapsed >= LONG_DRAW_S
+        self._meter.record(now.date(), tank, used, before=before, drawing=drawing)
 
     def daily_wh(self, day: date) -> tuple[int, int]:
         """Return the heat pump's and the elements' Wh of `day`, as the energy query reports them."""
-        usage = wire.usage(self._days.get(day, [0.0, 0.0, 0.0, 0.0]))
-        return usage["hpUsage"], usage["heUsage"]
+        return self._meter.daily_wh(day)
 
     @property
     def heating(self) -> bool:
@@ -215,7 +186,7 @@ class SimulatedHeater:
 
     def reset_energy_counter(self) -> None:
         """Zero the lifetime energy totals, as a device counter reset does (daily history stays)."""
-        self._lifetime = [0.0, 0.0, 0.0, 0.0]
+        self._meter.reset_lifetime()
 
     # -- wire dicts -------------------------------------------------------------
 
@@ -249,14 +220,7 @@ class SimulatedHeater:
     @property
     def diagnostics(self) -> dict[str, Any]:
         """The diagnostics (`response.data` of `st/td/rd`, §17.6), consistent with the energy totals."""
-        return wire.diagnostics(
-            self._lifetime,
-            days_since_installation=self._installed_days + int(self._elapsed // DAY_S),
-            draws=self.draws,
-            long_draws=self.long_draws,
-            compressor_starts=self.compressor_starts,
-            element_starts=self.element_starts,
-        )
+        return self._meter.diagnostics(int(self._elapsed // DAY_S))
 
     def status_push(self) -> tuple[str, dict[str, Any]]:
         """Build an unsolicited snapshot (command 67108883) for `cmd/{dt}/navilink-{mac}/res`."""
@@ -475,7 +439,7 @@ class SimulatedHeater:
         if type(year) is not int or not 2000 <= year <= 2100 or months is None:
             _LOGGER.debug("ignored energy query %s", request)
             return []
-        body = wire.energy_daily(self._days, self._lifetime, year, months)
+        body = self._meter.energy_daily(year, months)
         return [(topic, wire.envelope(self.device, origin, body))]
 
     def _energy_monthly(
@@ -485,5 +449,5 @@ class SimulatedHeater:
         if years is None:
             _LOGGER.debug("ignored monthly energy query %s", request)
             return []
-        body = wire.energy_monthly(self._days, self._lifetime, years)
+        body = self._meter.energy_monthly(years)
         return [(topic, wire.envelope(self.device, origin, body))]
