@@ -5,9 +5,10 @@ that drive our client against it check the client independently. No I/O happens
 here: `DeviceLink` moves the messages, and `advance` moves simulated time.
 
 The command codes and request checks are in `navilink_sim.heater_codes`, the reply
-payloads in `navilink_sim.heater_wire`. This module stays near 450 lines on
-purpose: it is one class, the device's state, and its control handlers, physics
-step and energy counters all change that one state.
+payloads in `navilink_sim.heater_wire`, the energy counters in `navilink_sim.meter`.
+This module stays near 450 lines on purpose: it is one class, the device's
+settings, the controls that change them, the programmes that run on them
+(vacation, disinfection) and the dispatch of requests, which all share that state.
 """
 
 from __future__ import annotations
