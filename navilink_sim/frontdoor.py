@@ -2,12 +2,12 @@
 The AWS IoT "front door": a TLS WebSocket endpoint in front of mosquitto.
 
 A client (awscrt with ``websockets_with_default_aws_signing``) opens
-``wss://127.0.0.1:<port>/mqtt?X-Amz-...``. The front door verifies the SigV4
-presigned query against the simulator's issued AWS keys, refuses bad or
+``wss://127.0.0.1:<port>/mqtt?X-Amz-...``. The front door checks the SigV4
+presigned query against the issued AWS keys (``sigv4.authenticate``), refuses bad or
 expired keys with HTTP 403 (awscrt reports
 ``AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE``, like the real gateway), and
 otherwise upgrades (echoing the ``mqtt`` subprotocol) and relays MQTT bytes
-between the WebSocket (binary frames) and a TCP connection to the broker.
+between the WebSocket and a TCP connection to the broker (``relay.Relay``).
 
 Fault hooks (used through ``navilink_sim.faults.Faults``): drop every relay
 abruptly, refuse upgrades for a while, and stall all relays (bytes are held,
@@ -22,58 +22,32 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
-import contextlib
 from dataclasses import dataclass, field
-import datetime as dt
 import itertools
 import logging
 import time
-from typing import TYPE_CHECKING, Protocol, override
+from typing import TYPE_CHECKING, override
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from . import sigv4
+from .relay import CLOSE_GRACE, Relay, hang_up
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     import ssl
 
 _LOGGER = logging.getLogger(__name__)
 
 WS_PATH = "/mqtt"
-READ_CHUNK = 65536
 BROKER_CONNECT_TIMEOUT = 5.0
 TLS_HANDSHAKE_TIMEOUT = 10.0
-CLOSE_GRACE = 0.05  # seconds to wait for the client's close frame
 
-# Refusal reasons (keys of FrontDoorStats.refused).
-REASON_MALFORMED = "malformed"
-REASON_UNKNOWN_KEY = "unknown_key"
-REASON_BAD_SIGNATURE = "bad_signature"
-REASON_BAD_TOKEN = "bad_token"  # noqa: S105 - a reason, not a secret
-REASON_EXPIRED = "expired_credentials"
+# Refusal reasons of the door itself (keys of FrontDoorStats.refused); the
+# authentication ones are in `navilink_sim.sigv4`.
 REASON_REFUSING = "refusing"
 REASON_BROKER_DOWN = "broker_unavailable"
 REASON_NOT_WEBSOCKET = "not_websocket"
-
-
-class AwsKey(Protocol):
-    """What the front door needs of an issued AWS key (``accounts.IssuedAws``)."""
-
-    @property
-    def secret_key(self) -> str:
-        """The secret used to sign."""
-
-    @property
-    def session_token(self) -> str:
-        """The session token the client must send as X-Amz-Security-Token."""
-
-    @property
-    def expires_at(self) -> float:
-        """Expiry, in ``time.time()`` seconds."""
-
-
-type KeyLookup = Callable[[str], AwsKey | None]
 
 
 @dataclass(slots=True)
@@ -103,39 +77,6 @@ class FrontDoorStats:
     def refused_total(self) -> int:
         """All refusals, whatever the reason."""
         return sum(self.refused.values())
-
-
-def parse_mqtt_connect(data: bytes) -> tuple[str, int] | None:
-    """
-    Return (client_id, keep_alive) from an MQTT 3.1.1 CONNECT packet, if it is one.
-
-    Best effort: used only to label relays, never to decide anything.
-    """
-    if len(data) < 2 or data[0] != 0x10:
-        return None
-    pos, multiplier, length = 1, 1, 0
-    while True:
-        if pos >= len(data) or pos > 4:
-            return None
-        byte = data[pos]
-        length += (byte & 0x7F) * multiplier
-        multiplier *= 128
-        pos += 1
-        if not byte & 0x80:
-            break
-    body = data[pos : pos + length]
-    if len(body) < 10:
-        return None
-    name_len = int.from_bytes(body[0:2])
-    idx = 2 + name_len + 2  # protocol name, level, flags
-    if len(body) < idx + 4:
-        return None
-    keep_alive = int.from_bytes(body[idx : idx + 2])
-    cid_len = int.from_bytes(body[idx + 2 : idx + 4])
-    cid = body[idx + 4 : idx + 4 + cid_len]
-    if len(cid) != cid_len:
-        return None
-    return cid.decode("utf-8", "replace"), keep_alive
 
 
 class _HandshakeBuffer(asyncio.Protocol):
@@ -173,58 +114,13 @@ class _AcceptProtocol(asyncio.Protocol):
         self._door._accepted_tcp(transport)  # noqa: SLF001 - tight coupling by design
 
 
-class Relay:
-    """One accepted client connection and its TCP link to the broker."""
-
-    def __init__(
-        self,
-        relay_id: int,
-        *,
-        peer: str,
-        access_key_id: str,
-        ws: web.WebSocketResponse,
-        client_transport: asyncio.Transport | None,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-    ) -> None:
-        """Wrap the two sides of a relay."""
-        self.id = relay_id
-        self.peer = peer
-        self.access_key_id = access_key_id
-        self.client_id: str | None = None
-        self.keep_alive: int | None = None
-        self.opened_at = time.monotonic()
-        self.bytes_up = 0  # client -> broker
-        self.bytes_down = 0  # broker -> client
-        self.ws = ws
-        self._client_transport = client_transport
-        self._reader = reader
-        self._writer = writer
-        self.aborted = False
-
-    def abort(self) -> None:
-        """Cut both sides at once: no WebSocket close frame, no TLS close_notify."""
-        self.aborted = True
-        if self._client_transport is not None:
-            self._client_transport.abort()
-        self._writer.transport.abort()
-
-    @override
-    def __repr__(self) -> str:
-        """Identify the relay for logs."""
-        return (
-            f"<Relay #{self.id} {self.peer} client_id={self.client_id!r} "
-            f"up={self.bytes_up} down={self.bytes_down}>"
-        )
-
-
 class FrontDoor:
     """TLS WebSocket server that authenticates like AWS IoT and relays to mosquitto."""
 
     def __init__(
         self,
         *,
-        lookup_aws: KeyLookup,
+        lookup_aws: sigv4.KeyLookup,
         broker_host: str,
         broker_port: int,
         ssl_context: ssl.SSLContext,
@@ -411,40 +307,6 @@ class FrontDoor:
         _LOGGER.debug("upgrade refused (%s, key %s): %s", reason, key_id, text)
         return web.Response(status=status, text=text or reason)
 
-    def _authenticate(self, request: web.Request) -> tuple[str | None, str | None]:
-        """Return (access key id, refusal reason or None)."""
-        query = list(request.rel_url.query.items())
-        try:
-            presigned = sigv4.parse_presigned(query)
-        except sigv4.SigV4Error:
-            return None, REASON_MALFORMED
-        key_id = presigned.access_key_id
-        issued = self._lookup_aws(key_id)
-        if issued is None:
-            return key_id, REASON_UNKNOWN_KEY
-        try:
-            sigv4.verify_presigned(
-                method=request.method,
-                path=request.path,
-                query=query,
-                headers=request.headers,
-                secret_key=issued.secret_key,
-                now=dt.datetime.now(dt.UTC),
-                region=self._region,
-            )
-        except sigv4.SigV4Error as err:
-            reason = (
-                REASON_BAD_SIGNATURE
-                if err.reason == "bad_signature"
-                else REASON_MALFORMED
-            )
-            return key_id, reason
-        if issued.session_token and presigned.session_token != issued.session_token:
-            return key_id, REASON_BAD_TOKEN
-        if issued.expires_at < self._clock():
-            return key_id, REASON_EXPIRED
-        return key_id, None
-
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         task = asyncio.current_task()
         if task is not None:
@@ -469,7 +331,15 @@ class FrontDoor:
             return self._refuse(REASON_REFUSING, None, self._refuse_status)
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return self._refuse(REASON_NOT_WEBSOCKET, None, 400)
-        key_id, reason = self._authenticate(request)
+        key_id, reason = sigv4.authenticate(
+            method=request.method,
+            path=request.path,
+            query=list(request.rel_url.query.items()),
+            headers=request.headers,
+            lookup=self._lookup_aws,
+            now=self._clock(),
+            region=self._region,
+        )
         if reason is not None:
             return self._refuse(reason, key_id, 403)
         assert key_id is not None
@@ -492,7 +362,7 @@ class FrontDoor:
                 protocols=("mqtt",), heartbeat=None, timeout=CLOSE_GRACE
             )
             await ws.prepare(request)
-            await self._hang_up(ws, transport, 1011)
+            await hang_up(ws, transport, 1011)
             return ws
 
         ws = web.WebSocketResponse(
@@ -522,73 +392,10 @@ class FrontDoor:
         )
         self._relays.add(relay)
         try:
-            await self._pump(relay, reader, writer)
+            await relay.pump(self._flowing)
         finally:
             self._relays.discard(relay)
             writer.transport.abort()
             if not relay.aborted:
-                await self._hang_up(ws, client_transport, 1000)
+                await hang_up(ws, client_transport, 1000)
         return ws
-
-    @staticmethod
-    async def _hang_up(
-        ws: web.WebSocketResponse,
-        transport: asyncio.Transport | None,
-        code: int,
-    ) -> None:
-        """
-        Send a close frame, then cut the connection without waiting long.
-
-        awscrt does not answer a close frame (measured): it reacts only when the
-        socket closes, so the door closes it right away, as the gateway does.
-        """
-        if not ws.closed:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(code=code), CLOSE_GRACE * 2)
-        if transport is not None:
-            transport.abort()
-
-    async def _pump(
-        self,
-        relay: Relay,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-    ) -> None:
-        up = asyncio.create_task(self._client_to_broker(relay, writer))
-        down = asyncio.create_task(self._broker_to_client(relay, reader))
-        try:
-            await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (up, down):
-                task.cancel()
-            await asyncio.gather(up, down, return_exceptions=True)
-
-    async def _client_to_broker(
-        self, relay: Relay, writer: asyncio.StreamWriter
-    ) -> None:
-        ws = relay.ws
-        while True:
-            msg = await ws.receive()
-            if msg.type is WSMsgType.BINARY:
-                data: bytes = msg.data
-            elif msg.type is WSMsgType.TEXT:
-                data = msg.data.encode()
-            else:  # CLOSE, CLOSING, CLOSED, ERROR
-                return
-            await self._flowing.wait()
-            if relay.client_id is None and (parsed := parse_mqtt_connect(data)):
-                relay.client_id, relay.keep_alive = parsed
-            relay.bytes_up += len(data)
-            writer.write(data)
-            await writer.drain()
-
-    async def _broker_to_client(
-        self, relay: Relay, reader: asyncio.StreamReader
-    ) -> None:
-        while True:
-            data = await reader.read(READ_CHUNK)
-            if not data:
-                return
-            await self._flowing.wait()
-            relay.bytes_down += len(data)
-            await relay.ws.send_bytes(data)

@@ -8,6 +8,9 @@ upgrade request with query parameters: ``X-Amz-Algorithm``, ``X-Amz-Credential``
 ``X-Amz-Signature``. It signs with ``omit_session_token``: the
 ``X-Amz-Security-Token`` parameter is appended to the query but is NOT part of
 the canonical query string. The payload hash is that of an empty body.
+
+`authenticate` is the whole check the front door runs on an upgrade request:
+parse, look the key up among the issued ones, verify, then token and expiry.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from dataclasses import dataclass
 import datetime as dt
 import hashlib
 import hmac
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 SERVICE = "iotdevicegateway"
@@ -28,8 +31,34 @@ REGION = "us-east-1"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 MAX_CLOCK_SKEW = dt.timedelta(minutes=15)
 
+# Refusal reasons of `authenticate` (keys of FrontDoorStats.refused).
+REASON_MALFORMED = "malformed"
+REASON_UNKNOWN_KEY = "unknown_key"
+REASON_BAD_SIGNATURE = "bad_signature"
+REASON_BAD_TOKEN = "bad_token"  # noqa: S105 - a reason, not a secret
+REASON_EXPIRED = "expired_credentials"
+
 # Query parameters that never take part in the canonical query string.
 _UNSIGNED_PARAMS = frozenset({"X-Amz-Signature", "X-Amz-Security-Token"})
+
+
+class AwsKey(Protocol):
+    """What the check needs of an issued AWS key (``accounts.IssuedAws``)."""
+
+    @property
+    def secret_key(self) -> str:
+        """The secret used to sign."""
+
+    @property
+    def session_token(self) -> str:
+        """The session token the client must send as X-Amz-Security-Token."""
+
+    @property
+    def expires_at(self) -> float:
+        """Expiry, in ``time.time()`` seconds."""
+
+
+type KeyLookup = Callable[[str], AwsKey | None]
 
 
 class SigV4Error(Exception):
@@ -193,3 +222,49 @@ def verify_presigned(
     if not hmac.compare_digest(expected, req.signature.lower()):
         raise SigV4Error("bad_signature")
     return req
+
+
+def authenticate(
+    *,
+    method: str,
+    path: str,
+    query: Sequence[tuple[str, str]],
+    headers: Mapping[str, str],
+    lookup: KeyLookup,
+    now: float,
+    region: str = REGION,
+) -> tuple[str | None, str | None]:
+    """
+    Check a presigned upgrade request against the issued keys.
+
+    Return (access key id, refusal reason or None); ``now`` is in ``time.time()``
+    seconds and decides whether the key has expired.
+    """
+    try:
+        presigned = parse_presigned(query)
+    except SigV4Error:
+        return None, REASON_MALFORMED
+    key_id = presigned.access_key_id
+    issued = lookup(key_id)
+    if issued is None:
+        return key_id, REASON_UNKNOWN_KEY
+    try:
+        verify_presigned(
+            method=method,
+            path=path,
+            query=query,
+            headers=headers,
+            secret_key=issued.secret_key,
+            now=dt.datetime.now(dt.UTC),
+            region=region,
+        )
+    except SigV4Error as err:
+        reason = (
+            REASON_BAD_SIGNATURE if err.reason == "bad_signature" else REASON_MALFORMED
+        )
+        return key_id, reason
+    if issued.session_token and presigned.session_token != issued.session_token:
+        return key_id, REASON_BAD_TOKEN
+    if issued.expires_at < now:
+        return key_id, REASON_EXPIRED
+    return key_id, None

@@ -1,6 +1,6 @@
 """Physics of a simulated NWP500 tank: two water layers, a heat pump and two elements.
 
-Temperatures here are plain °C floats and energies Wh; `heater.py` turns them into
+Temperatures here are plain °C floats and energies Wh; `heater_wire.py` turns them into
 wire encodings. The model is deliberately simple but keeps the relations the client
 relies on: heating raises the tank, draws and standby loss lower it, and the electric
 energy counters only move while something heats.

@@ -13,14 +13,13 @@ from awscrt.exceptions import AwsCrtError
 import pytest
 
 from navilink_sim import sigv4
-from navilink_sim.frontdoor import (
+from navilink_sim.frontdoor import REASON_BROKER_DOWN, REASON_REFUSING
+from navilink_sim.relay import parse_mqtt_connect
+from navilink_sim.sigv4 import (
     REASON_BAD_SIGNATURE,
     REASON_BAD_TOKEN,
-    REASON_BROKER_DOWN,
     REASON_EXPIRED,
-    REASON_REFUSING,
     REASON_UNKNOWN_KEY,
-    parse_mqtt_connect,
 )
 from tests.session import eventually
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import pytest
 
-from navilink_sim.heater import DHW_MODE, DHW_TEMPERATURE
+from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE
 from navilink_sim.tank import HEAT_PUMP
 from script.demo.config_dir import write_config
 from script.demo.hass_client import HassClient
