@@ -171,8 +171,10 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self.session.add_status_listener(self._handle_status),
             self.session.add_feature_listener(self._handle_feature),
             self.session.add_state_listener(self._handle_state),
-            self.session.add_command_listener(self.command_results.handle_outcome),
         ]
+        # Never removed: closing the session reports the commands it drops
+        # (CLOSED) to their callers, as events and notifications.
+        self.session.add_command_listener(self.command_results.handle_outcome)
         # A failure from here on leaves the session to async_shutdown, which
         # Home Assistant calls on a failed setup as on an unload.
         try:

@@ -306,3 +306,21 @@ async def test_every_failure_outcome_has_its_own_translated_error(
     with pytest.raises(HomeAssistantError) as raised:
         await results.async_wait([pending])
     assert raised.value.translation_key == f"command_{outcome.value}"
+
+
+async def test_a_command_still_queued_at_unload_is_reported_closed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    await _go_offline(hass, init_integration, simulator)
+    await _set_temperature(hass, 53)
+    assert not events
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert [event.data["outcome"] for event in events] == ["closed"]
+    assert any("was closed" in n["message"] for n in notifications.values())
