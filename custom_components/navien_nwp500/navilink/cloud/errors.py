@@ -1,6 +1,6 @@
 """Errors raised when talking to the NaviLink cloud."""
 
-from ..codec import NaviLinkError  # noqa: TID252
+from ..codec import NaviLinkError
 
 
 class InvalidCredentialsError(NaviLinkError):

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from ..codec import NaviLinkError  # noqa: TID252
+from ..codec import NaviLinkError
 from .errors import CannotConnectError, UnexpectedResponseError
 
 _LOGGER = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..codec import Device, parse_device  # noqa: TID252
+from ..codec import Device, parse_device
 from .errors import UnexpectedResponseError
 
 if TYPE_CHECKING:

@@ -2,12 +2,12 @@
 
 from typing import TYPE_CHECKING
 
-from ..codec import topics  # noqa: TID252
+from ..codec import topics
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..codec import Command, Device  # noqa: TID252
+    from ..codec import Command, Device
     from .replies import ReplyRouter
 
 

@@ -3,7 +3,7 @@
 import logging
 from typing import TYPE_CHECKING
 
-from ..codec import (  # noqa: TID252
+from ..codec import (
     Device,
     DeviceFeature,
     DeviceStatus,

@@ -10,7 +10,7 @@ from .session_types import SendOutcome, SessionClosedError, SessionConfig
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..codec import Command  # noqa: TID252
+    from ..codec import Command
 
 
 class CommandIntake:

@@ -20,7 +20,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 import uuid
 
-from ..codec import InboundKind, InboundMessage  # noqa: TID252
+from ..codec import InboundKind, InboundMessage
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -30,7 +30,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from ..codec import has_intent, intent_met  # noqa: TID252
+from ..codec import has_intent, intent_met
 from .link_watch import LinkLostError
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .session_types import SendOutcome, SessionConfig
@@ -39,7 +39,7 @@ from .transport import LinkError
 if TYPE_CHECKING:
     from collections import Counter
 
-    from ..codec import Command, DeviceStatus  # noqa: TID252
+    from ..codec import Command, DeviceStatus
     from .link_watch import LinkWatch
     from .replies import ReplyRouter
     from .transport import Link

@@ -26,8 +26,8 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
-from ..cloud import CannotConnectError, InvalidCredentialsError  # noqa: TID252
-from ..codec import NaviLinkError, commands, topics  # noqa: TID252
+from ..cloud import CannotConnectError, InvalidCredentialsError
+from ..codec import NaviLinkError, commands, topics
 from .addressing import Addressing
 from .backoff import Backoff, backoff_plan
 from .context_guard import ContextGuard
@@ -65,8 +65,8 @@ from .transport import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from ..cloud import AwsCredentials, Endpoints, NaviLinkAuth  # noqa: TID252
-    from ..codec import Command, Device, DeviceFeature, DeviceStatus  # noqa: TID252
+    from ..cloud import AwsCredentials, Endpoints, NaviLinkAuth
+    from ..codec import Command, Device, DeviceFeature, DeviceStatus
 
 _LOGGER = logging.getLogger(__name__)
 _CLOSE_TIMEOUT = 5.0

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..codec import NaviLinkError  # noqa: TID252
+from ..codec import NaviLinkError
 
 
 class SessionError(NaviLinkError):

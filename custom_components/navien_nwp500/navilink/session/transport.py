@@ -32,12 +32,12 @@ import awscrt.io
 import awscrt.mqtt
 import awscrt.websocket
 
-from ..cloud import CannotConnectError  # noqa: TID252
+from ..cloud import CannotConnectError
 
 if TYPE_CHECKING:
     import concurrent.futures
 
-    from ..cloud import AwsCredentials  # noqa: TID252
+    from ..cloud import AwsCredentials
 
 _LOGGER = logging.getLogger(__name__)
 
