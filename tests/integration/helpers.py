@@ -116,6 +116,9 @@ async def advance(hass: HomeAssistant, seconds: float) -> None:
     It compresses time for the coordinator's timers (grace period, safety poll,
     repair delay) and wakes any sleep of the session that is due by then.
     """
+    # Let reads already under way finish first: firing the time also fires the
+    # asyncio timeouts scheduled before it, which would cut a publish in flight.
+    await hass.async_block_till_done(wait_background_tasks=True)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
     # The safety poll runs as a background task: wait for it too, so that the
     # next call cannot fire the timeouts of its requests still in flight.
