@@ -120,7 +120,6 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_device_refresh: CALLBACK_TYPE | None = None
         self._cancel_safety_poll: CALLBACK_TYPE | None = None
         self._cancel_offline_issue: dict[str, CALLBACK_TYPE] = {}
-        self._connected = False
         self.counters = CounterPoller(self)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
         self.schedules: dict[str, ScheduleCoordinator] = {}
@@ -128,7 +127,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
     @property
     def connected(self) -> bool:
         """Whether the cloud session is connected right now."""
-        return self._connected
+        session = self.session
+        return session is not None and session.state is SessionState.CONNECTED
 
     def heater_available(self, mac: str) -> bool:
         """Whether a heater answers and has reported since the cloud was last lost."""
@@ -189,7 +189,6 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 translation_key="cannot_connect",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self._connected = True
         await self._async_wait_for_first_data()
         self.counters.async_start()
         self._cancel_device_refresh = async_call_later(
@@ -261,7 +260,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         success: while the cloud is lost past the grace period, and after it
         is back until a heater has spoken, it fails.
         """
-        if self._connected:
+        if self.connected:
             await self._async_poll_heaters()
         if not self.last_update_success:
             raise UpdateFailed(
@@ -471,10 +470,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 self._cancel_grace = None
             # Entities wait for a heater's next message; the session asks
             # every heater for its status on each new connection.
-            self._connected = True
             self.async_update_listeners()
             return
-        self._connected = False
         if state is SessionState.AUTH_FAILED:
             self.config_entry.async_start_reauth(self.hass)
         if self._cancel_grace is None and self.last_update_success:
@@ -485,7 +482,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
     @callback
     def _grace_expired(self, _now: Any) -> None:
         self._cancel_grace = None
-        if self._connected or not self.last_update_success:
+        if self.connected or not self.last_update_success:
             return
         for liveness in self._liveness.values():
             liveness.fresh = False
