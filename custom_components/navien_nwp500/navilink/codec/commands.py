@@ -316,7 +316,7 @@ def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> C
 
     No capability flag gates it (§17.7). The heater sends its JSON reply only on
     the five-segment reply form ``cmd/{dt}/{homeSeq}/0/{cid}/res/td/rd`` (§17.4),
-    so that form is asked for whenever the device list gave a ``homeSeq``.
+    so that form is always asked for, with homeSeq 0 when the device list gave none.
     """
     query = build_query(
         device,
@@ -325,4 +325,4 @@ def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> C
         "st/td/rd",
         response_suffix="td/rd",
     )
-    return replace(query, reply_home_seq=device.home_seq)
+    return replace(query, reply_home_seq=device.reply_home_seq)
