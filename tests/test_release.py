@@ -116,3 +116,9 @@ def test_manifest_loggers_are_only_other_packages() -> None:
         logger != package and not logger.startswith(f"{package}.")
         for logger in MANIFEST["loggers"]
     )
+
+
+def test_manifest_keys_are_in_hassfest_order() -> None:
+    keys = list(MANIFEST)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
