@@ -9,8 +9,7 @@ from .const import DOMAIN
 from .navilink.session import UnstableConnectionError
 
 if TYPE_CHECKING:
-    from homeassistant.config_entries import ConfigEntry
-
+    from .coordinator import NavienConfigEntry
     from .navilink.codec import Device
     from .navilink.session import SessionError
 
@@ -38,7 +37,7 @@ def async_update_heater_offline_issue(
 
 @callback
 def async_update_unstable_connection_issue(
-    hass: HomeAssistant, entry: ConfigEntry, error: SessionError | None
+    hass: HomeAssistant, entry: NavienConfigEntry, error: SessionError | None
 ) -> None:
     """Show an issue while the session reports a lasting unstable connection."""
     issue_id = f"connection_unstable_{entry.entry_id}"

@@ -24,6 +24,7 @@ from .const import (
 )
 from .modes import LEGACY_RESERVATION_MODES, RESERVATION_MODES
 from .navilink.codec import (
+    CommandValidationError,
     NaviLinkError,
     ReservationEntry,
     ReservationMode,
@@ -159,6 +160,43 @@ def _from_celsius(hass: HomeAssistant, celsius: float) -> float:
             celsius, UnitOfTemperature.CELSIUS, _user_unit(hass)
         )
     )
+
+
+def _shown(hass: HomeAssistant, celsius: str) -> str:
+    """Show a codec placeholder given in °C in the user's unit, with its symbol."""
+    return f"{_from_celsius(hass, float(celsius)):g} {_user_unit(hass)}"
+
+
+def schedule_write(
+    hass: HomeAssistant,
+    heater: HeaterState,
+    entries: list[ReservationEntry],
+    enabled: bool,
+) -> Command:
+    """Build the schedule write, checked entry by entry against the heater's limits.
+
+    The client refuses the whole write while the limits are unknown or when one
+    entry is outside them (§17.7); that entry is named, in the user's unit.
+    """
+    try:
+        return commands.reservation_write(
+            heater.device, heater.feature, entries, enabled
+        )
+    except CommandValidationError as err:
+        if err.key != "reservation_temperature_out_of_range":
+            raise
+        given = err.placeholders
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=err.key,
+            translation_placeholders={
+                "index": given["index"],
+                **{
+                    name: _shown(hass, given[name])
+                    for name in ("temperature", "min", "max")
+                },
+            },
+        ) from err
 
 
 def reservation_entry(

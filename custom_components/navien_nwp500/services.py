@@ -51,6 +51,7 @@ from .reservations import (
     require_reservations,
     reservation_entry,
     schedule_response,
+    schedule_write,
 )
 
 if TYPE_CHECKING:
@@ -154,9 +155,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         enabled = call.data.get(ATTR_ENABLED, current.reservation_use)
         if enabled is None:
             enabled = bool(entries)
-        write = commands.reservation_write(
-            heater.device, heater.feature, entries, enabled
-        )
+        write = schedule_write(hass, heater, entries, enabled)
         stored = await async_write_confirmed(session, heater, write)
         async_schedule_written(coordinator, heater.device.mac, stored)
         return schedule_response(hass, stored)

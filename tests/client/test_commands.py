@@ -246,7 +246,7 @@ def test_reservation_write_round_trip() -> None:
         "aabbccddeeff:reservation_write",
         False,
     )
-    disabled = cmd.reservation_write(DEVICE, None, [], False)
+    disabled = cmd.reservation_write(DEVICE, FULL, [], False)
     assert wire(disabled)["reservationUse"] == 1
     assert wire(disabled)["reservation"] == []
 
@@ -262,8 +262,8 @@ def test_reservation_write_round_trip() -> None:
         ({"week": 256}, "invalid_reservation", "days"),
         ({"mode": ReservationMode.UNUSED}, "invalid_reservation", "mode"),
         ({"mode": ReservationMode.UNKNOWN}, "invalid_reservation", "mode"),
-        ({"temperature": 40.0}, "temperature_out_of_range", None),
-        ({"temperature": 66.0}, "temperature_out_of_range", None),
+        ({"temperature": 40.0}, "reservation_temperature_out_of_range", None),
+        ({"temperature": 66.0}, "reservation_temperature_out_of_range", None),
     ],
 )
 def test_reservation_write_validation(
@@ -278,15 +278,45 @@ def test_reservation_write_validation(
         assert err.value.placeholders["field"] == field
 
 
-def test_reservation_write_static_range_and_power_off_param() -> None:
-    # without the feature the static 35-65.5 °C range applies (§17.7)
-    assert cmd.reservation_write(
-        DEVICE, None, [dataclasses.replace(ENTRY, temperature=35.0)], True
-    )
-    with pytest.raises(CommandValidationError):
-        cmd.reservation_write(
-            DEVICE, None, [dataclasses.replace(ENTRY, temperature=34.5)], True
-        )
+def test_reservation_write_names_the_entry_outside_the_heater_limits() -> None:
+    # 40.5-65.5 °C is this heater's range (FULL); 35 °C is inside the static one
+    low = dataclasses.replace(ENTRY, temperature=35.0)
+    with pytest.raises(CommandValidationError) as err:
+        cmd.reservation_write(DEVICE, FULL, [ENTRY, ENTRY, low], True)
+    assert err.value.key == "reservation_temperature_out_of_range"
+    assert err.value.placeholders == {
+        "index": "3",
+        "temperature": "35.0",
+        "min": "40.5",
+        "max": "65.5",
+    }
+    edges = [dataclasses.replace(ENTRY, temperature=t) for t in (40.5, 65.5)]
+    params = [
+        e["param"]
+        for e in wire(cmd.reservation_write(DEVICE, FULL, edges, True))["reservation"]
+    ]
+    assert params == [81, 131]
+
+
+@pytest.mark.parametrize(
+    "feature",
+    [
+        None,
+        dataclasses.replace(FULL, dhw_temperature_min=None),
+        dataclasses.replace(FULL, dhw_temperature_max=None),
+    ],
+)
+def test_reservation_write_is_refused_until_the_feature_gave_the_limits(
+    feature: DeviceFeature | None,
+) -> None:
+    # no static fallback: the reference client needs the feature to check (§17.7)
+    for entries in ([ENTRY], []):
+        with pytest.raises(CommandValidationError) as err:
+            cmd.reservation_write(DEVICE, feature, entries, True)
+        assert err.value.key == "reservation_limits_unknown"
+
+
+def test_reservation_write_power_off_param() -> None:
     # a power-off entry's temperature is not a set-point, only a byte
     off = dataclasses.replace(ENTRY, mode=ReservationMode.POWER_OFF, temperature=0.0)
     assert (

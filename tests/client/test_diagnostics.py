@@ -1,6 +1,7 @@
 """The diagnostics query (st/td/rd) and the decoding of its reply (protocol §17.5, §17.6)."""
 
 from dataclasses import replace
+import json
 import logging
 from typing import Any
 
@@ -14,6 +15,8 @@ from custom_components.navien_nwp500.navilink.codec.diagnostics import (
 )
 from custom_components.navien_nwp500.navilink.codec.models import Device
 from custom_components.navien_nwp500.navilink.codec.topics import envelope
+from custom_components.navien_nwp500.navilink.session.addressing import Addressing
+from custom_components.navien_nwp500.navilink.session.replies import ReplyRouter
 
 DEVICE = Device("aabbccddeeff", "1234", 52, "NWP500", 1, True, 513)
 
@@ -49,10 +52,22 @@ REPLY: dict[str, Any] = {
 }
 
 
-def test_query_without_a_known_home_falls_back_to_the_client_reply_topic() -> None:
+def test_query_without_a_known_home_asks_for_the_five_segment_form_with_0() -> None:
     command = cmd.diagnostics_query(replace(DEVICE, home_seq=None))
     wire = envelope(command, client_id="cid", session_id="s", device_type=52)
-    assert b'"responseTopic":"cmd/52/cid/res/td/rd"' in wire
+    assert b'"responseTopic":"cmd/52/0/0/cid/res/td/rd"' in wire
+
+
+@pytest.mark.parametrize(("home_seq", "home"), [(None, "0"), (0, "0"), (7, "7")])
+def test_the_session_listens_where_the_reply_is_asked_for(
+    home_seq: int | None, home: str
+) -> None:
+    device = replace(DEVICE, home_seq=home_seq)
+    addressing = Addressing([device], "cid", ReplyRouter("cid"))
+    _, payload = addressing.request(cmd.diagnostics_query(device))
+    reply_topic = json.loads(payload)["responseTopic"]
+    assert reply_topic == f"cmd/52/{home}/0/cid/res/td/rd"
+    assert f"cmd/52/{home}/0/cid/res/#" in addressing.subscriptions()
 
 
 def test_query_is_published_on_st_td_rd_and_answered_on_res_td_rd() -> None:

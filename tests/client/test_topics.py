@@ -9,9 +9,10 @@ from custom_components.navien_nwp500.navilink.codec import (
     commands as cmd,
     topics,
 )
-from custom_components.navien_nwp500.navilink.codec.models import Device
+from custom_components.navien_nwp500.navilink.codec.models import Device, DeviceFeature
 
 DEVICE = Device("aabbccddeeff", "1234", 52, "NWP500")
+LIMITS = DeviceFeature(dhw_temperature_min=40.5, dhw_temperature_max=65.5)
 CID = "navien-client-1a2b3c4d"
 
 
@@ -89,7 +90,7 @@ def test_envelope_of_a_control() -> None:
             "cmd/52/navien-client-1a2b3c4d/res/rsv/rd",
         ),
         (
-            cmd.reservation_write(DEVICE, None, [], True),
+            cmd.reservation_write(DEVICE, LIMITS, [], True),
             "cmd/52/navilink-aabbccddeeff/ctrl/rsv/rd",
             "cmd/52/navien-client-1a2b3c4d/res/rsv/rd",
         ),

@@ -44,6 +44,8 @@ NOTHING_ALLOWED = DeviceFeature(
     dhw_temperature_setting_use=DhwTemperaturePrecision.DISABLED,
 )
 
+LIMITS = DeviceFeature(dhw_temperature_min=40.0, dhw_temperature_max=60.0)
+
 
 def placeholders_of(message: str) -> set[str]:
     """Return the ``{name}`` placeholders a translated message uses."""
@@ -199,8 +201,20 @@ REFUSALS: list[tuple[str, Callable[[], object], dict[str, str]]] = [
     ),
     (
         "invalid_reservation",
-        lambda: commands.reservation_write(DEVICE, None, [_entry(hour=24)], True),
+        lambda: commands.reservation_write(DEVICE, LIMITS, [_entry(hour=24)], True),
         {"index": "1", "field": "time"},
+    ),
+    (
+        "reservation_temperature_out_of_range",
+        lambda: commands.reservation_write(
+            DEVICE, LIMITS, [_entry(), _entry(temperature=70.0)], True
+        ),
+        {"index": "2", "temperature": "70.0", "min": "40", "max": "60"},
+    ),
+    (
+        "reservation_limits_unknown",
+        lambda: commands.reservation_write(DEVICE, None, [_entry()], True),
+        {},
     ),
     (
         "not_supported",

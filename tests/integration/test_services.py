@@ -197,7 +197,7 @@ async def test_unconfirmed_write_is_an_error(
 @pytest.mark.parametrize(
     ("entry", "key"),
     [
-        ({"temperature": 80}, "temperature_out_of_range"),
+        ({"temperature": 80}, "reservation_temperature_out_of_range"),
         ({"temperature": None}, "invalid_reservation"),
         ({"days": []}, "invalid_reservation"),
     ],

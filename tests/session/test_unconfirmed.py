@@ -18,7 +18,10 @@ from custom_components.navien_nwp500.navilink.codec import (
     intent_met,
 )
 from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
-from custom_components.navien_nwp500.navilink.codec.models import parse_status
+from custom_components.navien_nwp500.navilink.codec.models import (
+    DeviceFeature,
+    parse_status,
+)
 from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
 from custom_components.navien_nwp500.navilink.session.session import SessionState
 from tests.session import DEVICE, MAC, eventually, fast, open_session
@@ -213,7 +216,12 @@ def test_intents_read_from_status() -> None:
     unknowable = [
         commands.demand_response(DEVICE, None, True),
         commands.air_filter_reset(DEVICE),
-        commands.reservation_write(DEVICE, None, [], True),
+        commands.reservation_write(
+            DEVICE,
+            DeviceFeature(dhw_temperature_min=40.5, dhw_temperature_max=65.5),
+            [],
+            True,
+        ),
     ]
     for command in unknowable:
         assert not has_intent(command)

@@ -232,6 +232,35 @@ def _invalid_entry(index: int, part: str, value: object) -> CommandValidationErr
     )
 
 
+def _reservation_limits(feature: DeviceFeature | None) -> tuple[float, float]:
+    """Return the set-point range entries are checked against; refuse while unknown.
+
+    Like the reference client (§17.7), a schedule is only written once the feature
+    message gave ``dhwTemperatureMin..Max``: no static fallback, which could let an
+    entry outside this heater's installer limits through.
+    """
+    low = None if feature is None else feature.dhw_temperature_min
+    high = None if feature is None else feature.dhw_temperature_max
+    if low is None or high is None:
+        raise CommandValidationError(
+            "reservation_limits_unknown",
+            "The heater has not reported its temperature limits yet",
+        )
+    return low, high
+
+
+def _entry_param(index: int, temperature: float, limits: tuple[float, float]) -> int:
+    """Encode an entry's set-point; out of ``limits`` is refused with the entry named."""
+    try:
+        return half_degrees(temperature, limits)
+    except CommandValidationError as err:
+        raise CommandValidationError(
+            "reservation_temperature_out_of_range",
+            f"Schedule entry {index}: {err}",
+            {**err.placeholders, "index": str(index), "temperature": f"{temperature}"},
+        ) from err
+
+
 def _encode_entry(
     index: int, entry: ReservationEntry, limits: tuple[float, float]
 ) -> dict[str, int]:
@@ -248,7 +277,7 @@ def _encode_entry(
         # A power-off entry's temperature is not applied; only keep it a valid byte.
         param = half_degrees(entry.temperature, (0, 127.5), index=str(index))
     else:
-        param = half_degrees(entry.temperature, limits, index=str(index))
+        param = _entry_param(index, entry.temperature, limits)
     return {
         "enable": 2 if entry.enabled else 1,
         "week": entry.week,
@@ -268,9 +297,10 @@ def reservation_write(
     """Replace the whole reservation program (16777226 on ``ctrl/rsv/rd``).
 
     Build ``entries`` from a fresh read: the list replaces what the device holds
-    (§11.1). Temperatures are checked against the heater's set-point range (§17.7).
+    (§11.1). Every entry's temperature is checked against the heater's set-point
+    range, so the write is refused until the feature message has given it (§17.7).
     """
-    limits = dhw_limits(feature)
+    limits = _reservation_limits(feature)
     wire = [
         _encode_entry(index, entry, limits) for index, entry in enumerate(entries, 1)
     ]
@@ -316,7 +346,7 @@ def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> C
 
     No capability flag gates it (§17.7). The heater sends its JSON reply only on
     the five-segment reply form ``cmd/{dt}/{homeSeq}/0/{cid}/res/td/rd`` (§17.4),
-    so that form is asked for whenever the device list gave a ``homeSeq``.
+    so that form is always asked for, with homeSeq 0 when the device list gave none.
     """
     query = build_query(
         device,
@@ -325,4 +355,4 @@ def diagnostics_query(device: Device, feature: DeviceFeature | None = None) -> C
         "st/td/rd",
         response_suffix="td/rd",
     )
-    return replace(query, reply_home_seq=device.home_seq)
+    return replace(query, reply_home_seq=device.reply_home_seq)

@@ -57,6 +57,11 @@ class Device:
     model_type_code: int | None = None
 
     @property
+    def reply_home_seq(self) -> int:
+        """``homeSeq`` for the five-segment reply form; 0 when the list gave none (§17.4)."""
+        return 0 if self.home_seq is None else self.home_seq
+
+    @property
     def is_nwp500(self) -> bool:
         """Whether this is an NWP500 (device type 52); others speak another protocol."""
         return self.device_type == NWP500_DEVICE_TYPE

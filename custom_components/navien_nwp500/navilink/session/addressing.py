@@ -59,11 +59,7 @@ class Addressing:
             *(
                 topics.home_subscription(device_type, home_seq, self.client_id)
                 for device_type, home_seq in sorted(
-                    {
-                        (d.device_type, d.home_seq)
-                        for d in devices
-                        if d.home_seq is not None
-                    }
+                    {(d.device_type, d.reply_home_seq) for d in devices}
                 )
             ),
         ]
