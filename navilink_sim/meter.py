@@ -5,6 +5,7 @@ The simulated heater's counters: daily and lifetime energy, heat-source starts, 
 queries read these counters, so both stay consistent.
 """
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from navilink_sim import heater_wire as wire
@@ -21,9 +22,22 @@ LONG_DRAW_S = 300.0
 class Meter:
     """What the heater has counted since it was installed."""
 
-    def __init__(self, start: date, seed: int, history_days: int) -> None:
-        """Start with `history_days` of generated daily history before `start`."""
+    def __init__(
+        self,
+        start: date,
+        seed: int,
+        history_days: int,
+        *,
+        omit_before_install: bool = False,
+    ) -> None:
+        """Start with `history_days` of generated daily history before `start`.
+
+        With `omit_before_install`, energy replies leave out the months (and
+        years) before the first day instead of filling them with zeros (§10).
+        """
         history = year_before(start, seed, history_days)
+        self.first_day = start - timedelta(days=history_days)
+        self._omit_before_install = omit_before_install
         self.days: dict[date, list[float]] = {
             day: usage.counters() for day, usage in history.items()
         }
@@ -86,8 +100,13 @@ class Meter:
 
     def energy_daily(self, year: int, months: list[int]) -> dict[str, Any]:
         """Build the daily energy-usage reply body of `months` of `year`."""
+        if self._omit_before_install:
+            first = (self.first_day.year, self.first_day.month)
+            months = [month for month in months if (year, month) >= first]
         return wire.energy_daily(self.days, self.lifetime, year, months)
 
     def energy_monthly(self, years: list[int]) -> dict[str, Any]:
         """Build the monthly energy-usage reply body of `years`."""
+        if self._omit_before_install:
+            years = [year for year in years if year >= self.first_day.year]
         return wire.energy_monthly(self.days, self.lifetime, years)
