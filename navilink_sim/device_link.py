@@ -200,7 +200,7 @@ class DeviceLink:
         if (
             self.lag is not None
             and self.lag.profile.apply_delays()
-            and topic.endswith("/ctrl")
+            and (topic.endswith("/ctrl") or "/ctrl/" in topic)
             and isinstance(request, dict)
             and isinstance(command := request.get("command"), int)
         ):

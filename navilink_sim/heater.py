@@ -45,7 +45,7 @@ from navilink_sim.heater_codes import (
     publishable,
     reservation_entry,
 )
-from navilink_sim.layered_tank import LayeredTank
+from navilink_sim.layered_tank import make_tank
 from navilink_sim.meter import Meter
 from navilink_sim.profile import IDEAL, HeaterProfile
 from navilink_sim.tank import (
@@ -114,10 +114,8 @@ class SimulatedHeater:
         self.applied: Counter[tuple[str, str]] = Counter()
         """Controls applied per (clientID, sessionID): a resent request counts twice."""
         self._rng = random.Random(seed)
-        self._tank = (
-            LayeredTank(self._rng, draw_interval=draw_interval, device=device)
-            if profile.stratified_tank
-            else Tank(self._rng, draw_interval=draw_interval)
+        self._tank = make_tank(
+            self._rng, draw_interval, device, profile.stratified_tank
         )
         # The device's wall clock: its days close on its own midnight (§10).
         self._start = start + timedelta(hours=profile.clock_offset_hours)
@@ -288,17 +286,18 @@ class SimulatedHeater:
             case "st", 16777219:
                 return self._snapshot(origin, response_topic, STATUS)
             case "st/did", 16777217:
-                body = {"feature": self.feature}
-                return [(response_topic, wire.envelope(self.device, origin, body))]
+                return self._reply(origin, response_topic, {"feature": self.feature})
             case "st/rsv/rd", 16777222:
                 return self._reservation_reply(origin, response_topic)
             case "ctrl/rsv/rd", 16777226:
-                self._write_reservations(request)
+                self._write_reservations(origin, request)
                 return self._reservation_reply(origin, response_topic)
             case "st/energy-usage-daily-query/rd", 16777225:
-                return self._energy_daily(origin, response_topic, request)
+                daily = self._meter.energy_daily_request(request)
+                return self._reply(origin, response_topic, daily)
             case "st/energy-usage-monthly-query/rd", 16777226:
-                return self._energy_monthly(origin, response_topic, request)
+                monthly = self._meter.energy_monthly_request(request)
+                return self._reply(origin, response_topic, monthly)
             case "st/td/rd", 16777228:
                 # Like the real heater (protocol.md §17.4), the JSON reply goes only
                 # to the five-segment reply form, whatever responseTopic says.
@@ -323,12 +322,7 @@ class SimulatedHeater:
         self, origin: Mapping[str, Any], topic: str, command: int
     ) -> list[Reply]:
         self._last_command = command
-        return [
-            (
-                topic,
-                wire.envelope(self.device, origin, {"status": self._status(command)}),
-            )
-        ]
+        return self._reply(origin, topic, {"status": self._status(command)})
 
     def _too_soon(self) -> bool:
         if self.min_control_interval <= 0 or self._last_paced is None:
@@ -432,7 +426,9 @@ class SimulatedHeater:
 
     # -- reservations -------------------------------------------------------------
 
-    def _write_reservations(self, request: Mapping[str, Any]) -> None:
+    def _write_reservations(
+        self, origin: Mapping[str, Any], request: Mapping[str, Any]
+    ) -> None:
         use = request.get("reservationUse")
         entries = request.get("reservation")
         if use not in (1, 2) or not isinstance(entries, list):
@@ -444,6 +440,7 @@ class SimulatedHeater:
             return
         self.reservation_use = use
         self.reservations = [entry for entry in stored if entry is not None]
+        self.applied[origin["clientID"], origin["sessionID"]] += 1
 
     def _reservation_reply(self, origin: Mapping[str, Any], topic: str) -> list[Reply]:
         return wire.reservation_replies(
@@ -454,25 +451,10 @@ class SimulatedHeater:
             reservations=self.reservations,
         )
 
-    # -- energy -------------------------------------------------------------------
-
-    def _energy_daily(
-        self, origin: Mapping[str, Any], topic: str, request: Mapping[str, Any]
+    def _reply(
+        self, origin: Mapping[str, Any], topic: str, body: dict[str, Any] | None
     ) -> list[Reply]:
-        year = request.get("year")
-        months = int_list(request.get("month"))
-        if type(year) is not int or not 2000 <= year <= 2100 or months is None:
-            _LOGGER.debug("ignored energy query %s", request)
-            return []
-        body = self._meter.energy_daily(year, months)
-        return [(topic, wire.envelope(self.device, origin, body))]
-
-    def _energy_monthly(
-        self, origin: Mapping[str, Any], topic: str, request: Mapping[str, Any]
-    ) -> list[Reply]:
-        years = int_list(request.get("year"))
-        if years is None:
-            _LOGGER.debug("ignored monthly energy query %s", request)
-            return []
-        body = self._meter.energy_monthly(years)
-        return [(topic, wire.envelope(self.device, origin, body))]
+        """Answer with `body`, or stay silent without one (a request the device ignores)."""
+        return (
+            [] if body is None else [(topic, wire.envelope(self.device, origin, body))]
+        )

@@ -156,3 +156,15 @@ class LayeredTank(Tank):
                 for t, under in zip(self.layers, below, strict=True)
             ]
             left -= share * self.layer_litres
+
+
+def make_tank(
+    rng: random.Random,
+    draw_interval: float | None,
+    device: SimDevice,
+    stratified: bool,
+) -> Tank:
+    """Build the heater's tank: layered if `stratified`, else the two-halves `Tank`."""
+    if stratified:
+        return LayeredTank(rng, draw_interval=draw_interval, device=device)
+    return Tank(rng, draw_interval=draw_interval)

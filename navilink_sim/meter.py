@@ -6,15 +6,20 @@ queries read these counters, so both stay consistent.
 """
 
 from datetime import timedelta
+import logging
 from typing import TYPE_CHECKING, Any
 
 from navilink_sim import heater_wire as wire
+from navilink_sim.heater_codes import int_list
 from navilink_sim.history import year_before
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import date
 
     from navilink_sim.tank import EnergyStep, Tank
+
+_LOGGER = logging.getLogger(__name__)
 
 LONG_DRAW_S = 300.0
 
@@ -97,6 +102,25 @@ class Meter:
             compressor_starts=self.compressor_starts,
             element_starts=self.element_starts,
         )
+
+    def energy_daily_request(self, request: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Answer a daily energy query (§6.4.1, §10); None for one the device ignores."""
+        year = request.get("year")
+        months = int_list(request.get("month"))
+        if type(year) is not int or not 2000 <= year <= 2100 or months is None:
+            _LOGGER.debug("ignored energy query %s", request)
+            return None
+        return self.energy_daily(year, months)
+
+    def energy_monthly_request(
+        self, request: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """Answer a monthly energy query (§17.6); None for one the device ignores."""
+        years = int_list(request.get("year"))
+        if years is None:
+            _LOGGER.debug("ignored monthly energy query %s", request)
+            return None
+        return self.energy_monthly(years)
 
     def energy_daily(self, year: int, months: list[int]) -> dict[str, Any]:
         """Build the daily energy-usage reply body of `months` of `year`."""
