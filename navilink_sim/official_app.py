@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
+def _settings_in(status: Any) -> bool:
+    """Whether `status` is a snapshot whose mode and set-point the app can re-send."""
+    return isinstance(status, dict) and all(
+        type(status.get(key)) is int
+        for key in ("dhwOperationSetting", "dhwTemperatureSetting")
+    )
+
+
 class OfficialApp:
     """The vendor app's MQTT client, as far as the heaters and other clients see it."""
 
@@ -161,7 +169,7 @@ class OfficialApp:
         if not isinstance(body, dict):
             return
         response = body.get("response")
-        if isinstance(response, dict) and isinstance(response.get("status"), dict):
+        if isinstance(response, dict) and _settings_in(response.get("status")):
             self.seen[str(response.get("macAddress")).lower()] = response["status"]
         if body.get("clientID") != self.client_id:
             return
