@@ -150,3 +150,17 @@ async def test_the_official_app_interleaves_its_controls_refusals_and_acks(
     assert answers()[:2] == ["ack", "refused"]
     heater = sim.heaters[MAC]
     assert (heater.mode, heater.setpoint) == (3, 120)  # the app re-sends what it sees
+
+
+async def test_late_controls_still_apply_in_the_order_sent(
+    simulator_factory: SimulatorFactory,
+) -> None:
+    sim = await realistic(simulator_factory, 0.02, apply_delay=(0, 5))
+    heater = sim.heaters[MAC]
+    sent = [f"c{n}" for n in range(20)]
+    async with peer_on(sim) as peer:
+        for n, session in enumerate(sent):
+            await peer.request("ctrl", DHW_MODE, session, [1 + n % 4])
+        await eventually(lambda: len(heater.received) == len(sent), what="20 controls")
+    assert [request["sessionID"] for request in heater.received] == sent
+    assert heater.mode == 4
