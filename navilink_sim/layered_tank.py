@@ -40,8 +40,7 @@ LOWER_PROBE = LAYERS // 4
 UPPER_ELEMENT = LAYERS * 3 // 4
 LOWER_ELEMENT = 1
 TANK_LOSS_W_PER_K = 2 * LOSS_W_PER_K  # the same standby loss as the two-layer tank
-TRUTH_FLOW_LPM = 8.0  # the shower the ground truth draws
-TRUTH_STEP_S = 10.0
+TRUTH_STEP_LITRES = 0.5  # the ground truth draws this much at a time
 
 
 class LayeredTank(Tank):
@@ -55,6 +54,8 @@ class LayeredTank(Tank):
         self.layer_litres = self.tank_litres / LAYERS
         self.layers = [0.0] * LAYERS
         self.inlet_c: float | None = None
+        self.drawn_litres = 0.0
+        """Litres drawn since the layers last moved up (less than one layer)."""
         super().__init__(rng, draw_interval=draw_interval)
 
     @property
@@ -96,16 +97,19 @@ class LayeredTank(Tank):
     def hot_water_litres(self, mix_c: float, cold_c: float) -> float:
         """Litres of `mix_c` water a shower gets from this tank, with `cold_c` cold water.
 
-        Ground truth from the model itself: a copy of the tank is drawn at
-        `TRUTH_FLOW_LPM` with `cold_c` water coming in, and each step's outlet water
-        counts, mixed down to `mix_c`, until the outlet is no hotter than `mix_c`.
+        Ground truth from the model itself: a copy of the tank is drawn half a
+        litre at a time with `cold_c` water coming in, and each half litre of
+        outlet water counts, mixed down to `mix_c`, until the outlet is no hotter
+        than `mix_c`.
         """
+        if cold_c >= mix_c:
+            raise ValueError("cold water must be colder than the mixed water")
         probe = copy.copy(self)
         probe.layers = list(self.layers)
         probe.inlet_c = cold_c
         litres = 0.0
-        step_litres = TRUTH_FLOW_LPM * TRUTH_STEP_S / 60
-        for _ in range(round(5 * self.tank_litres / step_litres)):
+        step_litres = TRUTH_STEP_LITRES
+        for _ in range(2 * round(self.tank_litres / step_litres)):
             outlet = probe.layers[-1]
             if outlet <= mix_c:
                 break
@@ -145,17 +149,17 @@ class LayeredTank(Tank):
 
     @override
     def flow(self, litres: float) -> None:
-        """Push `litres` up through the layers: out at the top, cold in at the bottom."""
+        """Push `litres` up through the layers: out at the top, cold in at the bottom.
+
+        Plug flow without blending: the layers move up one whole layer at a time,
+        once a layer's worth has left, so a draw sharpens no thermocline and
+        blurs none (mixing at the inlet is real but not measured; not modelled).
+        """
+        self.drawn_litres += litres
         inlet = INLET_C if self.inlet_c is None else self.inlet_c
-        left = litres
-        while left > 0:
-            share = min(1.0, left / self.layer_litres)
-            below = [inlet, *self.layers[:-1]]
-            self.layers = [
-                t + (under - t) * share
-                for t, under in zip(self.layers, below, strict=True)
-            ]
-            left -= share * self.layer_litres
+        while self.drawn_litres >= self.layer_litres:
+            self.drawn_litres -= self.layer_litres
+            self.layers = [inlet, *self.layers[:-1]]
 
 
 def make_tank(
