@@ -37,7 +37,7 @@ async def test_a_set_point_shows_in_status_only_after_its_delay(
     simulator_factory: SimulatorFactory,
 ) -> None:
     sim = await realistic(
-        simulator_factory, 0.1, slow_setpoint_chance=1.0, slow_setpoint_delay=(20, 20)
+        simulator_factory, 0.15, slow_setpoint_chance=1.0, slow_setpoint_delay=(20, 20)
     )
     lag = sim.device_links[MAC].lag
     assert lag is not None
@@ -57,7 +57,7 @@ async def test_a_set_point_shows_in_status_only_after_its_delay(
 async def test_a_status_pushed_before_the_control_applies_shows_the_old_values(
     simulator_factory: SimulatorFactory,
 ) -> None:
-    sim = await realistic(simulator_factory, 0.5, apply_delay=(4, 4))
+    sim = await realistic(simulator_factory, 0.5, apply_delay=(6, 6))
     lag = sim.device_links[MAC].lag
     assert lag is not None
     async with peer_on(sim) as peer:
@@ -90,10 +90,13 @@ async def test_acks_are_lost_and_doubled_at_the_configured_rates(
     async with peer_on(sim) as peer:
         for n, session in enumerate(sessions):
             await peer.request("ctrl", DHW_TEMPERATURE, session, [100 + n % 20])
-        await eventually(lambda: lag.stats.replies == len(sessions), what="100 acks")
+        await eventually(
+            lambda: lag.stats.replies == len(sessions), timeout=20, what="100 acks"
+        )
         copies = len(sessions) - lag.stats.lost + lag.stats.duplicated
         await peer.wait_for(
             lambda: sum(len(peer.replies(s)) for s in sessions) == copies,
+            within=20,
             what=f"{copies} copies",
         )
         counts = [len(peer.replies(s)) for s in sessions]
@@ -161,6 +164,8 @@ async def test_late_controls_still_apply_in_the_order_sent(
     async with peer_on(sim) as peer:
         for n, session in enumerate(sent):
             await peer.request("ctrl", DHW_MODE, session, [1 + n % 4])
-        await eventually(lambda: len(heater.received) == len(sent), what="20 controls")
+        await eventually(
+            lambda: len(heater.received) == len(sent), timeout=15, what="20 controls"
+        )
     assert [request["sessionID"] for request in heater.received] == sent
     assert heater.mode == 4
