@@ -1,6 +1,6 @@
 """How true to life a simulated heater is: the "ideal" and "realistic" heater profiles.
 
-The ideal profile is the simulator as the integration was first written against:
+The ideal profile is the simulator the integration was first written against:
 controls apply at once, every reply comes at once, every month of history exists,
 the device list never hiccups and the tank has two halves. Each knob of
 `HeaterProfile` switches one real behaviour on, so a test can turn on one and keep
