@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 
+from .profile import PROFILES
 from .simulator import NaviLinkSimulator
 
 
@@ -33,8 +34,28 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=30.0,
         help="seconds between unsolicited status pushes (0 = never)",
     )
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="ideal",
+        help="how true to life the heaters are (navilink_sim.profile)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of every random behaviour"
+    )
+    parser.add_argument(
+        "--delay-scale",
+        type=float,
+        default=1.0,
+        help="multiplies every delay of the profile",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser.parse_args(argv)
+
+
+def _profile_name(sim: NaviLinkSimulator) -> str:
+    named = (name for name, profile in PROFILES.items() if profile == sim.profile)
+    return next(named, "custom")
 
 
 def _describe(sim: NaviLinkSimulator) -> str:
@@ -45,6 +66,7 @@ def _describe(sim: NaviLinkSimulator) -> str:
         f"  IoT endpoint  : wss://{ep['iot_host']}:{ep['iot_port']}/mqtt (SigV4, region us-east-1)",
         f"  CA file       : {ep['ca_file']}",
         f"  time scale    : {sim.time_scale:g}x",
+        f"  profile       : {_profile_name(sim)}",
     ]
     for account in sim.account_list:
         lines.append(f"  account       : {account.email} / {account.password}")
@@ -62,6 +84,9 @@ async def _run(args: argparse.Namespace) -> None:
         iot_port=args.port_iot,
         time_scale=args.time_scale,
         push_interval=args.push_interval or None,
+        profile=args.profile,
+        seed=args.seed,
+        delay_scale=args.delay_scale,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -35,6 +35,8 @@ class SimDevice:
     device_type: int = 52
     home_seq: int = 1
     model_type_code: int = 513
+    volume_code: int = 2
+    """Tank size as ``feature.volumeCode``: 1 = 50, 2 = 65, 3 = 80 gal (§9.1)."""
     connected: int = 2
     """1 = disconnected, 2 = connected (as ``deviceInfo.connected``)."""
     install_type: str = "R"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 import contextlib
 import copy
 import json
@@ -12,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 import aiomqtt
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     from navilink_sim.heater import SimulatedHeater
+    from navilink_sim.lag import Lag
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -79,11 +83,19 @@ class DeviceLink:
     answering, `drop_replies` to stay silent, and `next_reply_malformed` to break
     the next message once (one of `MALFORMATIONS`). `silent` is a heater off its
     Wi-Fi while the broker is up: it receives nothing and publishes nothing.
+    With a `lag` (the heater's profile, `navilink_sim.lag`), controls wait before
+    they reach the heater, and each reply leaves late, twice or not at all.
     """
 
-    def __init__(self, heater: SimulatedHeater, host: str, port: int) -> None:
+    def __init__(
+        self, heater: SimulatedHeater, host: str, port: int, lag: Lag | None = None
+    ) -> None:
         """Prepare (not start) the link to the broker at `host`:`port`."""
         self.heater = heater
+        self.lag = lag
+        self._later: set[asyncio.Task[None]] = set()
+        self._waiting: deque[tuple[str, dict[str, Any]]] = deque()
+        """Controls received but not applied yet, in arrival order."""
         self.host = host
         self.port = port
         self.reply_delay = 0.0
@@ -134,10 +146,18 @@ class DeviceLink:
     async def stop(self) -> None:
         """Disconnect and stop reconnecting; safe to call twice."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for pending in [task, *self._later]:
+            if pending is not None:
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
+        self._later.clear()
+
+    def _soon(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` beside the message loop (a control or reply that waits)."""
+        task = asyncio.create_task(work)
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
 
     async def push_status(self) -> bool:
         """Publish an unsolicited status snapshot; False when not connected."""
@@ -178,15 +198,57 @@ class DeviceLink:
         if not isinstance(payload, dict):
             _LOGGER.debug("ignored a non-JSON-object message on %s", message.topic)
             return
+        topic = message.topic.value
+        request = payload.get("request")
+        if (
+            self.lag is not None
+            and self.lag.profile.apply_delays()
+            and (topic.endswith("/ctrl") or "/ctrl/" in topic)
+            and isinstance(request, dict)
+            and isinstance(command := request.get("command"), int)
+        ):
+            loop = asyncio.get_running_loop()
+            due = self.lag.apply_at(command, loop.time())
+            if due > loop.time():
+                waiting = (topic, payload)
+                self._waiting.append(waiting)
+                self._soon(self._handle_at(due, waiting))
+                return
+        await self._handle(topic, payload)
+
+    async def _handle_at(self, due: float, waiting: tuple[str, dict[str, Any]]) -> None:
+        """At `due`, apply `waiting` and every control that came before it, in order.
+
+        Timers can fire out of order (a test that compresses time fires every
+        timer due within its window at once); controls still apply in order.
+        """
+        await asyncio.sleep(due - asyncio.get_running_loop().time())
+        while any(item is waiting for item in self._waiting):
+            await self._handle(*self._waiting.popleft())
+
+    async def _handle(self, topic: str, payload: dict[str, Any]) -> None:
         try:
-            replies = self.heater.handle(message.topic.value, payload)
+            replies = self.heater.handle(topic, payload)
         except Exception:
-            _LOGGER.exception("heater failed on %s: %s", message.topic, payload)
+            _LOGGER.exception("heater failed on %s: %s", topic, payload)
             return
         if replies and self.reply_delay > 0:
             await asyncio.sleep(self.reply_delay)
-        for topic, reply in replies:
-            await self._publish(topic, reply)
+        for reply_topic, reply in replies:
+            if self.lag is not None and self.lag.profile.lags_replies():
+                for delay in self.lag.reply_delays():
+                    self._soon(self._publish_later(delay, reply_topic, reply))
+            else:
+                await self._publish(reply_topic, reply)
+
+    async def _publish_later(
+        self, delay: float, topic: str, message: dict[str, Any]
+    ) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await self._publish(topic, message)
+        except aiomqtt.MqttError as err:
+            _LOGGER.debug("%s: late reply not sent: %s", self.client_id, err)
 
     async def _publish(self, topic: str, message: dict[str, Any]) -> None:
         if self.drop_replies or self.silent:

@@ -13,6 +13,7 @@ settings, the controls that change them, the programmes that run on them
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 import copy
 from datetime import UTC, date, datetime, timedelta
@@ -44,7 +45,9 @@ from navilink_sim.heater_codes import (
     publishable,
     reservation_entry,
 )
+from navilink_sim.layered_tank import make_tank
 from navilink_sim.meter import Meter
+from navilink_sim.profile import IDEAL, HeaterProfile
 from navilink_sim.tank import (
     ELECTRIC,
     ENERGY_SAVER,
@@ -65,7 +68,6 @@ _LOGGER = logging.getLogger(__name__)
 DISINFECT_C = 65.0
 STEP_S = 10.0
 DAY_S = 86400.0
-HISTORY_DAYS = 400  # installed this long before `start`: a full year of daily history
 DEVICE_CLOCK_START = datetime(2026, 11, 1, tzinfo=UTC)
 """The device clock at time 0 unless told otherwise: fixed, so tests repeat."""
 
@@ -89,7 +91,8 @@ class SimulatedHeater:
         draw_interval: float | None = 10800.0,
         start: datetime = DEVICE_CLOCK_START,
         clock: Callable[[], float] | None = None,
-        history_days: int = HISTORY_DAYS,
+        history_days: int | None = None,
+        profile: HeaterProfile = IDEAL,
     ) -> None:
         """
         Create a heater in Energy Saver at 60 °C with a nearly full tank.
@@ -98,17 +101,24 @@ class SimulatedHeater:
         `draw_interval` is the mean gap in seconds between random hot-water draws
         (None = only `start_draw`); `start` is the device clock at time 0; `clock`
         measures control pacing (default: the simulated time moved by `advance`);
-        `history_days` is how long it was installed before `start`, each of those
-        days with energy history (`navilink_sim.history`, counted in `navilink_sim.meter`).
+        `history_days` is how long it was installed before `start` (default: the
+        profile's), each of those days with energy history (`navilink_sim.history`,
+        counted in `navilink_sim.meter`). `profile` picks the tank model and the
+        device clock's offset from UTC (`navilink_sim.profile`).
         """
         self.device = device
         self.received: list[dict[str, Any]] = []
         self.min_control_interval = min_control_interval
         self.refuse_clients: set[str] = set()
         """Client IDs whose every control this heater refuses (``ctrl-fail``)."""
+        self.applied: Counter[tuple[str, str]] = Counter()
+        """Controls applied per (clientID, sessionID): a resent request counts twice."""
         self._rng = random.Random(seed)
-        self._tank = Tank(self._rng, draw_interval=draw_interval)
-        self._start = start
+        self._tank = make_tank(
+            self._rng, draw_interval, device, profile.stratified_tank
+        )
+        # The device's wall clock: its days close on its own midnight (§10).
+        self._start = start + timedelta(hours=profile.clock_offset_hours)
         self._elapsed = 0.0
         self._unstepped = 0.0
         self._clock = clock or (lambda: self._elapsed)
@@ -130,7 +140,12 @@ class SimulatedHeater:
         self.air_filter_period = 1000
         self.reservation_use = 1
         self.reservations: list[dict[str, int]] = []
-        self._meter = Meter(start.date(), seed, history_days)
+        self._meter = Meter(
+            self._start.date(),
+            seed,
+            profile.installed_days if history_days is None else history_days,
+            omit_before_install=profile.omit_months_before_install,
+        )
 
     # -- time -----------------------------------------------------------------
 
@@ -181,9 +196,14 @@ class SimulatedHeater:
         """Whether a heat source runs now (validation hook for recovery timing)."""
         return self._tank.heating
 
-    def hot_water_litres(self, mix_c: float = 40.0) -> float:
-        """Return the tank model's hot water available (validation hook; cold at `INLET_C`)."""
-        return self._tank.hot_water_litres(mix_c, INLET_C)
+    def hot_water_litres(self, mix_c: float = 40.0, cold_c: float = INLET_C) -> float:
+        """Return the tank model's litres of `mix_c` water with `cold_c` cold water (ground truth)."""
+        return self._tank.hot_water_litres(mix_c, cold_c)
+
+    @property
+    def tank(self) -> Tank:
+        """The tank model (tests set its temperatures to build a case)."""
+        return self._tank
 
     def reset_energy_counter(self) -> None:
         """Zero the lifetime energy totals, as a device counter reset does (daily history stays)."""
@@ -266,17 +286,18 @@ class SimulatedHeater:
             case "st", 16777219:
                 return self._snapshot(origin, response_topic, STATUS)
             case "st/did", 16777217:
-                body = {"feature": self.feature}
-                return [(response_topic, wire.envelope(self.device, origin, body))]
+                return self._reply(origin, response_topic, {"feature": self.feature})
             case "st/rsv/rd", 16777222:
                 return self._reservation_reply(origin, response_topic)
             case "ctrl/rsv/rd", 16777226:
-                self._write_reservations(request)
+                self._write_reservations(origin, request)
                 return self._reservation_reply(origin, response_topic)
             case "st/energy-usage-daily-query/rd", 16777225:
-                return self._energy_daily(origin, response_topic, request)
+                daily = self._meter.energy_daily_request(request)
+                return self._reply(origin, response_topic, daily)
             case "st/energy-usage-monthly-query/rd", 16777226:
-                return self._energy_monthly(origin, response_topic, request)
+                monthly = self._meter.energy_monthly_request(request)
+                return self._reply(origin, response_topic, monthly)
             case "st/td/rd", 16777228:
                 # Like the real heater (protocol.md §17.4), the JSON reply goes only
                 # to the five-segment reply form, whatever responseTopic says.
@@ -292,7 +313,7 @@ class SimulatedHeater:
                 return [
                     (f"{self._base}/res/ctrl-fail", wire.ctrl_fail(self.device, origin))
                 ]
-            case "ctrl", _ if self._control(command, request.get("param")):
+            case "ctrl", _ if self._control(origin, command, request.get("param")):
                 return self._snapshot(origin, response_topic, command)
         _LOGGER.debug("unsupported command %s on %s", command, topic)
         return []
@@ -301,20 +322,15 @@ class SimulatedHeater:
         self, origin: Mapping[str, Any], topic: str, command: int
     ) -> list[Reply]:
         self._last_command = command
-        return [
-            (
-                topic,
-                wire.envelope(self.device, origin, {"status": self._status(command)}),
-            )
-        ]
+        return self._reply(origin, topic, {"status": self._status(command)})
 
     def _too_soon(self) -> bool:
         if self.min_control_interval <= 0 or self._last_paced is None:
             return False
         return self._clock() - self._last_paced < self.min_control_interval
 
-    def _control(self, command: int, raw_param: Any) -> bool:
-        """Apply a control; False for a code this device does not know."""
+    def _control(self, origin: Mapping[str, Any], command: int, raw_param: Any) -> bool:
+        """Apply a control and count it for `origin`; False for a code this device does not know."""
         param = int_list(raw_param)
         handlers: dict[int, Callable[[list[int]], bool]] = {
             POWER_OFF_CMD: self._power_off,
@@ -336,7 +352,9 @@ class SimulatedHeater:
             return False
         if param is None or not handler(param):
             _LOGGER.debug("ignored control %s with param %r", command, raw_param)
-        elif command in PACED:
+            return True
+        self.applied[origin["clientID"], origin["sessionID"]] += 1
+        if command in PACED:
             self._last_paced = self._clock()
         return True
 
@@ -408,7 +426,9 @@ class SimulatedHeater:
 
     # -- reservations -------------------------------------------------------------
 
-    def _write_reservations(self, request: Mapping[str, Any]) -> None:
+    def _write_reservations(
+        self, origin: Mapping[str, Any], request: Mapping[str, Any]
+    ) -> None:
         use = request.get("reservationUse")
         entries = request.get("reservation")
         if use not in (1, 2) or not isinstance(entries, list):
@@ -420,6 +440,7 @@ class SimulatedHeater:
             return
         self.reservation_use = use
         self.reservations = [entry for entry in stored if entry is not None]
+        self.applied[origin["clientID"], origin["sessionID"]] += 1
 
     def _reservation_reply(self, origin: Mapping[str, Any], topic: str) -> list[Reply]:
         return wire.reservation_replies(
@@ -430,25 +451,10 @@ class SimulatedHeater:
             reservations=self.reservations,
         )
 
-    # -- energy -------------------------------------------------------------------
-
-    def _energy_daily(
-        self, origin: Mapping[str, Any], topic: str, request: Mapping[str, Any]
+    def _reply(
+        self, origin: Mapping[str, Any], topic: str, body: dict[str, Any] | None
     ) -> list[Reply]:
-        year = request.get("year")
-        months = int_list(request.get("month"))
-        if type(year) is not int or not 2000 <= year <= 2100 or months is None:
-            _LOGGER.debug("ignored energy query %s", request)
-            return []
-        body = self._meter.energy_daily(year, months)
-        return [(topic, wire.envelope(self.device, origin, body))]
-
-    def _energy_monthly(
-        self, origin: Mapping[str, Any], topic: str, request: Mapping[str, Any]
-    ) -> list[Reply]:
-        years = int_list(request.get("year"))
-        if years is None:
-            _LOGGER.debug("ignored monthly energy query %s", request)
-            return []
-        body = self._meter.energy_monthly(years)
-        return [(topic, wire.envelope(self.device, origin, body))]
+        """Answer with `body`, or stay silent without one (a request the device ignores)."""
+        return (
+            [] if body is None else [(topic, wire.envelope(self.device, origin, body))]
+        )

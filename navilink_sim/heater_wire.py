@@ -110,7 +110,7 @@ def feature(device: SimDevice) -> dict[str, Any]:
         "countryCode": 3,
         "modelTypeCode": device.model_type_code,
         "controlTypeCode": 100,
-        "volumeCode": 2,
+        "volumeCode": device.volume_code,
         "controllerSwVersion": SW_VERSION,
         "panelSwVersion": 0x04030000,
         "wifiSwVersion": 0x02010000,

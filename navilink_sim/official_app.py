@@ -6,6 +6,12 @@ controls in the app's own style (protocol.md §5.1: ``sessionID`` is the epoch
 in milliseconds, new per request). The heaters answer it on the shared topics,
 echoing its client and session IDs, so every other client sees its acks and
 ``ctrl-fail`` refusals.
+
+With `chatter`, the app keeps sending controls of its own now and then, as a
+household's phone does: it re-sends the mode or set-point it last saw in any
+status on the heater's topics (asking for a status first when it has seen none),
+so the heater's state stays put while other clients see foreign acks, and
+refusals whenever the heater paces controls (§17.4 ``ctrl-fail``).
 """
 
 from __future__ import annotations
@@ -15,16 +21,29 @@ import contextlib
 import itertools
 import json
 import logging
+import random
 import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
 import aiomqtt
 
+from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE, STATUS
+from navilink_sim.tank import HIGH_DEMAND
+
 if TYPE_CHECKING:
     from navilink_sim.accounts import SimDevice
+    from navilink_sim.profile import Range
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def _settings_in(status: Any) -> bool:
+    """Whether `status` is a snapshot whose mode and set-point the app can re-send."""
+    return isinstance(status, dict) and all(
+        type(status.get(key)) is int
+        for key in ("dhwOperationSetting", "dhwTemperatureSetting")
+    )
 
 
 class OfficialApp:
@@ -42,7 +61,10 @@ class OfficialApp:
         self._ready = asyncio.Event()
         self._answered = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
+        self._chatter: asyncio.Task[None] | None = None
         self._ids = itertools.count()
+        self.seen: dict[str, dict[str, Any]] = {}
+        """The last status seen on each heater's topics, by MAC address."""
 
     async def start(self, within: float = 10.0) -> None:
         """Connect and subscribe; wait up to ``within`` seconds."""
@@ -52,14 +74,45 @@ class OfficialApp:
 
     async def stop(self) -> None:
         """Disconnect; safe to call twice."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for task in (self._chatter, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._chatter = self._task = None
 
-    async def control(self, mac: str, command: int, mode: str, param: list[int]) -> str:
-        """Publish one ``ctrl`` request as the app does; return its session ID."""
+    def chatter(self, every: Range, seed: str, scale: float = 1.0) -> None:
+        """Send a control of the app's own to each heater every `every` seconds (times `scale`)."""
+        self._chatter = asyncio.create_task(
+            self._chat(every, random.Random(seed), scale)
+        )
+
+    async def _chat(self, every: Range, rng: random.Random, scale: float) -> None:
+        while True:
+            await asyncio.sleep(rng.uniform(*every) * scale)
+            for mac in self._devices:
+                try:
+                    await self._chat_once(mac, rng)
+                except aiomqtt.MqttError as err:
+                    _LOGGER.debug("%s: control not sent: %s", self.client_id, err)
+
+    async def _chat_once(self, mac: str, rng: random.Random) -> None:
+        status = self.seen.get(mac)
+        if status is None:
+            await self.control(mac, STATUS, "", [], suffix="st")
+        elif (
+            rng.random() < 0.5 or not 1 <= status["dhwOperationSetting"] <= HIGH_DEMAND
+        ):
+            setpoint = status["dhwTemperatureSetting"]
+            await self.control(mac, DHW_TEMPERATURE, "dhw-temperature", [setpoint])
+        else:
+            mode = status["dhwOperationSetting"]
+            await self.control(mac, DHW_MODE, "dhw-mode", [mode])
+
+    async def control(
+        self, mac: str, command: int, mode: str, param: list[int], suffix: str = "ctrl"
+    ) -> str:
+        """Publish one request (on ``ctrl`` unless told) as the app does; return its session ID."""
         client = self._client
         if client is None:
             raise aiomqtt.MqttError("the app is not connected")
@@ -71,7 +124,7 @@ class OfficialApp:
             "clientID": self.client_id,
             "sessionID": session_id,
             "protocolVersion": 2,
-            "requestTopic": f"{base}/ctrl",
+            "requestTopic": f"{base}/{suffix}",
             "responseTopic": f"{base}/{self.client_id}/res",
             "request": {
                 "command": command,
@@ -84,7 +137,7 @@ class OfficialApp:
             },
         }
         self.answers[session_id] = []
-        await client.publish(f"{base}/ctrl", json.dumps(message).encode(), qos=1)
+        await client.publish(f"{base}/{suffix}", json.dumps(message).encode(), qos=1)
         return session_id
 
     async def wait_answer(self, session_id: str, within: float = 10.0) -> str:
@@ -113,9 +166,13 @@ class OfficialApp:
             body = json.loads(raw) if isinstance(raw, bytes | str) else None
         except ValueError:
             return
-        if not isinstance(body, dict) or body.get("clientID") != self.client_id:
+        if not isinstance(body, dict):
             return
         response = body.get("response")
+        if isinstance(response, dict) and _settings_in(response.get("status")):
+            self.seen[str(response.get("macAddress")).lower()] = response["status"]
+        if body.get("clientID") != self.client_id:
+            return
         answers = self.answers.get(str(body.get("sessionID")))
         if answers is None or not isinstance(response, dict):
             return  # our own request echoed back, or not an answer

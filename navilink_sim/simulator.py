@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import shutil
 import time
 from typing import TYPE_CHECKING, Any, Self
@@ -24,7 +25,9 @@ from .device_link import DeviceLink
 from .faults import Faults
 from .frontdoor import FrontDoor
 from .heater import DEVICE_CLOCK_START, SimulatedHeater
+from .lag import Lag
 from .official_app import OfficialApp
+from .profile import HeaterProfile, ProfileName, resolve
 from .rest import API_PREFIX, RestFaults, create_rest_app
 
 if TYPE_CHECKING:
@@ -64,6 +67,8 @@ class NaviLinkSimulator:
         draw_interval: float | None = 7200.0,
         physics_tick: float = 1.0,
         device_clock_start: datetime | None = None,
+        profile: ProfileName | HeaterProfile = "ideal",
+        delay_scale: float = 1.0,
     ) -> None:
         """
         Configure (not start) the simulator.
@@ -73,13 +78,27 @@ class NaviLinkSimulator:
         that follow each other too closely (real seconds, protocol §17.4);
         ``physics_tick`` is how often (real seconds) physics advances;
         ``device_clock_start`` is the heaters' clock at time 0 (their energy
-        history ends the day before; default a fixed date, so tests repeat).
+        history ends the day before; default a fixed date, so tests repeat);
+        ``profile`` is how true to life the heaters and the cloud are ("ideal",
+        "realistic" or a ``HeaterProfile``, see ``navilink_sim.profile``), its
+        random draws seeded by ``seed``; ``delay_scale`` multiplies every delay
+        of the profile (apply, reply, the app's controls, control pacing), so
+        tests compress them as they compress the integration's timeouts.
         """
+        self.profile = resolve(profile)
+        self.delay_scale = delay_scale
+        self._seed = seed
+        min_control_interval = max(
+            min_control_interval, self.profile.control_interval * delay_scale
+        )
         self._account_list = accounts if accounts is not None else [demo_account()]
         self.accounts = AccountStore(
             self._account_list, aws_lifetime=aws_lifetime, jwt_lifetime=jwt_lifetime
         )
-        self.rest_faults = RestFaults()
+        self.rest_faults = RestFaults(
+            list_hiccup=self.profile.device_list_hiccup,
+            rng=random.Random(f"rest-{seed}"),
+        )
         self.push_interval = push_interval
         self.time_scale = time_scale
         self.physics_tick = physics_tick
@@ -97,10 +116,13 @@ class NaviLinkSimulator:
                     draw_interval=draw_interval,
                     clock=time.monotonic,
                     start=device_clock_start or DEVICE_CLOCK_START,
+                    profile=self.profile,
                 )
         self.broker = MosquittoBroker(host=HOST)
         self.device_links: dict[str, DeviceLink] = {}
         self._apps: list[OfficialApp] = []
+        self.chatty_app: OfficialApp | None = None
+        """The official app sending its own controls (profile ``app_control_interval``)."""
         self.certs: CertPaths | None = None
         self._door: FrontDoor | None = None
         self._faults: Faults | None = None
@@ -214,12 +236,20 @@ class NaviLinkSimulator:
             device_links=lambda: self.device_links,
         )
         for mac, heater in self.heaters.items():
-            link = DeviceLink(heater, self.broker.host, self.broker.port)
+            lag = Lag(self.profile, f"{self._seed}-{mac}", self.delay_scale)
+            link = DeviceLink(heater, self.broker.host, self.broker.port, lag)
             self.device_links[mac] = link
             await link.start()
         self._physics = asyncio.create_task(
             self._run_physics(), name="navilink_sim physics"
         )
+        if self.profile.app_control_interval is not None:
+            self.chatty_app = await self._connect_app()
+            self.chatty_app.chatter(
+                self.profile.app_control_interval,
+                f"app-{self._seed}",
+                self.delay_scale,
+            )
 
     async def stop(self) -> None:
         """Stop every part; leaves no process, task or socket behind."""
@@ -230,6 +260,7 @@ class NaviLinkSimulator:
         for app in self._apps:
             await app.stop()
         self._apps.clear()
+        self.chatty_app = None
         if self._physics is not None:
             self._physics.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -274,6 +305,9 @@ class NaviLinkSimulator:
     async def official_app(self) -> OfficialApp:
         """Connect a second client, "the official app", to every heater (see OfficialApp)."""
         self._require_started()
+        return await self._connect_app()
+
+    async def _connect_app(self) -> OfficialApp:
         devices = [d for account in self._account_list for d in account.devices]
         app = OfficialApp(devices, self.broker.host, self.broker.port)
         await app.start()

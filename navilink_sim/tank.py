@@ -123,15 +123,13 @@ class Tank:
         """Move the model `dt` seconds on under `mode` heating towards `target` °C."""
         self._draw(dt)
         self._control(mode, target)
-        loss = LOSS_W_PER_K * dt / 3600 / NODE_WH_PER_K
-        self.upper -= (self.upper - AMBIENT_C) * loss
-        self.lower -= (self.lower - AMBIENT_C) * loss
+        self._lose_heat(dt)
         used = EnergyStep()
         if self.compressor:
             cop = 4.2 - 0.04 * (self.lower - AMBIENT_C)
             used.hp_wh = self.compressor_w * dt / 3600
             used.hp_s = dt
-            self.lower += used.hp_wh * cop / NODE_WH_PER_K
+            self._heat_by_compressor(used.hp_wh * cop)
             self.fan_hours += dt / 3600
             self.fan_rpm = 540 + self._rng.randint(0, 20)
         else:
@@ -140,14 +138,38 @@ class Tank:
         if self.upper_element or self.lower_element:
             used.he_wh = ELEMENT_W * dt / 3600
             used.he_s = dt
-            if self.upper_element:
-                self.upper += used.he_wh / NODE_WH_PER_K
-            else:
-                self.lower += used.he_wh / NODE_WH_PER_K
-        if self.lower > self.upper:  # warm water rises: the layers mix
-            self.upper = self.lower = (self.upper + self.lower) / 2
+            self._heat_by_element(used.he_wh, upper=self.upper_element)
+        self._settle()
         self.idle_w = self._rng.randint(1, 17)
         return used
+
+    def _lose_heat(self, dt: float) -> None:
+        """Lose `dt` seconds of standby heat to the room."""
+        loss = LOSS_W_PER_K * dt / 3600 / NODE_WH_PER_K
+        self.upper -= (self.upper - AMBIENT_C) * loss
+        self.lower -= (self.lower - AMBIENT_C) * loss
+
+    def _heat_by_compressor(self, heat_wh: float) -> None:
+        """Put the compressor's `heat_wh` into the water (it wraps the lower part)."""
+        self.lower += heat_wh / NODE_WH_PER_K
+
+    def _heat_by_element(self, heat_wh: float, *, upper: bool) -> None:
+        """Put an element's `heat_wh` into the water around it."""
+        if upper:
+            self.upper += heat_wh / NODE_WH_PER_K
+        else:
+            self.lower += heat_wh / NODE_WH_PER_K
+
+    def _settle(self) -> None:
+        """Warm water rises: a lower layer hotter than the upper one mixes with it."""
+        if self.lower > self.upper:
+            self.upper = self.lower = (self.upper + self.lower) / 2
+
+    def flow(self, litres: float) -> None:
+        """Let `litres` of hot water out at the top and as much cold water in."""
+        share = litres / NODE_LITRES
+        self.upper += (self.lower - self.upper) * share
+        self.lower += (INLET_C - self.lower) * share
 
     def _draw(self, dt: float) -> None:
         if (
@@ -163,10 +185,8 @@ class Tank:
         seconds = min(dt, self.draw_left)
         self.draw_left -= seconds
         self.draw_elapsed += seconds
-        share = self.flow_lpm * seconds / 60 / NODE_LITRES
         self.litres += self.flow_lpm * seconds / 60
-        self.upper += (self.lower - self.upper) * share
-        self.lower += (INLET_C - self.lower) * share
+        self.flow(self.flow_lpm * seconds / 60)
         if self.draw_left <= 0:
             self.flow_lpm = 0.0
             self.draw_elapsed = 0.0

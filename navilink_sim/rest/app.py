@@ -47,5 +47,5 @@ def create_rest_app(store: AccountStore, faults: RestFaults) -> web.Application:
 
     app = web.Application(middlewares=[fault_middleware])
     add_auth_routes(app, store, faults)
-    add_device_routes(app, store)
+    add_device_routes(app, store, faults)
     return app

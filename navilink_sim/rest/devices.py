@@ -9,6 +9,8 @@ from .replies import API_PREFIX, authorized, envelope, error
 if TYPE_CHECKING:
     from navilink_sim.accounts import AccountStore, SimDevice
 
+    from .faults import RestFaults
+
 
 def _list_entry(device: SimDevice) -> dict[str, Any]:
     return {
@@ -95,7 +97,9 @@ def _default_tou(controller_id: str) -> dict[str, Any]:
     }
 
 
-def add_device_routes(app: web.Application, store: AccountStore) -> None:
+def add_device_routes(
+    app: web.Application, store: AccountStore, faults: RestFaults
+) -> None:
     """Serve the device list, device info, firmware info and the TOU plan."""
 
     async def device_list(request: web.Request) -> web.Response:
@@ -107,7 +111,7 @@ def add_device_routes(app: web.Application, store: AccountStore) -> None:
         if not isinstance(offset, int) or not isinstance(count, int) or offset < 0:
             return error(400)
         count = max(0, min(count, 20))
-        devices = account.devices[offset : offset + count]
+        devices = faults.listed(account.devices)[offset : offset + count]
         return envelope([_list_entry(d) for d in devices])
 
     async def device_of(

@@ -2,10 +2,11 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+import random
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from navilink_sim.accounts import AccountStore
+    from navilink_sim.accounts import AccountStore, SimDevice
 
 
 @dataclass
@@ -28,7 +29,13 @@ class RestFaults:
     """Requests received per path (without the ``/api/v2.1`` prefix)."""
     store: AccountStore | None = None
     """Bound by ``create_rest_app``; used by ``expire_access_tokens``."""
+    list_hiccup: float = 0.0
+    """Chance that one device list answers empty or short of one device (a cloud hiccup)."""
+    hiccups: int = 0
+    """How many device lists hiccuped so far."""
+    rng: random.Random = field(default_factory=lambda: random.Random("rest-0"))
     _failures: list[_Failure] = field(default_factory=list)
+    _hiccuped: bool = False
 
     def fail_next(
         self,
@@ -59,6 +66,23 @@ class RestFaults:
         if self.store is None:
             raise RuntimeError("RestFaults is not bound to an app yet")
         self.store.expire_all_tokens()
+
+    def listed(self, devices: list[SimDevice]) -> list[SimDevice]:
+        """Return what one ``/device/list`` shows of `devices`, hiccup included.
+
+        The NaviLink cloud now and then lists no device, or all but one, and then
+        recovers (§2.5: the list is the cloud's view, not the devices'); the list
+        after a hiccup is always whole again.
+        """
+        if self._hiccuped or not devices or self.rng.random() >= self.list_hiccup:
+            self._hiccuped = False
+            return devices
+        self._hiccuped = True
+        self.hiccups += 1
+        if self.rng.random() < 0.5:
+            return []
+        missing = self.rng.randrange(len(devices))
+        return devices[:missing] + devices[missing + 1 :]
 
     def count(self, path: str) -> int:
         """How many requests reached ``path`` (e.g. ``"/auth/refresh"``)."""

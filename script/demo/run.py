@@ -71,6 +71,7 @@ async def run_demo(args: argparse.Namespace) -> None:
         time_scale=args.time_scale,
         draw_interval=args.draw_interval or None,
         push_interval=args.push_interval or None,
+        profile=args.profile,
     )
     started = time.monotonic()
     async with sim:
@@ -174,6 +175,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=DEMO_PUSH_INTERVAL,
         help="real seconds between unsolicited status pushes (0 = never)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("ideal", "realistic"),
+        default="ideal",
+        help="how true to life the simulated heater is (late controls, lost replies...)",
     )
     parser.add_argument(
         "--screenshots",
