@@ -228,12 +228,14 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         value_fn=lambda status: status.dhw_charge_percent,
     ),
     NavienSensorEntityDescription(
+        # The heater's own figure, from the tank's mean temperature (protocol
+        # §17.11). No state class: a long-term statistic in an energy unit would
+        # be offered (and refused) in the Energy dashboard's individual devices.
         key="usable_energy",
         translation_key="usable_energy",
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         exists_fn=reported("total_energy_capacity_wh", "available_energy_capacity_wh"),
         value_fn=lambda status: status.usable_energy_wh,

@@ -103,6 +103,31 @@ async def test_hot_water_follows_the_tank(
     assert value(hass, "low_hot_water") == STATE_ON
 
 
+async def test_hot_water_of_a_stratified_tank_comes_from_both_temperatures(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, point_at_simulator: object
+) -> None:
+    """60 °C on top, 20 °C below: the top half's mixed water, not the mean's none.
+
+    The heater reports its usable energy from the mean (40 °C: nothing above
+    its reference, protocol §17.11); the 65-gal tank's upper half alone gives
+    V/2 x (60 - 15) / (40 - 15) litres of 40 °C water with 15 °C cold water.
+    """
+    stratified = patch_status(
+        tankUpperTemperature=600,
+        tankLowerTemperature=200,
+        totalEnergyCapacity=900,
+        availableEnergyCapacity=900,
+    )
+    with stratified:
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    expected = 65 * 3.785411784 / 2 * (60 - 15) / (40 - 15)
+    assert float(value(hass, "hot_water_available")) == pytest.approx(expected, abs=0.1)
+    assert value(hass, "showers_available") == str(math.floor(expected / 40))
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
 async def test_options_apply_without_reload(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
