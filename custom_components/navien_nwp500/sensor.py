@@ -47,6 +47,7 @@ from .sensor_energy import (
     NavienEnergySensor,
     async_add_maintenance_entities,
 )
+from .units import SystemUnitSensor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -67,6 +68,8 @@ class NavienSensorEntityDescription(SensorEntityDescription):
 
     exists_fn: Callable[[DeviceFeature, DeviceStatus], bool]
     value_fn: Callable[[DeviceStatus], StateType]
+    fahrenheit_precision: int | None = None
+    """Decimals shown in °F, when they differ from those in °C."""
 
 
 def enum_options(cls: type[WireEnum]) -> list[str]:
@@ -129,6 +132,7 @@ def _temperature(
     value_fn: Callable[[DeviceStatus], float | None],
     *,
     diagnostic: bool = False,
+    fahrenheit_precision: int | None = None,
 ) -> NavienSensorEntityDescription:
     """Describe a temperature sensor whose key is also its status field."""
     return NavienSensorEntityDescription(
@@ -142,6 +146,7 @@ def _temperature(
         entity_registry_enabled_default=not diagnostic,
         exists_fn=reported(key),
         value_fn=value_fn,
+        fahrenheit_precision=fahrenheit_precision,
     )
 
 
@@ -207,7 +212,10 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         diagnostic=True,
     ),
     _temperature(
-        "dhw_temperature_setting", lambda status: status.dhw_temperature_setting
+        # Whole °F, as the water heater shows it; °C in the heater's half degrees.
+        "dhw_temperature_setting",
+        lambda status: status.dhw_temperature_setting,
+        fahrenheit_precision=0,
     ),
     NavienSensorEntityDescription(
         # The only power sensor: the device-class name "Power" fits.
@@ -413,10 +421,22 @@ async def async_setup_entry(
     async_add_maintenance_entities(entry, async_add_entities)
 
 
-class NavienSensor(NavienEntity, SensorEntity):
+class NavienSensor(NavienEntity, SystemUnitSensor):
     """A value from the heater's latest status message."""
 
     entity_description: NavienSensorEntityDescription
+
+    @property
+    @override
+    def suggested_display_precision(self) -> int | None:
+        """The description's decimals, or its °F ones while shown in °F."""
+        precision = self.entity_description.fahrenheit_precision
+        if (
+            precision is not None
+            and self.unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+        ):
+            return precision
+        return super().suggested_display_precision
 
     @property
     @override
