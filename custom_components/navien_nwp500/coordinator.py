@@ -407,9 +407,10 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     @callback
     def _heard(self, mac: str, *, status: bool) -> None:
+        """Note a message; only a status brings an unreachable heater back."""
         liveness = self._liveness[mac]
         liveness.heard(dt_util.utcnow(), status=status)
-        if not liveness.reachable:
+        if status and not liveness.reachable:
             self._async_set_heater_reachable(mac, True)
 
     @callback
