@@ -25,6 +25,7 @@ from .heater_details import (
     ScheduleCoordinator,
     TouPlanCoordinator,
 )
+from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ PARALLEL_UPDATES = 0
 
 SCHEDULE = CalendarEntityDescription(key="schedule", translation_key="schedule")
 TOU_PLAN = CalendarEntityDescription(key="tou_plan", translation_key="tou_plan")
+MODE_KEYS = {mode: key for key, mode in RESERVATION_MODES.items()}
+"""The integration's name of each reservation mode (eco, off...), as in the action."""
 LOOK_AHEAD = timedelta(days=8)
 """How far ahead the current or next event is looked for."""
 
@@ -156,7 +159,7 @@ class NavienScheduleCalendar(_DetailCalendar):
         await super().async_added_to_hass()
 
     def _mode_name(self, mode: ReservationMode) -> str:
-        key = mode.name.lower()
+        key = MODE_KEYS.get(mode, mode.name.lower())
         return self._mode_names.get(
             f"component.{DOMAIN}.selector.reservation_mode.options.{key}", key
         )
