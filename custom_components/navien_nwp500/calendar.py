@@ -71,6 +71,7 @@ async def async_setup_entry(
             entities.append(NavienTouCalendar(coordinator, mac, TOU_PLAN, tou))
             refreshes.append(tou)
         for detail in refreshes:
+            entry.async_on_unload(detail.async_follow_heater())
             entry.async_create_background_task(
                 hass, detail.async_refresh(), f"{detail.name} first read"
             )
@@ -106,8 +107,8 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
     @property
     @override
     def available(self) -> bool:
-        """Available once the detail was read."""
-        return self._detail.data is not None
+        """Available with the heater, once the detail was read."""
+        return super().available and self._detail.data is not None
 
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
         raise NotImplementedError
