@@ -62,6 +62,7 @@ async def async_setup_entry(
         if feature is None or not feature.program_reservation_use:
             return []
         schedule = ScheduleCoordinator(hass, coordinator, mac)
+        coordinator.schedules[mac] = schedule  # confirmed writes update it
         entities: list[Entity] = [
             NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule)
         ]

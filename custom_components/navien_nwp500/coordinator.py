@@ -9,7 +9,7 @@ apart: the liveness bookkeeping (``liveness``), the account's device list
 """
 
 import asyncio
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any, override
@@ -35,6 +35,7 @@ from .const import (
     UNAVAILABLE_GRACE_PERIOD,
 )
 from .energy import CounterPoller
+from .heater_state import HeaterState, NavienData
 from .liveness import HeaterLiveness
 from .navilink.cloud import (
     CannotConnectError,
@@ -67,21 +68,7 @@ _LOGGER = logging.getLogger(__name__)
 
 type NavienConfigEntry = ConfigEntry[NavienCoordinator]
 
-
-@dataclass(frozen=True, slots=True)
-class HeaterState:
-    """What we know about one water heater."""
-
-    device: Device
-    status: DeviceStatus | None = None
-    feature: DeviceFeature | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NavienData:
-    """Coordinator data: every heater of the account, keyed by MAC."""
-
-    heaters: Mapping[str, HeaterState] = field(default_factory=dict)
+__all__ = ["HeaterState", "NavienConfigEntry", "NavienCoordinator", "NavienData"]
 
 
 class NavienCoordinator(DataUpdateCoordinator[NavienData]):

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Coroutine, Mapping
     from datetime import datetime
 
-    from .coordinator import HeaterState, NavienCoordinator
+    from .heater_state import HeaterSource, HeaterState
     from .navilink.codec import Command
 
 _LOGGER = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def counts_energy(heater: HeaterState) -> bool:
 class CounterPoller:
     """Reads every heater's counters on a schedule and keeps the latest ones."""
 
-    def __init__(self, coordinator: NavienCoordinator) -> None:
+    def __init__(self, coordinator: HeaterSource) -> None:
         """Prepare (not start) the poller of ``coordinator``'s heaters."""
         self._coordinator = coordinator
         self._hass = coordinator.hass

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .heater_state import HeaterSource, HeaterState
     from .navilink.cloud import FirmwareComponent
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,10 +44,8 @@ SCHEDULE_READ_TIMEOUT: Final = 10.0
 class HeaterDetailCoordinator[T](DataUpdateCoordinator[T | None]):
     """Reads one detail of one heater once a day; None until the first read answers."""
 
-    config_entry: NavienConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, coordinator: NavienCoordinator, mac: str, what: str
+        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str, what: str
     ) -> None:
         """Refresh daily; the first read is the caller's to start."""
         super().__init__(
@@ -80,7 +78,7 @@ class HeaterDetailCoordinator[T](DataUpdateCoordinator[T | None]):
     def _heater_changed(self) -> None:
         if self._owed and self._heater_available():
             self._owed = False
-            self.config_entry.async_create_background_task(
+            self.navien.config_entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{self.name} read on return"
             )
 
@@ -128,7 +126,7 @@ class FirmwareCoordinator(HeaterDetailCoordinator[tuple["FirmwareComponent", ...
     """The heater's firmware components (REST ``/device/firmware/info``)."""
 
     def __init__(
-        self, hass: HomeAssistant, coordinator: NavienCoordinator, mac: str
+        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str
     ) -> None:
         """Read the firmware of heater `mac`."""
         super().__init__(hass, coordinator, mac, "firmware")
@@ -142,7 +140,7 @@ class TouPlanCoordinator(HeaterDetailCoordinator["Mapping[str, Any]"]):
     """The cloud's time-of-use plan of the heater (REST ``GET /device/tou``)."""
 
     def __init__(
-        self, hass: HomeAssistant, coordinator: NavienCoordinator, mac: str
+        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str
     ) -> None:
         """Read the TOU plan of heater `mac`."""
         super().__init__(hass, coordinator, mac, "TOU plan")
@@ -160,11 +158,10 @@ class ScheduleCoordinator(HeaterDetailCoordinator[ReservationSchedule]):
     """The heater's reservation program, read over MQTT (§11.1)."""
 
     def __init__(
-        self, hass: HomeAssistant, coordinator: NavienCoordinator, mac: str
+        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str
     ) -> None:
-        """Read the schedule of heater `mac`; register it for writes to update."""
+        """Read the schedule of heater `mac`."""
         super().__init__(hass, coordinator, mac, "schedule")
-        coordinator.schedules[mac] = self
 
     @override
     async def _async_read(self) -> ReservationSchedule:
@@ -179,7 +176,7 @@ class ScheduleCoordinator(HeaterDetailCoordinator[ReservationSchedule]):
 
 @callback
 def async_schedule_written(
-    coordinator: NavienCoordinator, mac: str, schedule: ReservationSchedule
+    coordinator: HeaterSource, mac: str, schedule: ReservationSchedule
 ) -> None:
     """Show a schedule the heater confirmed after a write, without reading it again."""
     if (schedule_coordinator := coordinator.schedules.get(mac)) is not None:

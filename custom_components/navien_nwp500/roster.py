@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-    from .coordinator import NavienCoordinator
+    from .heater_state import HeaterSource
     from .navilink.codec import Device
 
 _LOGGER = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ _LOGGER = logging.getLogger(__name__)
 class HeaterRoster:
     """Follows the account's device list for the coordinator's heaters."""
 
-    def __init__(self, coordinator: NavienCoordinator) -> None:
+    def __init__(self, coordinator: HeaterSource) -> None:
         """Prepare (not start) the roster of ``coordinator``'s account."""
         self._coordinator = coordinator
         self._hass = coordinator.hass
