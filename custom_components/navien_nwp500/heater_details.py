@@ -16,6 +16,7 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import DOMAIN
+from .heater_state import readable
 from .navilink.codec import (
     NaviLinkError,
     ReservationSchedule,
@@ -76,24 +77,16 @@ class HeaterDetailCoordinator[T](DataUpdateCoordinator[T | None]):
 
     @callback
     def _heater_changed(self) -> None:
-        if self._owed and self._heater_available():
+        if self._owed and readable(self.navien, self.mac):
             self._owed = False
             self.navien.config_entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{self.name} read on return"
             )
 
-    def _heater_available(self) -> bool:
-        navien = self.navien
-        return (
-            navien.connected
-            and navien.last_update_success
-            and navien.heater_available(self.mac)
-        )
-
     @override
     async def _async_update_data(self) -> T | None:
         """Read now if the heater is available; keep the last value otherwise."""
-        if not self._heater_available():
+        if not readable(self.navien, self.mac):
             self._owed = True
             return self.data
         name = self.heater.device.name or "NWP500"

@@ -1,4 +1,4 @@
-"""The heaters' state, and what the coordinator's helpers may use of the coordinator.
+"""The heaters' state, what the coordinator's helpers may use of it, and when to read.
 
 Its own module so that the helpers (counter and detail reads, the device list,
 statistics) depend on it instead of on the coordinator, which uses them: no
@@ -89,3 +89,14 @@ class HeaterSource(Protocol):
 
     async def async_add_heater(self, device: Device) -> None:
         """Serve a heater that joined the account."""
+
+
+def readable(source: HeaterSource, mac: str) -> bool:
+    """Whether heater ``mac`` may be read now: the one rule of every read.
+
+    Only while the cloud is connected and the heater is available; a read
+    that falls due meanwhile waits for it (counters, diagnostics, details).
+    """
+    return (
+        source.connected and source.last_update_success and source.heater_available(mac)
+    )

@@ -2,6 +2,7 @@
 
 import logging
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.components.calendar import DOMAIN as CALENDAR_DOMAIN
 from homeassistant.components.update import DOMAIN as UPDATE_DOMAIN
@@ -153,3 +154,29 @@ async def test_a_failing_read_logs_once_and_once_when_it_works_again(
     await wait_for(hass, lambda: len(detail_lines(caplog, logging.INFO)) == 1)
     assert "works again" in detail_lines(caplog, logging.INFO)[0]
     assert detail_lines(caplog, logging.ERROR) == []
+
+
+@pytest.mark.counters
+@pytest.mark.platforms(Platform.SENSOR)
+async def test_counters_are_not_asked_of_a_heater_that_does_not_answer(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+) -> None:
+    """The counters follow the same rule: no query while the heater is unavailable."""
+    coordinator = init_integration.runtime_data
+    counters = coordinator.counters
+    heater = simulator.heaters[DEMO_MAC]
+    await wait_for(hass, lambda: DEMO_MAC in counters.data and not counters._tasks)
+    simulator.faults.drop_replies(mac=DEMO_MAC)  # it hears requests, answers none
+    for _ in range(3):  # asks; one missed; two missed
+        await advance(hass, SAFETY_POLL + 60)
+    assert not coordinator.heater_available(DEMO_MAC)
+    await wait_for(hass, lambda: not counters._tasks)
+
+    sent = len(heater.received)
+    with patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0):
+        await counters.async_refresh_energy()
+        await counters.async_refresh_diagnostics()
+    # Both returned without asking: nothing can be on its way to the heater.
+    assert len(heater.received) == sent
