@@ -493,6 +493,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self._liveness.pop(mac, None)
             self.last_raw_status.pop(mac, None)
             self.schedules.pop(mac, None)
+            self.counters.data.pop(mac, None)
             if self.session is not None:
                 self.session.remove_device(mac)
         heaters = {m: h for m, h in self.data.heaters.items() if m not in gone}
