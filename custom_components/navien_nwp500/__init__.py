@@ -48,7 +48,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_close_on_stop)
     )
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    _async_remove_stale_devices(hass, entry, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -74,19 +73,13 @@ async def async_remove_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> N
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: NavienConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Allow removing a device only when the account no longer has it."""
-    return not any(
-        identifier[0] == DOMAIN and identifier[1] in entry.runtime_data.data.heaters
-        for identifier in device.identifiers
-    )
+    """Let the user delete a heater the account's device list no longer names.
 
-
-def _async_remove_stale_devices(
-    hass: HomeAssistant, entry: NavienConfigEntry, coordinator: NavienCoordinator
-) -> None:
-    """Remove heaters from the device registry that left the account."""
-    registry = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        macs = {i[1] for i in device.identifiers if i[0] == DOMAIN}
-        if macs and not macs & set(coordinator.data.heaters):
-            registry.async_remove_device(device.id)
+    The only way a heater leaves: the device list never removes one by itself.
+    """
+    coordinator = entry.runtime_data
+    macs = {i[1] for i in device.identifiers if i[0] == DOMAIN}
+    if any(coordinator.roster.listed(mac) for mac in macs):
+        return False
+    coordinator.async_forget_heaters(macs)
+    return True

@@ -1,4 +1,4 @@
-"""Repair issues: a heater offline for long, and a connection that keeps dropping."""
+"""Repair issues: a heater offline or unlisted for long, a connection that keeps dropping."""
 
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,27 @@ def async_update_heater_offline_issue(
         severity=ir.IssueSeverity.WARNING,
         translation_key="heater_offline",
         translation_placeholders={"name": device.name or "NWP500"},
+    )
+
+
+@callback
+def async_update_heater_unlisted_issue(
+    hass: HomeAssistant, mac: str, name: str, *, unlisted: bool
+) -> None:
+    """Ask the user about a heater the account has not listed for a day; clear it after."""
+    issue_id = f"heater_unlisted_{mac}"
+    if not unlisted:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="heater_unlisted",
+        translation_placeholders={"name": name},
     )
 
 
