@@ -9,7 +9,8 @@ from .const import DOMAIN
 from .navilink.session import UnstableConnectionError
 
 if TYPE_CHECKING:
-    from .coordinator import NavienConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .navilink.codec import Device
     from .navilink.session import SessionError
 
@@ -58,7 +59,7 @@ def async_update_heater_unlisted_issue(
 
 @callback
 def async_update_unstable_connection_issue(
-    hass: HomeAssistant, entry: NavienConfigEntry, error: SessionError | None
+    hass: HomeAssistant, entry: ConfigEntry, error: SessionError | None
 ) -> None:
     """Show an issue while the session reports a lasting unstable connection."""
     issue_id = f"connection_unstable_{entry.entry_id}"
