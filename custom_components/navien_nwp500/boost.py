@@ -32,6 +32,7 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import DOMAIN
 from .helpers import heater_or_raise, mode_commands
+from .logbook import async_fire_boost_ended
 from .modes import mode_offered
 from .navilink.codec import (
     DHW_TEMPERATURE_MAX_C,
@@ -250,7 +251,7 @@ class HeaterBoosts:
             boost = replace(boost, boost_setpoint=boost_setpoint, applied=False)
         self._set(mac, boost)
         self._schedule_end(mac, end)
-        _LOGGER.info("Boost of %s until %s", self._name(heater), end.isoformat())
+        _LOGGER.info("Boost of %s until %s", mac, end.isoformat())
         try:
             await self._coordinator.async_send_all(to_send)
         except HomeAssistantError:
@@ -290,7 +291,7 @@ class HeaterBoosts:
             return
         for mac in list(self._boosts):
             try:
-                await self._async_return(mac, wait=True)
+                await self._async_return(mac, "unloaded", wait=True)
             except HomeAssistantError as err:
                 _LOGGER.warning("Ending the boost of %s failed: %s", mac, err)
 
@@ -306,18 +307,18 @@ class HeaterBoosts:
         """Return to what was before: the boost's time is up."""
         self._cancel_end.pop(mac, None)
         try:
-            await self._async_return(mac, wait=False)
+            await self._async_return(mac, "time_up", wait=False)
         except HomeAssistantError as err:
             _LOGGER.warning("Ending the boost of %s failed: %s", mac, err)
 
-    async def _async_return(self, mac: str, *, wait: bool) -> None:
+    async def _async_return(self, mac: str, reason: str, *, wait: bool) -> None:
         """End a boost and send the set-point and mode from before it.
 
         Commands sent while the cloud is away wait in the session's queue;
         with ``wait`` false nobody waits for them: a failure becomes a
         notification, as for any command nobody waits for.
         """
-        boost = self._drop(mac)
+        boost = self._drop(mac, reason)
         heater = self._coordinator.data.heaters.get(mac)
         if boost is None or heater is None:
             return
@@ -330,7 +331,6 @@ class HeaterBoosts:
             )
         if boost.mode is not HIGH_DEMAND:
             to_send += mode_commands(heater, boost.mode)
-        _LOGGER.info("Boost of %s ended; returning to its mode", self._name(heater))
         await self._coordinator.async_send_all(to_send, wait=wait)
 
     @callback
@@ -347,28 +347,30 @@ class HeaterBoosts:
                 continue
             mode = status.dhw_operation_setting
             if mode is DhwOperationSetting.VACATION:
-                _LOGGER.info("Boost of %s ended by a vacation", self._name(heater))
-                self._drop(mac)
+                self._drop(mac, "vacation")
             elif boost.shown_by(status):
                 if not boost.applied:
                     self._set(mac, replace(boost, applied=True))
             elif boost.applied and mode in _RETURNABLE:
-                _LOGGER.info(
-                    "Boost of %s ended: its mode or set-point was changed",
-                    self._name(heater),
-                )
-                self._drop(mac)
+                self._drop(mac, "changed")
 
     def _set(self, mac: str, boost: Boost) -> None:
         self._boosts[mac] = boost
         self._changed()
 
-    def _drop(self, mac: str) -> Boost | None:
+    def _drop(self, mac: str, reason: str | None = None) -> Boost | None:
+        """Forget a boost; with a ``reason`` it ended (logged, and in the logbook)."""
         boost = self._boosts.pop(mac, None)
         if cancel := self._cancel_end.pop(mac, None):
             cancel()
-        if boost is not None:
-            self._changed()
+        if boost is None:
+            return None
+        self._changed()
+        if reason is not None:
+            _LOGGER.info("Boost of %s ended (%s)", mac, reason)
+            async_fire_boost_ended(
+                self._hass, self._coordinator.config_entry.entry_id, mac, reason
+            )
         return boost
 
     def _changed(self) -> None:
@@ -380,7 +382,3 @@ class HeaterBoosts:
         self._store.async_delay_save(
             lambda: {mac: boost.as_stored() for mac, boost in self._boosts.items()}, 0
         )
-
-    @staticmethod
-    def _name(heater: HeaterState) -> str:
-        return heater.device.name or heater.device.mac

@@ -27,6 +27,10 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.navien_nwp500.command_result import EVENT_COMMAND_RESULT
 from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.logbook import (
+    EVENT_BOOST_ENDED,
+    async_describe_events,
+)
 from custom_components.navien_nwp500.navilink.session.session import (
     SessionConfig,
     SessionState,
@@ -49,7 +53,7 @@ pytestmark = [
     ),
 ]
 
-HEAT_PUMP, ELECTRIC, ECO, HIGH_DEMAND, VACATION = 1, 2, 3, 4, 5
+HEAT_PUMP, ELECTRIC, ECO, HIGH_DEMAND, VACATION, POWER_OFF = 1, 2, 3, 4, 5, 6
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +69,16 @@ def quick_session(monkeypatch: pytest.MonkeyPatch) -> None:
 def events(hass: HomeAssistant) -> list[Event[dict[str, Any]]]:
     """Capture the command result events."""
     return async_capture_events(hass, EVENT_COMMAND_RESULT)
+
+
+@pytest.fixture
+def ended(hass: HomeAssistant) -> list[Event[dict[str, Any]]]:
+    """Capture the events that say why a boost ended."""
+    return async_capture_events(hass, EVENT_BOOST_ENDED)
+
+
+def _reasons(ended: list[Event[dict[str, Any]]]) -> list[str]:
+    return [event.data["reason"] for event in ended]
 
 
 def _storage_key(entry: MockConfigEntry) -> str:
@@ -108,6 +122,7 @@ async def test_boost_then_back_to_exactly_the_mode_and_setpoint_from_before(
     init_integration: MockConfigEntry,
     heater: SimulatedHeater,
     events: list[Event[dict[str, Any]]],
+    ended: list[Event[dict[str, Any]]],
 ) -> None:
     assert (heater.mode, heater.setpoint) == (ECO, 120)
     assert _boosted(hass) == STATE_OFF
@@ -129,6 +144,17 @@ async def test_boost_then_back_to_exactly_the_mode_and_setpoint_from_before(
         ("dhw_temperature", "delivered"),
         ("dhw_mode", "delivered"),
     ]
+    assert _reasons(ended) == ["time_up"]
+    described: dict[str, Any] = {}
+    async_describe_events(
+        hass, lambda _d, kind, describe: described.update({kind: describe})
+    )
+    assert described[EVENT_BOOST_ENDED](ended[0]) == {
+        "name": "NWP500 Boost",
+        "message": "ended: its time was up; the water heater returns to the mode"
+        " and set-point from before",
+        "entity_id": get_entity_id(hass, "binary_sensor", "boost"),
+    }
 
 
 async def test_a_boost_during_a_boost_restarts_it_and_returns_to_the_first_state(
@@ -219,6 +245,7 @@ async def test_a_change_by_hand_ends_the_boost_and_stands(
     init_integration: MockConfigEntry,
     heater: SimulatedHeater,
     simulator: NaviLinkSimulator,
+    ended: list[Event[dict[str, Any]]],
 ) -> None:
     await _boost(hass, duration={"minutes": 30}, temperature=62)
     await wait_for(hass, lambda: _boosted(hass) == STATE_ON)
@@ -231,6 +258,7 @@ async def test_a_change_by_hand_ends_the_boost_and_stands(
     await advance(hass, 30 * 60 + 1)
     assert _controls(heater) == controls
     assert (heater.mode, heater.setpoint) == (HIGH_DEMAND, 100)
+    assert _reasons(ended) == ["changed"]
 
 
 async def test_a_mode_chosen_in_home_assistant_during_a_boost_ends_it(
@@ -285,6 +313,7 @@ async def test_unloading_the_entry_ends_the_boost_and_returns(
     init_integration: MockConfigEntry,
     heater: SimulatedHeater,
     hass_storage: dict[str, Any],
+    ended: list[Event[dict[str, Any]]],
 ) -> None:
     await _boost(hass, duration={"hours": 2}, temperature=62)
 
@@ -292,6 +321,7 @@ async def test_unloading_the_entry_ends_the_boost_and_returns(
     await hass.async_block_till_done()
 
     assert (heater.mode, heater.setpoint) == (ECO, 120)
+    assert _reasons(ended) == ["unloaded"]
     await wait_for(
         hass,
         lambda: hass_storage[_storage_key(init_integration)]["data"] == {},
@@ -299,7 +329,10 @@ async def test_unloading_the_entry_ends_the_boost_and_returns(
 
 
 async def test_a_vacation_ends_the_boost_and_wins(
-    hass: HomeAssistant, init_integration: MockConfigEntry, heater: SimulatedHeater
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+    ended: list[Event[dict[str, Any]]],
 ) -> None:
     await _boost(hass, duration={"minutes": 30})
     await hass.services.async_call(
@@ -317,6 +350,7 @@ async def test_a_vacation_ends_the_boost_and_wins(
     await advance(hass, 30 * 60 + 1)
     assert _controls(heater) == controls
     assert heater.mode == VACATION
+    assert _reasons(ended) == ["vacation"]
 
     with pytest.raises(ServiceValidationError) as raised:
         await _boost(hass)
@@ -372,3 +406,21 @@ async def test_boost_temperature_is_in_the_users_unit(
 
     await _boost(hass, temperature=130)
     assert (heater.mode, heater.setpoint) == (HIGH_DEMAND, 109)
+
+
+async def test_a_boost_of_a_heater_that_was_off_powers_it_on_then_off_again(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+    simulator: NaviLinkSimulator,
+) -> None:
+    heater.mode = POWER_OFF
+    await push(hass, simulator)
+
+    await _boost(hass, duration={"minutes": 10})
+    assert heater.mode == HIGH_DEMAND
+    assert _boosted(hass) == STATE_ON  # powering on showed another mode first
+
+    await advance(hass, 10 * 60 + 1)
+    await wait_for(hass, lambda: heater.mode == POWER_OFF)
+    assert _boosted(hass) == STATE_OFF
