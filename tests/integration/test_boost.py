@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.components import persistent_notification
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.water_heater import (
     ATTR_AWAY_MODE,
@@ -19,14 +20,18 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     Platform,
 )
+from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.navien_nwp500.command_result import EVENT_COMMAND_RESULT
-from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.const import CONF_QUEUE_MAX_AGE, DOMAIN
 from custom_components.navien_nwp500.logbook import (
     EVENT_BOOST_ENDED,
     async_describe_events,
@@ -41,7 +46,6 @@ from .helpers import advance, get_entity_id, get_state, push, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
@@ -306,6 +310,55 @@ async def test_offline_at_the_end_the_return_waits_and_reports_its_outcome(
     ]
     assert (heater.mode, heater.setpoint) == (ECO, 120)
     await wait_for(hass, lambda: _boosted(hass) == STATE_OFF)
+
+
+async def test_a_return_that_waited_too_long_is_notified(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+    events: list[Event[dict[str, Any]]],
+) -> None:
+    """Queued commands may wait 10 ms: any reconnect takes longer than that."""
+    notifications: dict[str, persistent_notification.Notification] = {}
+
+    @callback
+    def _notified(
+        _kind: persistent_notification.UpdateType,
+        changed: dict[str, persistent_notification.Notification],
+    ) -> None:
+        notifications.update(changed)
+
+    persistent_notification.async_register_callback(hass, _notified)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        options={CONF_QUEUE_MAX_AGE: 0.01},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await _boost(hass, duration={"minutes": 10})
+    events.clear()
+    session = entry.runtime_data.session
+    assert session is not None
+    point_at_simulator.faults.refuse_for(600)
+    point_at_simulator.faults.drop_all()
+    await wait_for(hass, lambda: session.state is not SessionState.CONNECTED)
+
+    await advance(hass, 10 * 60 + 1)
+    point_at_simulator.faults.stop_refusing()
+    await wait_for(hass, lambda: bool(events), within=60)
+
+    assert [(e.data["command"], e.data["outcome"]) for e in events] == [
+        ("dhw_mode", "too_old")
+    ]
+    assert heater.mode == HIGH_DEMAND
+    notification = notifications[f"{DOMAIN}_{DEMO_MAC}_command_not_delivered"]
+    assert "dhw_mode" in notification["message"]
+    assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_unloading_the_entry_ends_the_boost_and_returns(
