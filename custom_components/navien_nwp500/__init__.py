@@ -75,7 +75,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> None:
-    """Forget the tokens and boosts of a removed entry (also when it never finished setup)."""
+    """Forget a removed entry's tokens and boosts (also when it never finished setup)."""
     async_forget_account(hass, entry.entry_id)
     await async_remove_stored_boosts(hass, entry.entry_id)
 

@@ -350,8 +350,9 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
     ) -> None:
         """Send commands in order and, while connected, wait for their outcomes.
 
-        Connected (and ``wait``): waits (bounded, see `CommandResults.async_wait`) and raises a translated
-        error when one was refused or not delivered (a superseded one is fine);
+        Connected (and ``wait``): waits (bounded, see `CommandResults.async_wait`)
+        and raises a translated error when one was refused or not delivered (a
+        superseded one is fine);
         outcomes later than that are reported by event and notification.
         Offline: the commands wait in the session's queue; this returns at once
         and their outcomes are reported that way too, as when ``wait`` is false.

@@ -477,3 +477,17 @@ async def test_a_boost_of_a_heater_that_was_off_powers_it_on_then_off_again(
     await advance(hass, 10 * 60 + 1)
     await wait_for(hass, lambda: heater.mode == POWER_OFF)
     assert _boosted(hass) == STATE_OFF
+
+
+async def test_removing_the_entry_forgets_its_boosts(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    await _boost(hass, duration={"minutes": 30})
+    await wait_for(hass, lambda: _storage_key(init_integration) in hass_storage)
+
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert _storage_key(init_integration) not in hass_storage
