@@ -314,12 +314,12 @@ async def test_offline_at_the_end_the_return_waits_and_reports_its_outcome(
 
 async def test_a_return_that_waited_too_long_is_notified(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    point_at_simulator: NaviLinkSimulator,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
     heater: SimulatedHeater,
     events: list[Event[dict[str, Any]]],
 ) -> None:
-    """Queued commands may wait 10 ms: any reconnect takes longer than that."""
+    """Offline, commands may wait 10 ms: any reconnect takes longer than that."""
     notifications: dict[str, persistent_notification.Notification] = {}
 
     @callback
@@ -330,26 +330,20 @@ async def test_a_return_that_waited_too_long_is_notified(
         notifications.update(changed)
 
     persistent_notification.async_register_callback(hass, _notified)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=mock_config_entry.title,
-        unique_id=mock_config_entry.unique_id,
-        data=dict(mock_config_entry.data),
-        options={CONF_QUEUE_MAX_AGE: 0.01},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
     await _boost(hass, duration={"minutes": 10})
     events.clear()
-    session = entry.runtime_data.session
+    session = init_integration.runtime_data.session
     assert session is not None
-    point_at_simulator.faults.refuse_for(600)
-    point_at_simulator.faults.drop_all()
+    simulator.faults.refuse_for(600)
+    simulator.faults.drop_all()
     await wait_for(hass, lambda: session.state is not SessionState.CONNECTED)
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_QUEUE_MAX_AGE: 0.01}
+    )
+    await hass.async_block_till_done()
 
     await advance(hass, 10 * 60 + 1)
-    point_at_simulator.faults.stop_refusing()
+    simulator.faults.stop_refusing()
     await wait_for(hass, lambda: bool(events), within=60)
 
     assert [(e.data["command"], e.data["outcome"]) for e in events] == [
@@ -358,7 +352,6 @@ async def test_a_return_that_waited_too_long_is_notified(
     assert heater.mode == HIGH_DEMAND
     notification = notifications[f"{DOMAIN}_{DEMO_MAC}_command_not_delivered"]
     assert "dhw_mode" in notification["message"]
-    assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_unloading_the_entry_ends_the_boost_and_returns(
