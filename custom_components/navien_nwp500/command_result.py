@@ -177,12 +177,18 @@ class CommandResults:
         )
 
     def _translate(self, key: str, placeholders: Mapping[str, str]) -> str:
-        """Return an exception message in the user's language (English fallback)."""
-        name = f"component.{DOMAIN}.exceptions.{key}.message"
-        for language in (self._hass.config.language, "en"):
-            message = async_get_cached_translations(
-                self._hass, language, "exceptions", DOMAIN
-            ).get(name)
-            if message:
-                return message.format(**placeholders)
-        return key
+        return translated_message(self._hass, key, placeholders)
+
+
+def translated_message(
+    hass: HomeAssistant, key: str, placeholders: Mapping[str, str] | None = None
+) -> str:
+    """Return an exception message in the user's language (English fallback)."""
+    name = f"component.{DOMAIN}.exceptions.{key}.message"
+    for language in (hass.config.language, "en"):
+        message = async_get_cached_translations(
+            hass, language, "exceptions", DOMAIN
+        ).get(name)
+        if message:
+            return message.format(**(placeholders or {}))
+    return key

@@ -22,6 +22,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .account_cache import async_get_account
+from .boost import HeaterBoosts
 from .cloud_override import endpoints_from_env
 from .command_result import CommandResults
 from .const import (
@@ -112,6 +113,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.schedules: dict[str, ScheduleCoordinator] = {}
         self.roster = HeaterRoster(self)
         """The account's device list: heaters that join, and those it leaves out."""
+        self.boosts = HeaterBoosts(self)
+        """The heaters' boosts (``boost``); loaded once the heaters are known."""
 
     @property
     def connected(self) -> bool:
@@ -307,6 +310,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_grace = None
         self.roster.async_stop()
         await self.counters.async_stop()
+        self.boosts.async_stop()
         self._cancel_safety_poll = None
         self._cancel_offline_issue.clear()
         for heater in self.data.heaters.values():
@@ -319,15 +323,20 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """Send one command; see `async_send_all`."""
         await self.async_send_all([command])
 
-    async def async_send_all(self, to_send: Sequence[Command]) -> None:
+    async def async_send_all(
+        self, to_send: Sequence[Command], *, wait: bool = True
+    ) -> None:
         """Send commands in order and, while connected, wait for their outcomes.
 
-        Connected: waits (bounded, see `CommandResults.async_wait`) and raises a translated
-        error when one was refused or not delivered (a superseded one is fine);
+        Connected (and ``wait``): waits (bounded, see `CommandResults.async_wait`)
+        and raises a translated error when one was refused or not delivered (a
+        superseded one is fine);
         outcomes later than that are reported by event and notification.
         Offline: the commands wait in the session's queue; this returns at once
-        and their outcomes are reported that way too.
+        and their outcomes are reported that way too, as when ``wait`` is false.
         """
+        if not to_send:
+            return
         session = self.session
         if session is None:
             raise HomeAssistantError(
@@ -352,11 +361,12 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                     translation_placeholders={"error": str(err)},
                 ) from err
             pending.append(tracked)
-        if session.state is SessionState.CONNECTED:
+        connected = session.state is SessionState.CONNECTED
+        if connected and wait:
             await self.command_results.async_wait(pending)
             return
         self.command_results.release(pending)
-        if outcome is SendOutcome.QUEUED:
+        if not connected and outcome is SendOutcome.QUEUED:
             _LOGGER.warning(
                 "The NaviLink cloud is unreachable; %s will be sent"
                 " when the connection is back",
