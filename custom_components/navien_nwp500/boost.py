@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 
-    from .coordinator import HeaterState, NavienCoordinator
+    from .heater_state import HeaterSource, HeaterState
     from .navilink.codec import Command, DeviceFeature, DeviceStatus
 
 _LOGGER = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def boost_celsius(
 class HeaterBoosts:
     """The boosts of an entry's heaters: start, watch, end, store."""
 
-    def __init__(self, coordinator: NavienCoordinator) -> None:
+    def __init__(self, coordinator: HeaterSource) -> None:
         """Bind to the entry's coordinator; `async_load` starts the watch."""
         self._coordinator = coordinator
         self._hass = coordinator.hass

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from .account_cache import CachedAccount
     from .navilink.cloud import NaviLinkRestClient
-    from .navilink.codec import Device, DeviceFeature, DeviceStatus
+    from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
     from .navilink.session import NaviLinkSession
 
 
@@ -89,6 +89,11 @@ class HeaterSource(Protocol):
 
     async def async_add_heater(self, device: Device) -> None:
         """Serve a heater that joined the account."""
+
+    async def async_send_all(
+        self, to_send: Sequence[Command], *, wait: bool = True
+    ) -> None:
+        """Send commands in order; while connected, wait for their outcomes."""
 
 
 def readable(source: HeaterSource, mac: str) -> bool:
