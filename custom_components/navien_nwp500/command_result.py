@@ -19,6 +19,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.translation import async_get_cached_translations
+from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
 from .navilink.session import CommandOutcome
@@ -57,6 +58,8 @@ _ERROR_KEYS: Final[Mapping[str, str]] = {
 }
 _OTHER_FAILURE_KEY: Final = "command_not_delivered"
 _NOTIFICATION_TITLE_KEY: Final = "command_not_delivered_title"
+_COMMAND_NAME_KEY: Final = "command_name_{kind}"
+"""The translated name of a command kind (an exception text of its own)."""
 
 
 def is_failure(outcome: str) -> bool:
@@ -151,7 +154,9 @@ class CommandResults:
         name = (device.name_by_user or device.name) if device else None
         return {
             "heater": name or command.mac,
-            "command": command.kind,
+            "command": self._translate(
+                _COMMAND_NAME_KEY.format(kind=command.kind), {}, command.kind
+            ),
             "outcome": str(outcome),
         }
 
@@ -168,16 +173,24 @@ class CommandResults:
         )
 
     def _notify(self, command: Command, outcome: str) -> None:
+        """Tell the user; each dropped command has a notification of its own."""
         placeholders = self._placeholders(command, outcome)
+        key = _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY)
         persistent_notification.async_create(
             self._hass,
-            self._translate(_ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY), placeholders),
-            title=self._translate(_NOTIFICATION_TITLE_KEY, placeholders),
-            notification_id=f"{DOMAIN}_{command.mac}_command_not_delivered",
+            self._translate(key, placeholders, key),
+            title=self._translate(
+                _NOTIFICATION_TITLE_KEY, placeholders, _NOTIFICATION_TITLE_KEY
+            ),
+            notification_id=(
+                f"{DOMAIN}_{command.mac}_command_not_delivered_{ulid_now()}"
+            ),
         )
 
-    def _translate(self, key: str, placeholders: Mapping[str, str]) -> str:
-        """Return an exception message in the user's language (English fallback)."""
+    def _translate(
+        self, key: str, placeholders: Mapping[str, str], fallback: str
+    ) -> str:
+        """Return an exception text in the user's language (English, then ``fallback``)."""
         name = f"component.{DOMAIN}.exceptions.{key}.message"
         for language in (self._hass.config.language, "en"):
             message = async_get_cached_translations(
@@ -185,4 +198,4 @@ class CommandResults:
             ).get(name)
             if message:
                 return message.format(**placeholders)
-        return key
+        return fallback

@@ -185,7 +185,7 @@ REFUSALS: list[tuple[str, Callable[[], object], dict[str, str]]] = [
     (
         "temperature_out_of_range",
         lambda: commands.set_dhw_temperature(DEVICE, None, 99),
-        {"min": "35", "max": "65.5"},
+        {"min": "35 °C", "max": "65.5 °C"},
     ),
     (
         "invalid_months",

@@ -107,7 +107,11 @@ async def test_temperature_out_of_range(
         await _call(hass, SERVICE_SET_TEMPERATURE, entity_id, temperature=80)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "temperature_out_of_range"
-    assert err.value.translation_placeholders == {"min": "40.5", "max": "65.5"}
+    assert err.value.translation_placeholders == {"min": "40.5 °C", "max": "65.5 °C"}
+    assert str(err.value) == (
+        "The temperature must be between 40.5 °C and 65.5 °C,"
+        " the limits of this water heater"
+    )
     assert len(heater.received) == received
 
 
