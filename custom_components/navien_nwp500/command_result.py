@@ -18,11 +18,11 @@ from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.translation import async_get_cached_translations
 from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
 from .navilink.session import CommandOutcome
+from .texts import exception_text, name_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -58,8 +58,6 @@ _ERROR_KEYS: Final[Mapping[str, str]] = {
 }
 _OTHER_FAILURE_KEY: Final = "command_not_delivered"
 _NOTIFICATION_TITLE_KEY: Final = "command_not_delivered_title"
-_COMMAND_NAME_KEY: Final = "command_name_{kind}"
-"""The translated name of a command kind (an exception text of its own)."""
 
 
 def is_failure(outcome: str) -> bool:
@@ -154,9 +152,7 @@ class CommandResults:
         name = (device.name_by_user or device.name) if device else None
         return {
             "heater": name or command.mac,
-            "command": self._translate(
-                _COMMAND_NAME_KEY.format(kind=command.kind), {}, command.kind
-            ),
+            "command": name_of(self._hass, "command", command.kind),
             "outcome": str(outcome),
         }
 
@@ -178,24 +174,14 @@ class CommandResults:
         key = _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY)
         persistent_notification.async_create(
             self._hass,
-            self._translate(key, placeholders, key),
-            title=self._translate(
-                _NOTIFICATION_TITLE_KEY, placeholders, _NOTIFICATION_TITLE_KEY
+            exception_text(self._hass, key, placeholders, key),
+            title=exception_text(
+                self._hass,
+                _NOTIFICATION_TITLE_KEY,
+                placeholders,
+                _NOTIFICATION_TITLE_KEY,
             ),
             notification_id=(
                 f"{DOMAIN}_{command.mac}_command_not_delivered_{ulid_now()}"
             ),
         )
-
-    def _translate(
-        self, key: str, placeholders: Mapping[str, str], fallback: str
-    ) -> str:
-        """Return an exception text in the user's language (English, then ``fallback``)."""
-        name = f"component.{DOMAIN}.exceptions.{key}.message"
-        for language in (self._hass.config.language, "en"):
-            message = async_get_cached_translations(
-                self._hass, language, "exceptions", DOMAIN
-            ).get(name)
-            if message:
-                return message.format(**placeholders)
-        return fallback

@@ -21,6 +21,7 @@ from .navilink.codec import (
     commands,
 )
 from .navilink.session import NotConnectedError, RequestTimeoutError
+from .texts import localized_placeholders
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -58,8 +59,10 @@ def temperature_in_user_unit(hass: HomeAssistant | None, celsius: float) -> str:
 def _placeholders(
     err: CommandValidationError, hass: HomeAssistant | None
 ) -> dict[str, str]:
-    """Return the error's placeholders, a temperature range in the user's unit."""
+    """Return the error's placeholders in the user's unit and language."""
     placeholders = dict(err.placeholders)
+    if hass is not None:
+        placeholders = localized_placeholders(hass, placeholders)
     if err.key == "temperature_out_of_range":
         for bound in ("min", "max"):
             placeholders[bound] = temperature_in_user_unit(
@@ -73,7 +76,8 @@ def translate_navilink_error(
 ) -> HomeAssistantError:
     """Turn a client error into the translated Home Assistant error to raise.
 
-    With ``hass``, temperatures in the message are in the user's unit.
+    With ``hass``, temperatures are in the user's unit and words (a feature,
+    a schedule field) in the user's language.
     """
     if isinstance(err, CommandValidationError):
         return ServiceValidationError(
@@ -101,18 +105,38 @@ def navien_command[**P, R](
 
     `CommandValidationError` becomes a `ServiceValidationError` with the builder's
     key and placeholders; any other `NaviLinkError` a `HomeAssistantError`. The
-    first argument (the entity or the action call) gives the user's unit.
+    first argument (the entity or the action call) gives the user's unit and
+    language, which our own validation errors' placeholders are said in too.
     """
 
     @wraps(func)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        hass = _hass_of(args[0]) if args else None
         try:
             return await func(*args, **kwargs)
         except NaviLinkError as err:
-            hass = _hass_of(args[0]) if args else None
             raise translate_navilink_error(err, hass) from err
+        except ServiceValidationError as err:
+            raise _localized(err, hass) from err.__cause__
 
     return wrapper
+
+
+def _localized(
+    err: ServiceValidationError, hass: HomeAssistant | None
+) -> ServiceValidationError:
+    """Return our validation error with its placeholders' words translated."""
+    placeholders = err.translation_placeholders
+    if hass is None or err.translation_domain != DOMAIN or not placeholders:
+        return err
+    localized = localized_placeholders(hass, placeholders)
+    if localized == placeholders:
+        return err
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=err.translation_key,
+        translation_placeholders=localized,
+    )
 
 
 def _hass_of(target: object) -> HomeAssistant | None:
