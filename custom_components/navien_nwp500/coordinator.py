@@ -368,8 +368,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.command_results.release(pending)
         if not connected and outcome is SendOutcome.QUEUED:
             _LOGGER.warning(
-                "The NaviLink cloud is unreachable; %s will be sent"
-                " when the connection is back",
+                "The NaviLink cloud is unreachable; %s queued: sent when the"
+                " connection is back, unless it has waited too long by then",
                 ", ".join(command.kind for command in to_send),
             )
 
