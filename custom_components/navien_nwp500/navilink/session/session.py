@@ -32,6 +32,7 @@ from .addressing import Addressing
 from .backoff import Backoff, backoff_plan
 from .context_guard import ContextGuard
 from .dispatch import MessageDispatch
+from .expiry import ExpiryTimer
 from .flap_watch import FlapWatch
 from .intake import CommandIntake
 from .link_watch import LinkLostError, LinkWatch
@@ -144,6 +145,8 @@ class NaviLinkSession:
         )
         self._intake = CommandIntake(config)
         self._queue = self._intake.queue
+        self._expiry = ExpiryTimer(self._queue)
+        self._queue.on_waiting = self._expiry.poke
         self._sender = CommandSender(
             self._queue,
             self._replies,
@@ -154,7 +157,9 @@ class NaviLinkSession:
             ),
             accepted=self._intake.settle,
             counters=self._counters,
+            deadlines_changed=self._expiry.poke,
         )
+        self._expiry.watch(self._sender)
         self._dispatch = MessageDispatch(
             self._addressing.devices,
             replies=self._replies,
@@ -179,7 +184,7 @@ class NaviLinkSession:
         """Change how long a queued command may wait; commands already queued follow it."""
         self._check()
         self._queue.max_age = seconds
-        self._sender.wake()
+        self._expiry.poke()
 
     def statistics(self) -> dict[str, Any]:
         """Counters for diagnostics and tests (plain data)."""
@@ -246,6 +251,13 @@ class NaviLinkSession:
         self._check()
         return self._intake.listeners.add(callback)
 
+    def add_command_detail_listener(
+        self, callback: Callable[[Command, CommandOutcome, str], None]
+    ) -> Callable[[], None]:
+        """Hear every final outcome with its detail code (``OutcomeDetail``)."""
+        self._check()
+        return self._intake.detail_listeners.add(callback)
+
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
@@ -307,6 +319,7 @@ class NaviLinkSession:
         if first is not None and not first.done():
             first.set_exception(SessionClosedError("closed while starting"))
         await self._stop_task()
+        self._expiry.stop()
         self._queue.clear(CommandOutcome.CLOSED)
         self._replies.fail_all(SessionClosedError("the session was closed"))
         if self._closing:
