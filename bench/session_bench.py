@@ -57,6 +57,8 @@ FLAP_CONFIG = SessionConfig(
     flap_limit=1_000_000,
     control_spacing=0.0,
     control_confirm_timeout=0.5,
+    control_patience=2.0,  # compressed like the other timings
+    status_poll_interval=0.25,
     request_timeout=3.0,
 )
 
