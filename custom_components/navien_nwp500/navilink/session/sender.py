@@ -79,7 +79,7 @@ class CommandSender:
         self._deadlines_changed = deadlines_changed
         self._kick: asyncio.Future[None] | None = None  # resolved by wake()
         self._next_control: dict[str, float] = {}  # mac -> earliest next control
-        self._unconfirmed = UnconfirmedControls(config.control_patience)
+        self._unconfirmed = UnconfirmedControls(config.control_patience, queue)
         self._unreachable: set[str] = set()
         replies.on_late_answer = self.on_late_answer
 
@@ -105,6 +105,11 @@ class CommandSender:
     def unconfirmed(self) -> int:
         """Count the controls waiting for an ack or a status to decide their fate."""
         return len(self._unconfirmed)
+
+    @property
+    def unconfirmed_controls(self) -> UnconfirmedControls:
+        """The unconfirmed controls (their maximum age is a deadline too)."""
+        return self._unconfirmed
 
     def on_status(self, mac: str, status: DeviceStatus) -> None:
         """Decide the unconfirmed control of ``mac`` from a status, if it can."""
@@ -139,36 +144,6 @@ class CommandSender:
             )
             self._queue.delivered(record.entry, OutcomeDetail.LATE_ACK)
         self.wake()
-
-    # ------------------------------------------------------------ expiry
-
-    def expire(self) -> None:
-        """End the unconfirmed controls older than the maximum age (UNCONFIRMED)."""
-        for record in self._unconfirmed:
-            entry = record.entry
-            if entry.done:
-                self._unconfirmed.pop(record)
-            elif self._queue.too_old(entry):
-                self._unconfirmed.pop(record)
-                _LOGGER.warning(
-                    "%s for %s: nothing from the heater told whether it arrived",
-                    entry.command.kind,
-                    entry.command.mac,
-                )
-                self._queue.drop(
-                    entry,
-                    CommandOutcome.UNCONFIRMED,
-                    OutcomeDetail.UNCONFIRMED_TOO_LONG,
-                )
-
-    def next_expiry(self) -> float | None:
-        """Seconds until the oldest unconfirmed control gets too old (None: never)."""
-        left = [
-            age
-            for record in self._unconfirmed
-            if (age := self._queue.age_left(record.entry)) is not None
-        ]
-        return min(left) if left else None
 
     # ------------------------------------------------------------ lanes
 
@@ -375,41 +350,22 @@ class CommandSender:
     def _not_shown(self, record: Unconfirmed) -> None:
         """Resend or end a control a status after the patience window lacks."""
         entry = record.entry
-        command = entry.command
-        if self._queue.has_newer(entry):
-            self._queue.drop(entry, CommandOutcome.SUPERSEDED)
-        elif not record.link_lost:  # it left on a live link: received, not applied
-            _LOGGER.warning(
-                "%s for %s: the heater's status still does not show it",
-                command.kind,
-                command.mac,
-            )
-            self._queue.drop(
-                entry, CommandOutcome.NOT_APPLIED, OutcomeDetail.STATUS_WITHOUT_INTENT
-            )
-        elif self._queue.too_old(entry):
-            self._queue.drop(entry, CommandOutcome.TOO_OLD)
-        elif entry.resends >= self._config.control_resend_limit:
-            _LOGGER.warning(
-                "%s for %s was sent %d times and the heater does not show it",
-                command.kind,
-                command.mac,
-                entry.resends + 1,
-            )
-            self._queue.drop(
-                entry,
-                CommandOutcome.NOT_APPLIED,
-                OutcomeDetail.RESENT_STILL_MISSING
-                if entry.resends
-                else OutcomeDetail.STATUS_WITHOUT_INTENT,
-            )
-        else:
-            _LOGGER.info(
-                "%s for %s was lost with the link; resending", command.kind, command.mac
-            )
-            entry.resends += 1
-            self._counters["resent"] += 1
-            self._queue.requeue(entry)
+        fate = record.fate_when_not_shown(
+            newer=self._queue.has_newer(entry),
+            too_old=self._queue.too_old(entry),
+            resend_limit=self._config.control_resend_limit,
+        )
+        if fate is not None:
+            self._queue.drop(entry, *fate)
+            return
+        _LOGGER.info(
+            "%s for %s was lost with the link; resending",
+            entry.command.kind,
+            entry.command.mac,
+        )
+        entry.resends += 1
+        self._counters["resent"] += 1
+        self._queue.requeue(entry)
 
     def _give_up(self, record: Unconfirmed, *, checkable: bool) -> None:
         """End a control UNCONFIRMED: the window is over and nothing told."""

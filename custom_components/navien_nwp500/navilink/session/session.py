@@ -152,7 +152,7 @@ class NaviLinkSession:
             counters=self._counters,
             deadlines_changed=self._expiry.poke,
         )
-        self._expiry.watch(self._sender)
+        self._expiry.watch(self._sender.unconfirmed_controls)
         self._dispatch = MessageDispatch(
             self._addressing.devices,
             replies=self._replies,
