@@ -70,7 +70,7 @@ def mock_recorder_before_hass(async_test_recorder: Any) -> None:
 def quick_queries() -> Iterator[None]:
     """Allow back-to-back counter reads; give up on a silent heater quickly."""
     with (
-        patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0),
+        patch("custom_components.navien_nwp500.reader.MIN_REREAD", 0),
         patch("custom_components.navien_nwp500.energy.QUERY_TIMEOUT", 0.5),
         patch(
             "custom_components.navien_nwp500.statistics.local_today",
@@ -96,7 +96,7 @@ def poller(entry: MockConfigEntry) -> CounterPoller:
 
 async def settled(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Wait until the counter reads and imports are over and the recorder wrote them."""
-    await wait_for(hass, lambda: not poller(entry)._tasks, within=60)
+    await wait_for(hass, lambda: not entry.runtime_data.reader.busy, within=60)
     await async_wait_recording_done(hass)
 
 
