@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.const import EVENT_RECORDER_5MIN_STATISTICS_GENERATED
 from homeassistant.core import CALLBACK_TYPE, Event, callback
-from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.event import async_call_later, async_track_time_change
 from homeassistant.util import dt as dt_util
 
 from .navilink.codec import Diagnostics, commands, parse_diagnostics, parse_energy
@@ -41,6 +41,8 @@ QUERY_TIMEOUT: Final = 30.0
 ENERGY: Final = "energy counters"
 DIAGNOSTICS: Final = "maintenance counters"
 HISTORY: Final = "energy history"
+AFTER_COMPILE: Final = 10.0
+"""Seconds from the recorder's compile to the import (its rows are written by then)."""
 HISTORY_IMPORT_TIME: Final = (1, 5)
 """Local hour and minute of the daily history top-up (after the heater's day closed)."""
 
@@ -91,6 +93,7 @@ class CounterPoller:
         self._history_lock = asyncio.Lock()
         self._cancel: list[CALLBACK_TYPE] = []
         self._unlisten_compiles: CALLBACK_TYPE | None = None
+        self._cancel_after_compile: CALLBACK_TYPE | None = None
 
     @callback
     def async_start(self) -> None:
@@ -164,7 +167,18 @@ class CounterPoller:
 
     @callback
     def _compiled(self, _event: Event) -> None:
-        """Import after a compile of the recorder: an energy sensor may have its anchor now."""
+        """Import soon after a compile: an energy sensor may have its anchor now.
+
+        The recorder tells before its transaction ends; the import looks a little later.
+        """
+        if self._cancel_after_compile is None:
+            self._cancel_after_compile = async_call_later(
+                self._hass, AFTER_COMPILE, self._after_compile
+            )
+
+    @callback
+    def _after_compile(self, _now: datetime) -> None:
+        self._cancel_after_compile = None
         self._reader.spawn(self._async_import_after_compile(), HISTORY)
 
     async def _async_import_after_compile(self) -> None:
@@ -180,6 +194,9 @@ class CounterPoller:
         if self._unlisten_compiles is not None:
             self._unlisten_compiles()
             self._unlisten_compiles = None
+        if self._cancel_after_compile is not None:
+            self._cancel_after_compile()
+            self._cancel_after_compile = None
 
     async def _async_query(self, command: Command) -> Mapping[str, Any]:
         """Ask one heater; raises NaviLinkError without an answer."""
