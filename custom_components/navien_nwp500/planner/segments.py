@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from statistics import median
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .model import Mode, Reason, ReasonCode, Segment, Strategy
 from .schedule import Action, surplus_action
@@ -15,6 +14,9 @@ if TYPE_CHECKING:
     from .schedule import Schedule, Targets
     from .tank_model import TankModel
     from .timeline import Slot
+
+PEAK_SHARE: Final = 0.25
+"""Hours priced in the top quarter of the horizon's price range are its peak."""
 
 
 def round_up_half(celsius: float) -> float:
@@ -42,6 +44,14 @@ def _heating_setpoint(
     return min(targets.max_c, round_up_half(wanted))
 
 
+def _peak_price(slots: Sequence[Slot]) -> float:
+    """Prices above this are a peak: the top quarter of the horizon's price range."""
+    prices = [slot.price for slot in slots]
+    if not prices or max(prices) == min(prices):
+        return math.inf
+    return max(prices) - PEAK_SHARE * (max(prices) - min(prices)) - 1e-9
+
+
 def build_segments(
     slots: Sequence[Slot],
     schedule: Schedule,
@@ -51,7 +61,7 @@ def build_segments(
 ) -> tuple[Segment, ...]:
     """One segment per run of slots that share an action and a reason."""
     cheap = Strategy.CHEAP_HOURS in strategies
-    peak_price = median(slot.price for slot in slots) if slots else 0.0
+    peak_price = _peak_price(slots)
     keys = [
         (
             action,
@@ -102,6 +112,9 @@ def build_segments(
             code = ReasonCode.CHEAP_HOURS if cheap else ReasonCode.READY_BY
         mode = Mode.HEAT_PUMP
         if action is Action.BOOST:
+            # The element only starts far below the set-point: ask for the
+            # most, the next plan (or the end of the segment) stops it.
             code, mode = ReasonCode.HYBRID_BOOST, Mode.HIGH_DEMAND
+            params["setpoint"] = setpoint = targets.max_c
         segments.append(Segment(begin, finish, mode, setpoint, Reason(code, params)))
     return tuple(segments)
