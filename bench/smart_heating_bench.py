@@ -19,7 +19,7 @@ from typing import Final
 
 from custom_components.navien_nwp500.planner import Strategy
 
-from .smart_heating_measure import measure_rates, measure_unusable_share
+from .smart_heating_measure import measure_delivery_curve, measure_rates
 from .smart_heating_oracle import OracleControl, OracleModel
 from .smart_heating_plot import plot_day
 from .smart_heating_run import (
@@ -74,9 +74,9 @@ def _verdict(ours: Result, oracle: Result) -> dict[str, bool]:
 def main() -> None:
     """Run every case, print the table, write the JSON and the day plot."""
     rates = measure_rates()
-    unusable = measure_unusable_share()
+    curve = measure_delivery_curve()
     draws = tuple(week_draws())
-    print(f"measured: {rates}, unusable share {unusable:.2f}")
+    print(f"measured: {rates}\ndelivery curve (°C, litres): {curve}")
     oracle_model: OracleModel | None = None
     report: list[dict[str, object]] = []
     print(
@@ -89,7 +89,7 @@ def main() -> None:
             oracle_model = oracle_model or OracleModel(case)
             controllers: dict[str, Controller] = {"fixed Eco 60 °C": FixedSetting()}
             for name, strategies in STRATEGIES.items():
-                controllers[name] = PlannerControl(case, strategies, rates, unusable)
+                controllers[name] = PlannerControl(case, strategies, rates, curve)
             controllers["oracle"] = OracleControl(case, oracle_model)
             results = {name: run_week(case, c) for name, c in controllers.items()}
             for name, result in results.items():

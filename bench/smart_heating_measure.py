@@ -2,20 +2,26 @@
 
 The planner never sees the simulator's formulas: like the integration on a
 real heater, it gets heating rates and standby loss measured from runs, and
-the share of the tank's heat that never arrives hot at the tap.
+how much hot water a shower gets from the tank at each temperature.
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import random
 
 from custom_components.navien_nwp500.planner import HeatingRates
-from navilink_sim.tank import HEAT_PUMP, HIGH_DEMAND, NODE_LITRES, Tank
+from navilink_sim.tank import HEAT_PUMP, HIGH_DEMAND, NODE_LITRES, POWER_OFF, Tank
 
 from .smart_heating_world import COLD_WATER_C
 
 STEP_S = 60.0
 MIX_C = 40.0
+TAP_LPM = 9.0
+"""Flow of 40 °C water of the shower that measures what the tank delivers."""
+TAP_STEP_S = 10.0
+CURVE_TEMPERATURES = (40.5, 42.0, 45.0, 48.0, 52.0, 56.0, 60.0, 65.5)
 
 
 def new_tank(temperature_c: float) -> Tank:
@@ -70,18 +76,24 @@ def tap_flow(tank: Tank, lpm_40: float) -> float:
     return lpm_40 * (MIX_C - COLD_WATER_C) / (tank.upper - COLD_WATER_C)
 
 
-def measure_unusable_share(start_c: float = 52.0) -> float:
-    """Share of the tank (in 40 °C litres) its heat makes but never delivers hot.
+def deliverable_litres(tank: Tank, enough: float) -> float:
+    """Litres of 40 °C water a shower opened now gets hot, counted up to `enough`.
 
-    Draw showers from a full tank until the top runs below 40 °C; what the
-    heat would have made minus what was delivered is lost to mixing.
+    Draws from a copy of the tank, 9 L/min in 10-second steps, with the
+    heater off, until its top runs below 40 °C.
     """
-    tank = new_tank(start_c)
-    litres = 2 * NODE_LITRES
-    made = litres * (start_c - COLD_WATER_C) / (MIX_C - COLD_WATER_C)
+    trial = copy.copy(tank)
     delivered = 0.0
-    while tank.upper > MIX_C:
-        tank.start_draw(tap_flow(tank, 9.0), STEP_S)
-        tank.step(STEP_S, HEAT_PUMP, 20.0)
-        delivered += 9.0
-    return (made - delivered) / litres
+    while trial.upper > MIX_C and delivered < enough:
+        trial.start_draw(tap_flow(trial, TAP_LPM), TAP_STEP_S)
+        trial.step(TAP_STEP_S, POWER_OFF, MIX_C)
+        delivered += TAP_LPM * TAP_STEP_S / 60
+    return delivered
+
+
+def measure_delivery_curve() -> tuple[tuple[float, float], ...]:
+    """Measure what a shower gets hot from the mixed tank at a few temperatures."""
+    return tuple(
+        (temperature, deliverable_litres(new_tank(temperature), math.inf))
+        for temperature in CURVE_TEMPERATURES
+    )

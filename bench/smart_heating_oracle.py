@@ -20,7 +20,7 @@ import numpy as np
 
 from navilink_sim.tank import HEAT_PUMP, HIGH_DEMAND
 
-from .smart_heating_measure import MIX_C, new_tank
+from .smart_heating_measure import deliverable_litres, new_tank
 from .smart_heating_run import (
     MINUTES,
     advance_minute,
@@ -29,7 +29,6 @@ from .smart_heating_run import (
     per_minute,
 )
 from .smart_heating_world import (
-    COLD_WATER_C,
     COMFORT_FLOOR_LITRES,
     EXPORT_PRICE,
     SETBACK_C,
@@ -60,6 +59,8 @@ ACTIONS: Final = (
 """(simulator mode, set-point) the oracle chooses from in each slot."""
 INFEASIBLE: Final = 1e6
 PROMISE_MARGIN_L: Final = 2.0
+DELIVERABLE_CAP: Final = 250.0
+FLOOR: Final = COMFORT_FLOOR_LITRES
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,9 @@ class Transitions:
 
     upper: NDArray[np.float64]  # [action, state]
     lower: NDArray[np.float64]
-    litres: NDArray[np.float64]
-    min_litres: NDArray[np.float64]
+    drawn_upper: NDArray[np.float64]
+    """Upper layer when the slot's last draw ends (at the end if none)."""
+    drawn_lower: NDArray[np.float64]
     electric_wh: NDArray[np.float64]
     run_h: NDArray[np.float64]
 
@@ -81,28 +83,50 @@ def _grid() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return upper.ravel(), lower.ravel()
 
 
+def _grid_tank(top: float, bottom: float) -> Tank:
+    """Return a simulated tank at one grid state."""
+    tank = new_tank(top)
+    tank.lower = bottom
+    return tank
+
+
+def _deliverable() -> NDArray[np.float64]:
+    """Litres of 40 °C water each grid state delivers hot (layers that mix: 0)."""
+    return np.array(
+        [
+            deliverable_litres(_grid_tank(float(top), float(bottom)), DELIVERABLE_CAP)
+            if bottom <= top + 1.0
+            else 0.0
+            for top, bottom in zip(*_grid(), strict=True)
+        ]
+    )
+
+
 def _transitions(flows: tuple[float, ...]) -> Transitions:
     """Run the simulator's tank from every grid state under every action."""
     upper0, lower0 = _grid()
     shape = (len(ACTIONS), upper0.size)
     out = {name: np.zeros(shape) for name in Transitions.__slots__}
+    last_draw = max((m for m, flow in enumerate(flows) if flow), default=len(flows))
     for a, (mode, setpoint) in enumerate(ACTIONS):
         for s, (top, bottom) in enumerate(zip(upper0, lower0, strict=True)):
             if bottom > top + 1.0:  # the layers mix: such states never occur
-                out["litres"][a, s] = -1.0
                 continue
-            tank = new_tank(float(top))
-            tank.lower = float(bottom)
-            lowest = float("inf")
+            tank = _grid_tank(float(top), float(bottom))
             energy = run_s = 0.0
-            for flow in flows:
+            for minute, flow in enumerate(flows):
                 energy += advance_minute(tank, flow, mode, setpoint)
                 run_s += 60.0 if tank.heating else 0.0
-                lowest = min(lowest, tank.hot_water_litres(MIX_C, COLD_WATER_C))
+                if minute == last_draw:
+                    out["drawn_upper"][a, s] = tank.upper
+                    out["drawn_lower"][a, s] = tank.lower
             out["upper"][a, s], out["lower"][a, s] = tank.upper, tank.lower
-            out["litres"][a, s] = tank.hot_water_litres(MIX_C, COLD_WATER_C)
-            out["min_litres"][a, s], out["electric_wh"][a, s] = lowest, energy
-            out["run_h"][a, s] = run_s / 3600
+            if last_draw == len(flows):
+                out["drawn_upper"][a, s], out["drawn_lower"][a, s] = (
+                    tank.upper,
+                    tank.lower,
+                )
+            out["electric_wh"][a, s], out["run_h"][a, s] = energy, run_s / 3600
     return Transitions(**out)
 
 
@@ -134,6 +158,7 @@ class OracleModel:
             for k in range(SLOTS)
         ]
         self.transitions = {p: _transitions(p) for p in set(self.patterns)}
+        self.deliverable = _deliverable()
 
 
 def _promised(case: Case) -> dict[int, float]:
@@ -166,9 +191,21 @@ def cost_to_go(model: OracleModel, case: Case) -> list[NDArray[np.float64]]:
                 for a in range(len(ACTIONS))
             ]
         )
-        bad = t.min_litres < COMFORT_FLOOR_LITRES
+        litres = np.stack(
+            [
+                interpolate(model.deliverable, t.upper[a], t.lower[a])
+                for a in range(len(ACTIONS))
+            ]
+        )
+        after_draw = np.stack(
+            [
+                interpolate(model.deliverable, t.drawn_upper[a], t.drawn_lower[a])
+                for a in range(len(ACTIONS))
+            ]
+        )
+        bad = (litres < COMFORT_FLOOR_LITRES) | (after_draw < COMFORT_FLOOR_LITRES)
         if k + 1 in promised:
-            bad |= t.litres < promised[k + 1] + PROMISE_MARGIN_L
+            bad |= litres < promised[k + 1] + PROMISE_MARGIN_L
         total = cost + ahead + np.where(bad, INFEASIBLE, 0.0)
         values[k] = np.minimum(total.min(axis=0), INFEASIBLE)
     return values
@@ -188,13 +225,15 @@ class OracleControl:
     def _score(self, tank: Tank, k: int, mode: int, setpoint: float) -> float:
         """Cost of a command for slot `k` plus the cost-to-go of where it leads."""
         trial = copy.copy(tank)
-        cost, lowest = 0.0, float("inf")
+        cost, short = 0.0, False
         for minute in range(k * SLOT_MINUTES, (k + 1) * SLOT_MINUTES):
             used = advance_minute(trial, self._flows[minute], mode, setpoint)
             cost += minute_cost(used, self._surplus[minute], self._prices[minute])
-            lowest = min(lowest, trial.hot_water_litres(MIX_C, COLD_WATER_C))
-        litres = trial.hot_water_litres(MIX_C, COLD_WATER_C)
-        if lowest < COMFORT_FLOOR_LITRES or litres < self._promised.get(k + 1, 0.0):
+            if self._flows[minute] and not self._flows[min(minute + 1, MINUTES - 1)]:
+                short |= deliverable_litres(trial, FLOOR) < FLOOR
+        promised = self._promised.get(k + 1, 0.0)
+        needed = max(FLOOR, promised)
+        if short or deliverable_litres(trial, needed) < needed:
             cost += INFEASIBLE
         ahead = interpolate(
             self._values[k + 1], np.array([trial.upper]), np.array([trial.lower])

@@ -20,7 +20,7 @@ from custom_components.navien_nwp500.planner import (
 )
 from navilink_sim.tank import ELECTRIC, ENERGY_SAVER, HEAT_PUMP, HIGH_DEMAND
 
-from .smart_heating_measure import MIX_C, STEP_S, new_tank, tap_flow
+from .smart_heating_measure import STEP_S, deliverable_litres, new_tank, tap_flow
 from .smart_heating_world import (
     COLD_WATER_C,
     COMFORT_FLOOR_LITRES,
@@ -157,14 +157,14 @@ def run_week(case: Case, controller: Controller) -> Result:
         if minute % slot_minutes == 0:
             now = WEEK_START + timedelta(minutes=minute)
             mode, setpoint = controller.command(now, tank)
-        if minute in due and tank.hot_water_litres(MIX_C, COLD_WATER_C) >= due[minute]:
+        if minute in due and deliverable_litres(tank, due[minute]) >= due[minute]:
             result.promises_met += 1
         electric_wh = advance_minute(tank, flows[minute], mode, setpoint)
         from_surplus = min(electric_wh, surplus[minute] * STEP_S / 3600)
         result.kwh += electric_wh / 1000
         result.surplus_kwh += from_surplus / 1000
         result.cost += minute_cost(electric_wh, surplus[minute], prices[minute])
-        if tank.hot_water_litres(MIX_C, COLD_WATER_C) < COMFORT_FLOOR_LITRES:
+        if deliverable_litres(tank, COMFORT_FLOOR_LITRES) < COMFORT_FLOOR_LITRES:
             result.floor_minutes += 1
         trace = result.trace
         trace.upper.append(tank.upper)
@@ -192,14 +192,14 @@ class PlannerControl:
         case: Case,
         strategies: frozenset[Strategy],
         rates: HeatingRates,
-        unusable_share: float,
+        delivery_curve: tuple[tuple[float, float], ...],
     ) -> None:
         """Keep what every plan request shares."""
         self._case = case
         self._promises = case.promises
         self._strategies = strategies
         self._rates = rates
-        self._unusable = unusable_share
+        self._curve = delivery_curve
 
     def command(self, now: datetime, tank: Tank) -> tuple[int, float]:
         """Plan from the tank's state now and follow the plan's first segment."""
@@ -219,7 +219,7 @@ class PlannerControl:
             ),
             strategies=self._strategies,
             cold_water_c=COLD_WATER_C,
-            unusable_share=self._unusable,
+            delivery_curve=self._curve,
             export_price=EXPORT_PRICE,
             horizon=HORIZON,
             slot=SLOT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import random
@@ -15,7 +16,7 @@ from custom_components.navien_nwp500.planner import (
     Promise,
     TankState,
 )
-from navilink_sim.tank import ENERGY_SAVER, HEAT_PUMP, HIGH_DEMAND, Tank
+from navilink_sim.tank import ENERGY_SAVER, HEAT_PUMP, HIGH_DEMAND, POWER_OFF, Tank
 
 NOW = datetime(2026, 7, 6, 0, 0, tzinfo=UTC)
 RATES = HeatingRates(
@@ -45,7 +46,6 @@ def request(**changes: object) -> PlanRequest:
         "rates": RATES,
         "setback_c": 42.0,
         "comfort_floor_litres": 40.0,
-        "unusable_share": 0.71,
     }
     base.update(changes)
     return PlanRequest(**base)  # type: ignore[arg-type]
@@ -58,13 +58,27 @@ def at(hours: float) -> datetime:
 
 @dataclass(slots=True)
 class Followed:
-    """What the simulated tank did under a plan."""
+    """What the simulated tank did under a plan (litres: what a shower really gets hot)."""
 
     litres_at_promise: dict[datetime, float] = field(default_factory=dict)
     lowest_litres: float = float("inf")
     mean_c: dict[datetime, float] = field(default_factory=dict)
     element_minutes: int = 0
     compressor_minutes: int = 0
+
+
+def deliverable(sim: Tank, enough: float = 300.0) -> float:
+    """Litres of 40 °C water a 9 L/min shower opened now gets hot (counted up to `enough`).
+
+    Draws from a copy of the tank with the heater off until its top runs below 40 °C.
+    """
+    trial = copy.copy(sim)
+    delivered = 0.0
+    while trial.upper > 40.0 and delivered < enough:
+        trial.start_draw(SHOWER_LPM * 25 / (trial.upper - 15), 10.0)
+        trial.step(10.0, POWER_OFF, 40.0)
+        delivered += SHOWER_LPM / 6
+    return delivered
 
 
 def follow(
@@ -79,7 +93,7 @@ def follow(
     for minute in range(int(hours * 60)):
         now = NOW + timedelta(minutes=minute)
         if now in draw_left:
-            followed.litres_at_promise[now] = sim.hot_water_litres(40.0, 15.0)
+            followed.litres_at_promise[now] = deliverable(sim)
             drawing += draw_left.pop(now)
         if drawing > 0:
             flow = min(SHOWER_LPM, drawing)
@@ -91,8 +105,6 @@ def follow(
         sim.step(60.0, SIM_MODES[segment.mode], segment.setpoint_c)
         followed.element_minutes += sim.upper_element or sim.lower_element
         followed.compressor_minutes += sim.compressor
-        followed.lowest_litres = min(
-            followed.lowest_litres, sim.hot_water_litres(40.0, 15.0)
-        )
+        followed.lowest_litres = min(followed.lowest_litres, deliverable(sim, 200.0))
         followed.mean_c[now + timedelta(minutes=1)] = (sim.upper + sim.lower) / 2
     return followed

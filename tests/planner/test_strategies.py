@@ -44,11 +44,11 @@ def test_ready_by_heats_late_with_the_heat_pump_and_keeps_the_promise() -> None:
 
 
 def test_hybrid_only_when_the_heat_pump_cannot_make_it() -> None:
-    cold = TankState(42.0, 38.0)
+    cold = TankState(46.0, 42.0)
     in_time = make_plan(request(tank=cold, promises=(Promise(at(10), 144.0),)))
     assert all(s.mode is Mode.HEAT_PUMP for s in in_time.segments)
 
-    soon = Promise(at(1.5), 144.0)
+    soon = Promise(at(1), 144.0)
     rushed = make_plan(request(tank=cold, promises=(soon,)))
     boosts = _heating(rushed.segments, {ReasonCode.HYBRID_BOOST})
     assert boosts
@@ -73,7 +73,7 @@ def test_the_comfort_floor_holds_through_draws_and_losses() -> None:
     )
     plan = make_plan(req)
 
-    floor_c = comfort_floor_setpoint(LIMITS, floor, 15.0, 0.71)
+    floor_c = comfort_floor_setpoint(LIMITS, floor)
     assert floor_c > 42.0, "this floor needs more than the set-back"
     assert all(s.setpoint_c >= floor_c for s in plan.segments)
     followed = follow(plan, req.tank, (promise,), 36)

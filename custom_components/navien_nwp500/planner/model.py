@@ -5,10 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+DEFAULT_DELIVERY_CURVE: Final = (
+    (40.5, 27.0),
+    (45.0, 102.0),
+    (52.0, 184.5),
+    (65.0, 322.5),
+)
+"""What a shower gets hot from a 65-gallon NWP500 tank at each mean temperature."""
 
 
 class Mode(StrEnum):
@@ -131,9 +140,10 @@ class PlanRequest:
     surplus: tuple[SurplusPeriod, ...] = ()
     strategies: frozenset[Strategy] = frozenset({Strategy.READY_BY})
     cold_water_c: float = 15.0
-    unusable_share: float = 0.7
-    """Share of the tank, in litres of 40 °C water, its heat cannot deliver hot
-    (cold water mixes into the hot as it is drawn); measured on the heater."""
+    delivery_curve: tuple[tuple[float, float], ...] = DEFAULT_DELIVERY_CURVE
+    """(mean tank °C, litres of 40 °C water a shower gets hot from it), rising:
+    cold water mixing into the tank as it is drawn keeps part of its heat from
+    ever arriving hot. Measured on the heater; between points it is linear."""
     export_price: float = 0.0
     """What a kWh of exported surplus earns (the cost of using it instead)."""
     horizon: timedelta = timedelta(hours=36)

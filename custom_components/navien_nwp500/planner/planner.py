@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import Plan
+from .model import DEFAULT_DELIVERY_CURVE, HeatingRates, Plan
 from .schedule import Targets, plan_actions
 from .segments import build_segments, round_up_half
-from .tank_model import MIX_C, TankModel
+from .tank_model import TankModel
 from .timeline import build_slots
 
 if TYPE_CHECKING:
@@ -17,15 +17,24 @@ if TYPE_CHECKING:
 def comfort_floor_setpoint(
     limits: HeaterLimits,
     floor_litres: float,
-    cold_water_c: float,
-    unusable_share: float,
+    delivery_curve: tuple[tuple[float, float], ...] = DEFAULT_DELIVERY_CURVE,
 ) -> float:
     """Lowest set-point that keeps `floor_litres` of 40 °C water, within the heater's range."""
-    made = floor_litres + unusable_share * limits.tank_litres
-    floor_c = cold_water_c + made * (MIX_C - cold_water_c) / limits.tank_litres
+    floor_c = _delivery_model(limits, delivery_curve).temperature_for(floor_litres)
     return min(
         limits.max_setpoint_c, max(limits.min_setpoint_c, round_up_half(floor_c))
     )
+
+
+def _delivery_model(
+    limits: HeaterLimits,
+    delivery_curve: tuple[tuple[float, float], ...],
+    cold_water_c: float = 15.0,
+    rates: HeatingRates | None = None,
+) -> TankModel:
+    """Build the planner's tank model (rates only matter when it heats)."""
+    idle = HeatingRates(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return TankModel(limits.tank_litres, cold_water_c, delivery_curve, rates or idle)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -35,14 +44,11 @@ def make_plan(request: PlanRequest) -> Plan:
         return Plan((), skipped="offline")
     if limits.vacation:
         return Plan((), skipped="vacation")
-    model = TankModel(
-        limits.tank_litres, request.cold_water_c, request.unusable_share, request.rates
+    model = _delivery_model(
+        limits, request.delivery_curve, request.cold_water_c, request.rates
     )
     floor_c = comfort_floor_setpoint(
-        limits,
-        request.comfort_floor_litres,
-        request.cold_water_c,
-        request.unusable_share,
+        limits, request.comfort_floor_litres, request.delivery_curve
     )
     hold_c = min(limits.max_setpoint_c, max(floor_c, round_up_half(request.setback_c)))
     targets = Targets(

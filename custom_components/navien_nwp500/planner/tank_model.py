@@ -1,12 +1,13 @@
 """The planner's own tank model: one well-mixed tank, heat in, heat out.
 
 Its state is the mean tank temperature. Hot water is counted in litres of
-40 °C water the tank's heat makes with cold water, minus the share that cold
-water mixing into the tank as it is drawn keeps from ever arriving hot.
+40 °C water a shower gets hot from the tank, read from a measured delivery
+curve; a draw of 40 °C water takes its heat above the cold water away.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -25,7 +26,7 @@ class TankModel:
 
     litres: float
     cold_c: float
-    unusable_share: float
+    delivery_curve: tuple[tuple[float, float], ...]
     rates: HeatingRates
 
     @property
@@ -33,15 +34,24 @@ class TankModel:
         """Heat to warm the whole tank by one kelvin."""
         return self.litres * WH_PER_LITRE_KELVIN
 
+    def _segment(self, index: int) -> tuple[float, float, float]:
+        """(°C, litres, litres per kelvin) of the curve's piece starting at point `index`."""
+        (t0, l0), (t1, l1) = self.delivery_curve[index], self.delivery_curve[index + 1]
+        return t0, l0, (l1 - l0) / (t1 - t0)
+
     def usable_litres(self, mean_c: float) -> float:
-        """Litres of 40 °C water the tank can deliver hot at `mean_c`."""
-        made = self.litres * (mean_c - self.cold_c) / (MIX_C - self.cold_c)
-        return max(0.0, made - self.unusable_share * self.litres)
+        """Litres of 40 °C water the tank delivers hot at `mean_c` (never negative)."""
+        temps = [t for t, _ in self.delivery_curve]
+        index = min(max(bisect_right(temps, mean_c) - 1, 0), len(temps) - 2)
+        t0, l0, slope = self._segment(index)
+        return max(0.0, l0 + slope * (mean_c - t0))
 
     def temperature_for(self, litres: float) -> float:
         """Mean temperature at which the tank delivers `litres`."""
-        made = litres + self.unusable_share * self.litres
-        return self.cold_c + made * (MIX_C - self.cold_c) / self.litres
+        amounts = [amount for _, amount in self.delivery_curve]
+        index = min(max(bisect_right(amounts, litres) - 1, 0), len(amounts) - 2)
+        t0, l0, slope = self._segment(index)
+        return t0 + (litres - l0) / slope
 
     def after_draw(self, mean_c: float, litres: float) -> float:
         """Mean temperature after drawing `litres` of 40 °C water."""
