@@ -6,7 +6,8 @@ grid, with the compressor running or not (values between grid points are
 interpolated). Every transition is the
 simulator's `Tank` run for 15 minutes under one command, with the slot's
 draws. The oracle knows the whole week's draws, prices and surplus, and may
-only hold the set-back or heat (heat pump to 44-65 °C, or hybrid to 65 °C).
+only command what our planner may: hold the set-back, or just the floor's
+set-point, or heat (heat pump to 44-65 °C, or hybrid to 65 °C).
 When it runs, each slot's command is chosen by looking one slot ahead on the
 real tank and valuing what follows with the programme's cost-to-go.
 """
@@ -19,10 +20,12 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
+from custom_components.navien_nwp500.planner import comfort_floor_setpoint
 from navilink_sim.tank import HEAT_PUMP, HIGH_DEMAND
 
 from .smart_heating_measure import deliverable_litres, new_tank
 from .smart_heating_run import (
+    LIMITS,
     MINUTES,
     advance_minute,
     draw_per_minute,
@@ -51,7 +54,10 @@ GRID_STEP_K: Final = 0.5
 GRID_SIZE: Final = 105  # 14 to 66 °C
 SLOT_MINUTES: Final = int(SLOT.total_seconds() // 60)
 SLOTS: Final = MINUTES // SLOT_MINUTES
+FLOOR_SETPOINT_C: Final = comfort_floor_setpoint(LIMITS, COMFORT_FLOOR_LITRES)
+"""The set-point our planner holds while the tank coasts above the set-back."""
 ACTIONS: Final = (
+    (HEAT_PUMP, FLOOR_SETPOINT_C),
     (HEAT_PUMP, SETBACK_C),
     *((HEAT_PUMP, float(setpoint)) for setpoint in range(44, 66, 2)),
     (HEAT_PUMP, 65.0),
