@@ -1,17 +1,19 @@
-"""The one reader: a heater's reads (counters, diagnostics, schedule) never overlap."""
+"""The one reader: a heater's reads never overlap; every read logs its failures once."""
 
 import asyncio
 from contextlib import contextmanager
+import logging
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from homeassistant.const import Platform
 import pytest
 
+from custom_components.navien_nwp500.reader import RETRY_AFTER
 from navilink_sim.profile import HeaterProfile
 
 from .conftest import DEMO_MAC
-from .helpers import wait_for
+from .helpers import advance, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -32,7 +34,9 @@ pytestmark = [
     pytest.mark.counters,
 ]
 
-READS = {16777225: "energy", 16777228: "diagnostics", 16777222: "schedule"}
+ENERGY_QUERY = 16777225
+READS = {ENERGY_QUERY: "energy", 16777228: "diagnostics", 16777222: "schedule"}
+READER_LOGGER = "custom_components.navien_nwp500.reader"
 
 
 class InFlight:
@@ -113,4 +117,60 @@ async def test_reads_of_one_heater_are_never_in_flight_together(
     assert len(in_flight.received) >= 6
     assert in_flight.unanswered == []
     assert in_flight.most == 1
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+def reader_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the reader's info lines."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == READER_LOGGER and record.levelno == logging.INFO
+    ]
+
+
+@pytest.mark.platforms(Platform.SENSOR)
+async def test_a_failing_counter_read_logs_once_and_once_when_it_works_again(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The counters follow the details' log rule: one line per failure run, one after."""
+    caplog.set_level(logging.INFO)
+    answered = heater.handle
+    energy_silent = [True]
+
+    def handle(topic: str, payload: Mapping[str, Any]) -> Any:
+        replies = answered(topic, payload)
+        asks_energy = payload.get("request", {}).get("command") == ENERGY_QUERY
+        return [] if asks_energy and energy_silent[0] else replies
+
+    def energy_queries() -> int:
+        return sum(
+            1 for m in heater.received if m["request"]["command"] == ENERGY_QUERY
+        )
+
+    with (
+        patch.object(heater, "handle", handle),
+        patch("custom_components.navien_nwp500.energy.QUERY_TIMEOUT", 1.0),
+    ):
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        reader = mock_config_entry.runtime_data.reader
+        await wait_for(hass, lambda: energy_queries() == 1 and not reader.busy)
+        await advance(hass, RETRY_AFTER.total_seconds() + 60)  # tried again
+        await wait_for(hass, lambda: energy_queries() == 2 and not reader.busy)
+        failed = reader_lines(caplog)
+        assert len(failed) == 1
+        assert "energy counters" in failed[0]
+        assert "failed" in failed[0]
+
+        energy_silent[0] = False
+        caplog.clear()
+        await advance(hass, RETRY_AFTER.total_seconds() + 60)
+        await wait_for(hass, lambda: len(reader_lines(caplog)) == 1)
+        assert "energy counters" in reader_lines(caplog)[0]
+        assert "works again" in reader_lines(caplog)[0]
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
