@@ -29,6 +29,8 @@ pytestmark = [
 ]
 
 SAFETY_POLL = 5 * 60.0
+ENERGY_QUERY = 16777225
+DIAGNOSTICS_QUERY = 16777228
 FIRMWARE = "/device/firmware/info"
 READER_LOGGER = "custom_components.navien_nwp500.reader"
 DAY = DETAILS_REFRESH_INTERVAL.total_seconds()
@@ -163,7 +165,10 @@ async def test_counters_are_not_asked_of_a_heater_that_does_not_answer(
     init_integration: MockConfigEntry,
     simulator: NaviLinkSimulator,
 ) -> None:
-    """The counters follow the same rule: no query while the heater is unavailable."""
+    """The counters follow the same rule: no query while the heater is unavailable.
+
+    What fell due meanwhile is read once it answers again.
+    """
     coordinator = init_integration.runtime_data
     counters = coordinator.counters
     heater = simulator.heaters[DEMO_MAC]
@@ -182,3 +187,15 @@ async def test_counters_are_not_asked_of_a_heater_that_does_not_answer(
         await counters.async_refresh_diagnostics()
     # Both returned without asking: nothing can be on its way to the heater.
     assert len(heater.received) == sent
+
+    # The reads owed meanwhile run as soon as it answers again.
+    simulator.faults.drop_replies(False, mac=DEMO_MAC)
+    await advance(hass, SAFETY_POLL + 60)
+    await wait_for(hass, lambda: coordinator.heater_available(DEMO_MAC))
+    await wait_for(
+        hass,
+        lambda: (
+            {ENERGY_QUERY, DIAGNOSTICS_QUERY}
+            <= {m["request"]["command"] for m in heater.received[sent:]}
+        ),
+    )
