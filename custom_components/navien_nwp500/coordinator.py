@@ -44,8 +44,6 @@ from .navilink.cloud import (
 from .navilink.codec import NaviLinkError
 from .navilink.session import (
     NaviLinkSession,
-    NotConnectedError,
-    SendOutcome,
     SessionConfig,
     SessionError,
     SessionState,
@@ -58,7 +56,6 @@ from .repairs import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from .command_result import PendingCommand
     from .heater_details import ScheduleCoordinator
     from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
 
@@ -174,7 +171,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         ]
         # Never removed: closing the session reports the commands it drops
         # (CLOSED) to their callers, as events and notifications.
-        self.session.add_command_listener(self.command_results.handle_outcome)
+        self.session.add_command_detail_listener(self.command_results.handle_outcome)
         # A failure from here on leaves the session to async_shutdown, which
         # Home Assistant calls on a failed setup as on an unload.
         try:
@@ -342,48 +339,13 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         await self.async_send_all([command])
 
     async def async_send_all(self, to_send: Sequence[Command]) -> None:
-        """Send commands in order and, while connected, wait for their outcomes.
-
-        Connected: waits (bounded, see `CommandResults.async_wait`) and raises a translated
-        error when one was refused or not delivered (a superseded one is fine);
-        outcomes later than that are reported by event and notification.
-        Offline: the commands wait in the session's queue; this returns at once
-        and their outcomes are reported that way too.
-        """
+        """Send commands in order; see `CommandResults.async_send_all`."""
         session = self.session
         if session is None:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="not_ready"
             )
-        pending: list[PendingCommand] = []
-        outcome = SendOutcome.QUEUED
-        for command in to_send:
-            tracked = self.command_results.track(command)
-            try:
-                outcome = await session.send(command)
-            except NaviLinkError as err:
-                self.command_results.forget(tracked)
-                self.command_results.release(pending)
-                if isinstance(err, NotConnectedError):
-                    raise HomeAssistantError(
-                        translation_domain=DOMAIN, translation_key="not_connected"
-                    ) from err
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="command_failed",
-                    translation_placeholders={"error": str(err)},
-                ) from err
-            pending.append(tracked)
-        if session.state is SessionState.CONNECTED:
-            await self.command_results.async_wait(pending)
-            return
-        self.command_results.release(pending)
-        if outcome is SendOutcome.QUEUED:
-            _LOGGER.warning(
-                "The NaviLink cloud is unreachable; %s will be sent"
-                " when the connection is back",
-                ", ".join(command.kind for command in to_send),
-            )
+        await self.command_results.async_send_all(session, to_send)
 
     async def async_request_status(self) -> None:
         """Ask every heater for a fresh status now."""
