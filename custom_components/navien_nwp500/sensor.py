@@ -47,6 +47,7 @@ from .sensor_energy import (
     NavienEnergySensor,
     async_add_maintenance_entities,
 )
+from .units import SystemUnitSensor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -67,6 +68,8 @@ class NavienSensorEntityDescription(SensorEntityDescription):
 
     exists_fn: Callable[[DeviceFeature, DeviceStatus], bool]
     value_fn: Callable[[DeviceStatus], StateType]
+    fahrenheit_precision: int | None = None
+    """Decimals shown in °F, when they differ from those in °C."""
 
 
 def enum_options(cls: type[WireEnum]) -> list[str]:
@@ -129,6 +132,7 @@ def _temperature(
     value_fn: Callable[[DeviceStatus], float | None],
     *,
     diagnostic: bool = False,
+    fahrenheit_precision: int | None = None,
 ) -> NavienSensorEntityDescription:
     """Describe a temperature sensor whose key is also its status field."""
     return NavienSensorEntityDescription(
@@ -142,6 +146,7 @@ def _temperature(
         entity_registry_enabled_default=not diagnostic,
         exists_fn=reported(key),
         value_fn=value_fn,
+        fahrenheit_precision=fahrenheit_precision,
     )
 
 
@@ -207,7 +212,10 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         diagnostic=True,
     ),
     _temperature(
-        "dhw_temperature_setting", lambda status: status.dhw_temperature_setting
+        # Whole °F, as the water heater shows it; °C in the heater's half degrees.
+        "dhw_temperature_setting",
+        lambda status: status.dhw_temperature_setting,
+        fahrenheit_precision=0,
     ),
     NavienSensorEntityDescription(
         # The only power sensor: the device-class name "Power" fits.
@@ -228,12 +236,14 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         value_fn=lambda status: status.dhw_charge_percent,
     ),
     NavienSensorEntityDescription(
+        # The heater's own figure, from the tank's mean temperature (protocol
+        # §17.11). No state class: a long-term statistic in an energy unit would
+        # be offered (and refused) in the Energy dashboard's individual devices.
         key="usable_energy",
         translation_key="usable_energy",
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         exists_fn=reported("total_energy_capacity_wh", "available_energy_capacity_wh"),
         value_fn=lambda status: status.usable_energy_wh,
@@ -411,10 +421,22 @@ async def async_setup_entry(
     async_add_maintenance_entities(entry, async_add_entities)
 
 
-class NavienSensor(NavienEntity, SensorEntity):
+class NavienSensor(NavienEntity, SystemUnitSensor):
     """A value from the heater's latest status message."""
 
     entity_description: NavienSensorEntityDescription
+
+    @property
+    @override
+    def suggested_display_precision(self) -> int | None:
+        """The description's decimals, or its °F ones while shown in °F."""
+        precision = self.entity_description.fahrenheit_precision
+        if (
+            precision is not None
+            and self.unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+        ):
+            return precision
+        return super().suggested_display_precision
 
     @property
     @override

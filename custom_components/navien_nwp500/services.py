@@ -29,6 +29,7 @@ from homeassistant.helpers.target import (
     TargetSelection,
     async_extract_referenced_entity_ids,
 )
+from homeassistant.util import dt as dt_util
 import probatio
 
 from .const import (
@@ -171,6 +172,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
             )
         year, month = call.data[ATTR_YEAR], call.data[ATTR_MONTH]
         query = commands.energy_query(heater.device, heater.feature, year, [month])
+        today = dt_util.now().date()
+        if (year, month) > (today.year, today.month):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="future_month",
+                translation_placeholders={"year": str(year), "month": f"{month:02d}"},
+            )
         reply = await _session(coordinator).query(query, timeout=REPLY_TIMEOUT)
         return _energy_response(reply, year, month)
 
