@@ -92,7 +92,11 @@ class CommandResults:
             del self._pending[id(pending.command)]
 
     async def async_send_all(
-        self, session: NaviLinkSession, to_send: Sequence[Command]
+        self,
+        session: NaviLinkSession,
+        to_send: Sequence[Command],
+        *,
+        wait: bool = True,
     ) -> None:
         """Give ``to_send`` to ``session`` in order and report what became of them.
 
@@ -101,7 +105,7 @@ class CommandResults:
         failure, or saying that outcomes are still pending (they follow as the
         event and, on failure, a notification). Offline: the commands wait in
         the session's queue; this returns at once and their outcomes are
-        reported that way too.
+        reported that way too, as they are when not ``wait``.
         """
         pending: list[PendingCommand] = []
         loop = asyncio.get_running_loop()
@@ -117,6 +121,9 @@ class CommandResults:
         except BaseException:
             self.release(pending)
             raise
+        if not wait and session.state is SessionState.CONNECTED:
+            self.release(pending)  # nobody waits: a failure becomes a notification
+            return
         if session.state is not SessionState.CONNECTED:
             self.release(pending)
             _LOGGER.warning(
@@ -274,12 +281,18 @@ class CommandResults:
         )
 
     def _translate(self, key: str, placeholders: Mapping[str, str]) -> str:
-        """Return an exception message in the user's language (English fallback)."""
-        name = f"component.{DOMAIN}.exceptions.{key}.message"
-        for language in (self._hass.config.language, "en"):
-            message = async_get_cached_translations(
-                self._hass, language, "exceptions", DOMAIN
-            ).get(name)
-            if message:
-                return message.format(**placeholders)
-        return key
+        return translated_message(self._hass, key, placeholders)
+
+
+def translated_message(
+    hass: HomeAssistant, key: str, placeholders: Mapping[str, str] | None = None
+) -> str:
+    """Return an exception message in the user's language (English fallback)."""
+    name = f"component.{DOMAIN}.exceptions.{key}.message"
+    for language in (hass.config.language, "en"):
+        message = async_get_cached_translations(
+            hass, language, "exceptions", DOMAIN
+        ).get(name)
+        if message:
+            return message.format(**(placeholders or {}))
+    return key

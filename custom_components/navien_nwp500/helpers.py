@@ -21,7 +21,7 @@ from .navilink.session import NotConnectedError, RequestTimeoutError
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-    from .coordinator import HeaterState, NavienCoordinator
+    from .heater_state import HeaterSource, HeaterState
     from .navilink.codec import Command, DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
@@ -83,7 +83,7 @@ def navien_command[**P, R](
     return wrapper
 
 
-def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:
+def heater_or_raise(coordinator: HeaterSource, mac: str) -> HeaterState:
     """Return a heater's state, or raise when the account no longer has it."""
     heater = coordinator.data.heaters.get(mac)
     if heater is None:

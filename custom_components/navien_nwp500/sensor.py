@@ -28,6 +28,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
+from .boost_entities import boost_sensors
 from .energy import counts_energy
 from .entity import NavienEntity, async_add_reported_entities, reported
 from .hot_water_entities import hot_water_sensors
@@ -416,6 +417,7 @@ async def async_setup_entry(
         elif reported("current_inst_power")(feature, status):
             yield NavienEnergySensor(coordinator, mac, ENERGY_ESTIMATE)
         yield from hot_water_sensors(coordinator, mac, feature, status)
+        yield from boost_sensors(coordinator, mac, feature)
 
     async_add_reported_entities(entry, async_add_entities, build)
     async_add_maintenance_entities(entry, async_add_entities)

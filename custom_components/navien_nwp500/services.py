@@ -12,6 +12,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_TEMPERATURE
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -32,8 +33,10 @@ from homeassistant.helpers.target import (
 from homeassistant.util import dt as dt_util
 import probatio
 
+from .boost import DEFAULT_BOOST_DURATION, boost_celsius
 from .const import (
     ATTR_DAYS,
+    ATTR_DURATION,
     ATTR_ENABLED,
     ATTR_MONTH,
     ATTR_PERIOD_DAYS,
@@ -67,6 +70,7 @@ SERVICE_DISABLE_ANTI_LEGIONELLA: Final = "disable_anti_legionella"
 SERVICE_GET_RESERVATIONS: Final = "get_reservations"
 SERVICE_SET_RESERVATIONS: Final = "set_reservations"
 SERVICE_GET_ENERGY_USAGE: Final = "get_energy_usage"
+SERVICE_BOOST: Final = "boost"
 
 DEVICE_SCHEMA = cv.make_entity_service_schema({})
 SET_VACATION_SCHEMA = cv.make_entity_service_schema(
@@ -85,6 +89,14 @@ ENERGY_SCHEMA = cv.make_entity_service_schema(
     {
         probatio.Required(ATTR_YEAR): probatio.Coerce(int),
         probatio.Required(ATTR_MONTH): probatio.Coerce(int),
+    }
+)
+BOOST_SCHEMA = cv.make_entity_service_schema(
+    {
+        probatio.Optional(ATTR_DURATION, default=DEFAULT_BOOST_DURATION): (
+            cv.positive_time_period
+        ),
+        probatio.Optional(ATTR_TEMPERATURE): probatio.Coerce(float),
     }
 )
 
@@ -182,6 +194,22 @@ def async_setup_services(hass: HomeAssistant) -> None:
         reply = await _session(coordinator).query(query, timeout=REPLY_TIMEOUT)
         return _energy_response(reply, year, month)
 
+    @navien_command
+    async def boost(call: ServiceCall) -> None:
+        temperature = call.data.get(ATTR_TEMPERATURE)
+        await asyncio.gather(
+            *(
+                coordinator.boosts.async_start(
+                    heater.device.mac,
+                    call.data[ATTR_DURATION],
+                    None
+                    if temperature is None
+                    else boost_celsius(hass, heater.feature, temperature),
+                )
+                for coordinator, heater in _heaters_of_call(hass, call)
+            )
+        )
+
     register = hass.services.async_register
     register(DOMAIN, SERVICE_SET_VACATION, set_vacation, SET_VACATION_SCHEMA)
     register(
@@ -214,6 +242,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         ENERGY_SCHEMA,
         SupportsResponse.ONLY,
     )
+    register(DOMAIN, SERVICE_BOOST, boost, BOOST_SCHEMA)
 
 
 def _heater_mac(device: dr.AnyDeviceEntry) -> str | None:

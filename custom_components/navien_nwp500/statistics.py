@@ -58,7 +58,7 @@ from .navilink.codec import EnergyCounters, commands, parse_energy
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import HeaterState
+    from .heater_state import HeaterState
     from .navilink.codec import Command
 
 _LOGGER = logging.getLogger(__name__)

@@ -308,7 +308,8 @@ async def test_empty_and_unanswered_months_are_skipped_then_filled(
     empty = FIRST + timedelta(days=100)
     silent = FIRST + timedelta(days=200)
     real_reply = heater_wire.energy_daily
-    real_handler = type(heater)._energy_daily
+    meter = type(heater._meter)
+    real_handler = meter.energy_daily_request
 
     def without_empty(days: Any, lifetime: Any, year: int, months: list[int]) -> Any:
         body = real_reply(days, lifetime, year, months)
@@ -317,16 +318,14 @@ async def test_empty_and_unanswered_months_are_skipped_then_filled(
                 usage["data"] = []
         return body
 
-    def silent_month(
-        self: SimulatedHeater, origin: Any, topic: str, request: Any
-    ) -> list[Any]:
+    def silent_month(self: Any, request: Any) -> Any:
         if (request.get("year"), request.get("month")) == (silent.year, [silent.month]):
-            return []
-        return real_handler(self, origin, topic, request)
+            return None  # the heater ignores the query: no reply at all
+        return real_handler(self, request)
 
     with (
         patch.object(heater_wire, "energy_daily", without_empty),
-        patch.object(type(heater), "_energy_daily", silent_month),
+        patch.object(meter, "energy_daily_request", silent_month),
     ):
         written = await poller(entry).async_import_history()
     await async_wait_recording_done(hass)

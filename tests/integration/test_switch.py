@@ -236,7 +236,7 @@ async def test_heater_reporting_late_gets_its_entities(
         device = coordinator.data.heaters[DEMO_MAC].device
         await coordinator.session.request_device_info(device)
         await coordinator.async_request_status()
-        await wait_for(hass, lambda: len(hass.states.async_entity_ids()) == 8)
+        await wait_for(hass, lambda: len(hass.states.async_entity_ids()) == 9)
         await wait_for(
             hass,
             lambda: hass.states.get(entity_id(hass, "tou")).state == STATE_OFF,
