@@ -63,7 +63,14 @@ def summarize(lines: list[dict[str, Any]], seconds: float, wanted: int) -> str:
     ]
     out += [f"seed {line['seed']}: {line['violations']}" for line in broken]
     pending = [line for line in lines if line.get("pending")]
-    out.append(f"pending (hidden from the probes): {len(pending)} scenarios")
+    out.append(f"pending (known, open): {len(pending)} scenarios")
+    kinds: Counter[str] = Counter()
+    for line in pending:
+        kinds.update(
+            "double apply after a resend" if "applied" in text else "hot water hidden"
+            for text in line["pending"]
+        )
+    out.append("pending by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     out += [f"seed {line['seed']} pending: {line['pending']}" for line in pending[:5]]
     return "\n".join(out)
 

@@ -10,6 +10,7 @@ reads.
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from custom_components.navien_nwp500.navilink.codec import Command
 
 
+SESSION_LOGGER = "custom_components.navien_nwp500.navilink.session"
 ACTION: ContextVar[str] = ContextVar("ACTION", default="the integration")
 """The action whose task gives a command (the integration's own otherwise)."""
 
@@ -68,9 +70,10 @@ class HotWaterSample:
     upper_c: float
     lower_c: float
     hidden_k: float = 0.0
-    """How far the layers outside the probes differ from them (K): no status shows them.
+    """How far a layer strays from its half's probe (K): no status shows it.
 
-    Below the lower probe water can only be colder, above the upper one hotter.
+    The tank has two probes (a quarter and three quarters up); a half whose
+    layers are not all at its probe's temperature hides that from every status.
     """
 
 
@@ -89,6 +92,8 @@ class Observer:
     """Times the water heater entity became available again."""
     hot_water: list[HotWaterSample] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    session_log: list[tuple[float, str]] = field(default_factory=list)
+    """(time, message) of the session's info and warning lines."""
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Wrap the integration's methods so that every call is recorded."""
@@ -132,6 +137,14 @@ class Observer:
                 observer.outages.append(time.monotonic())
             handle_state(self, state, error)
 
+        class SessionLog(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                observer.session_log.append((time.monotonic(), record.getMessage()))
+
+        session_logger = logging.getLogger(SESSION_LOGGER)
+        handlers = [*session_logger.handlers, SessionLog(logging.INFO)]
+        monkeypatch.setattr(session_logger, "handlers", handlers)
+        monkeypatch.setattr(session_logger, "level", logging.INFO)
         monkeypatch.setattr(CommandResults, "track", spy_track)
         monkeypatch.setattr(CommandResults, "forget", spy_forget)
         monkeypatch.setattr(CommandResults, "handle_outcome", spy_outcome)

@@ -16,6 +16,7 @@ type StepKind = Literal[
     "anti_legionella",
     "drop",
     "outage",
+    "long_outage",
     "stall",
     "slow_replies",
     "lose_acks",
@@ -33,6 +34,7 @@ WEIGHTS: dict[StepKind, int] = {
     "anti_legionella": 2,
     "drop": 2,
     "outage": 2,
+    "long_outage": 1,
     "stall": 2,
     "slow_replies": 1,
     "lose_acks": 2,
@@ -66,6 +68,8 @@ def _args(kind: StepKind, rng: random.Random) -> dict[str, Any]:
             return {"on": rng.random() < 0.6, "period": rng.randint(1, 30)}
         case "outage":
             return {"seconds": rng.uniform(0.3, 2.5)}
+        case "long_outage":  # longer than the queue's wait: commands get too old
+            return {"extra": rng.uniform(0.5, 2.0), "celsius": rng.randint(41, 65)}
         case "stall":
             return {"seconds": rng.uniform(0.3, 3.0), "lose_held": rng.random() < 0.5}
         case "slow_replies" | "lose_acks":
