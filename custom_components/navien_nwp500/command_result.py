@@ -21,11 +21,12 @@ from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.translation import async_get_cached_translations
+from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
 from .navilink.codec import NaviLinkError
 from .navilink.session import CommandOutcome, NotConnectedError, SessionState
+from .texts import exception_text, name_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -92,11 +93,7 @@ class CommandResults:
             del self._pending[id(pending.command)]
 
     async def async_send_all(
-        self,
-        session: NaviLinkSession,
-        to_send: Sequence[Command],
-        *,
-        wait: bool = True,
+        self, session: NaviLinkSession, to_send: Sequence[Command], *, wait: bool = True
     ) -> None:
         """Give ``to_send`` to ``session`` in order and report what became of them.
 
@@ -105,7 +102,7 @@ class CommandResults:
         failure, or saying that outcomes are still pending (they follow as the
         event and, on failure, a notification). Offline: the commands wait in
         the session's queue; this returns at once and their outcomes are
-        reported that way too, as they are when not ``wait``.
+        reported that way too, as when nobody ``wait``s (a boost's return).
         """
         pending: list[PendingCommand] = []
         loop = asyncio.get_running_loop()
@@ -121,16 +118,14 @@ class CommandResults:
         except BaseException:
             self.release(pending)
             raise
-        if not wait and session.state is SessionState.CONNECTED:
-            self.release(pending)  # nobody waits: a failure becomes a notification
-            return
-        if session.state is not SessionState.CONNECTED:
+        if session.state is not SessionState.CONNECTED or not wait:
             self.release(pending)
-            _LOGGER.warning(
-                "The NaviLink cloud is unreachable; %s will be sent"
-                " when the connection is back",
-                ", ".join(command.kind for command in to_send),
-            )
+            if session.state is not SessionState.CONNECTED:
+                _LOGGER.warning(
+                    "The NaviLink cloud is unreachable; %s queued: sent when the"
+                    " connection is back, unless it has waited too long by then",
+                    ", ".join(command.kind for command in to_send),
+                )
             return
         await self.async_wait(pending, max(0.0, deadline - loop.time()))
 
@@ -195,9 +190,11 @@ class CommandResults:
                 translation_placeholders={
                     "count": str(len(failures)),
                     "failures": " ".join(
-                        self._translate(
-                            _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY),
+                        exception_text(
+                            self._hass,
+                            key := _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY),
                             self._placeholders(command, outcome),
+                            key,
                         )
                         for command, outcome in failures
                     ),
@@ -253,7 +250,7 @@ class CommandResults:
     def _placeholders(self, command: Command, outcome: str) -> dict[str, str]:
         return {
             "heater": self._heater_name(command),
-            "command": command.kind,
+            "command": name_of(self._hass, "command", command.kind),
             "outcome": str(outcome),
         }
 
@@ -272,27 +269,19 @@ class CommandResults:
         )
 
     def _notify(self, command: Command, outcome: str) -> None:
+        """Tell the user; each dropped command has a notification of its own."""
         placeholders = self._placeholders(command, outcome)
+        key = _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY)
         persistent_notification.async_create(
             self._hass,
-            self._translate(_ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY), placeholders),
-            title=self._translate(_NOTIFICATION_TITLE_KEY, placeholders),
-            notification_id=f"{DOMAIN}_{command.mac}_command_not_delivered",
+            exception_text(self._hass, key, placeholders, key),
+            title=exception_text(
+                self._hass,
+                _NOTIFICATION_TITLE_KEY,
+                placeholders,
+                _NOTIFICATION_TITLE_KEY,
+            ),
+            notification_id=(
+                f"{DOMAIN}_{command.mac}_command_not_delivered_{ulid_now()}"
+            ),
         )
-
-    def _translate(self, key: str, placeholders: Mapping[str, str]) -> str:
-        return translated_message(self._hass, key, placeholders)
-
-
-def translated_message(
-    hass: HomeAssistant, key: str, placeholders: Mapping[str, str] | None = None
-) -> str:
-    """Return an exception message in the user's language (English fallback)."""
-    name = f"component.{DOMAIN}.exceptions.{key}.message"
-    for language in (hass.config.language, "en"):
-        message = async_get_cached_translations(
-            hass, language, "exceptions", DOMAIN
-        ).get(name)
-        if message:
-            return message.format(**(placeholders or {}))
-    return key

@@ -323,11 +323,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
     async def async_send_all(
         self, to_send: Sequence[Command], *, wait: bool = True
     ) -> None:
-        """Send commands in order and, while connected, wait for their outcomes.
-
-        See `CommandResults.async_send_all`; without ``wait`` it returns once the
-        session took them, and their outcomes come as event and notification.
-        """
+        """Send commands in order; see `CommandResults.async_send_all`."""
         if not to_send:
             return
         session = self.session

@@ -17,8 +17,8 @@ from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .command_result import translated_message
 from .const import DOMAIN
+from .texts import exception_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,11 +58,10 @@ def async_describe_events(
     def describe(event: Event) -> dict[str, str | None]:
         entity_id = event.data.get(ATTR_ENTITY_ID)
         state = hass.states.get(entity_id) if entity_id else None
+        key = f"boost_ended_{event.data[ATTR_REASON]}"
         return {
             LOGBOOK_ENTRY_NAME: state.name if state else "Boost",
-            LOGBOOK_ENTRY_MESSAGE: translated_message(
-                hass, f"boost_ended_{event.data[ATTR_REASON]}"
-            ),
+            LOGBOOK_ENTRY_MESSAGE: exception_text(hass, key, {}, key),
             LOGBOOK_ENTRY_ENTITY_ID: entity_id,
         }
 

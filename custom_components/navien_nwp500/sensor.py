@@ -8,7 +8,7 @@ class that reads it, as in Home Assistant core.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING, Final, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -83,17 +83,22 @@ def enum_state(member: WireEnum) -> str | None:
     return None if member.name == "UNKNOWN" else member.name.lower()
 
 
+NO_ERROR: Final = "no_error"
+"""The *Error* sensor's state while the heater reports no error."""
+
+
 def error_text(status: DeviceStatus) -> str | None:
     """Describe the error as the front panel shows it, e.g. "E799 Water leak detected".
 
-    Code 0 reads "No error". The text is not translated: the code table is open
-    ended (unlisted codes and sub-codes exist), so an enum cannot hold it.
+    Code 0 is the state ``no_error``, translated like an enum state ("No
+    error"). The code texts are not: the code table is open ended (unlisted
+    codes and sub-codes exist), so an enum cannot hold them.
     """
     code, sub = status.error_code, status.sub_error_code
     if code is None:
         return None
     if code == 0:
-        return "No error"
+        return NO_ERROR
     label = f"E{code:03d}" + (f"-{sub:02d}" if sub else "")
     meaning = error_description(code, sub)
     return f"{label} {meaning}" if meaning else label
@@ -108,11 +113,9 @@ def air_filter_remaining(status: DeviceStatus) -> int | None:
 
 
 def vacation_days_left(status: DeviceStatus) -> int | None:
-    """Days of vacation left; 0 while the heater is not in vacation mode."""
-    if status.dhw_operation_setting is DhwOperationSetting.UNKNOWN:
-        return None
+    """Days of vacation left; unknown (None) while the heater is not on vacation."""
     if status.dhw_operation_setting is not DhwOperationSetting.VACATION:
-        return 0
+        return None
     setting, elapsed = status.vacation_day_setting, status.vacation_day_elapsed
     if setting is None or elapsed is None:
         return None

@@ -12,15 +12,17 @@ from homeassistant.components.water_heater import (
     SERVICE_SET_TEMPERATURE,
 )
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, Platform
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 
 from custom_components.navien_nwp500 import services
 from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 
 from .conftest import DEMO_MAC
-from .helpers import get_entity_id, get_state, push, wait_for
+from .helpers import commands, get_entity_id, get_state, push, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant, State
@@ -201,3 +203,37 @@ async def test_target_temperature_sensor_shows_the_water_heaters_whole_degrees(
     shown = f"{float(get_state(hass, sensor_id).state):.{precision}f}"
     water_heater = _attributes(hass, WATER_HEATER_DOMAIN, "water_heater")
     assert shown == f"{water_heater[ATTR_TEMPERATURE]:.0f}" == "145"
+
+
+@pytest.mark.usefixtures("fahrenheit")
+async def test_a_set_point_out_of_range_is_refused_in_fahrenheit(
+    hass: HomeAssistant, device_id: str, heater: SimulatedHeater
+) -> None:
+    """The heater's own limits (40.5-65.5 °C) are named in the user's unit."""
+    received = len(heater.received)
+    entity_id = get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater")
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            WATER_HEATER_DOMAIN,
+            SERVICE_SET_TEMPERATURE,
+            {ATTR_ENTITY_ID: entity_id, ATTR_TEMPERATURE: 160},
+            blocking=True,
+        )
+    assert raised.value.translation_placeholders == {"min": "105 °F", "max": "150 °F"}
+    assert str(raised.value) == (
+        "The temperature must be between 105 °F and 150 °F,"
+        " the limits of this water heater"
+    )
+
+    entry = {"days": ["monday"], "time": "06:30", "mode": "eco", "temperature": 100}
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            services.SERVICE_SET_RESERVATIONS,
+            {"device_id": device_id, "reservations": [entry]},
+            blocking=True,
+            return_response=True,
+        )
+    placeholders = raised.value.translation_placeholders or {}
+    assert (placeholders["min"], placeholders["max"]) == ("105 °F", "150 °F")
+    assert CommandCode.RESERVATION_WRITE not in commands(heater)[received:]

@@ -183,7 +183,7 @@ async def test_switch_while_offline_is_sent_after_reconnect(
     await wait_for(hass, lambda: not coordinator.connected)
 
     await switch(hass, SERVICE_TURN_ON, "tou")
-    assert "will be sent when the connection is back" in caplog.text
+    assert "queued: sent when the connection is back, unless" in caplog.text
     assert simulator.heaters[DEMO_MAC].tou is False
     simulator.faults.stop_refusing()
 
