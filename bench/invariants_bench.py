@@ -44,7 +44,18 @@ def run_batch(first: int, count: int, report: Path, steps: int) -> None:
     )
 
 
-def summarize(lines: list[dict[str, Any]], seconds: float, wanted: int) -> str:
+def _pending_kind(text: str) -> str:
+    """Name the known open limit one pending line is about."""
+    if "hot water" in text:
+        return "hot water hidden from the probes"
+    if "never applied" in text:
+        return "delivered by a status, not applied"
+    return "applied twice after a resend"
+
+
+def summarize(
+    lines: list[dict[str, Any]], seconds: float, first: int, wanted: int
+) -> str:
     """Return the bench's figures, one per line."""
     broken = [line for line in lines if line["violations"]]
     outcomes: Counter[str] = Counter()
@@ -62,14 +73,15 @@ def summarize(lines: list[dict[str, Any]], seconds: float, wanted: int) -> str:
         + ", ".join(f"{k}: {v}" for k, v in sorted(strata.items())),
     ]
     out += [f"seed {line['seed']}: {line['violations']}" for line in broken]
+    reported = {line["seed"] for line in lines}
+    missing = [s for s in range(first, first + wanted) if s not in reported]
+    if missing:
+        out.append(f"crashed (no report, replay them): {missing}")
     pending = [line for line in lines if line.get("pending")]
     out.append(f"pending (known, open): {len(pending)} scenarios")
     kinds: Counter[str] = Counter()
     for line in pending:
-        kinds.update(
-            "double apply after a resend" if "applied" in text else "hot water hidden"
-            for text in line["pending"]
-        )
+        kinds.update(_pending_kind(text) for text in line["pending"])
     out.append("pending by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     out += [f"seed {line['seed']} pending: {line['pending']}" for line in pending[:5]]
     return "\n".join(out)
@@ -93,7 +105,7 @@ def main() -> None:
             count = min(args.batch, args.seed + args.scenarios - first)
             run_batch(first, count, report, args.steps)
         lines = [json.loads(text) for text in report.read_text().splitlines()]
-    print(summarize(lines, time.monotonic() - started, args.scenarios))
+    print(summarize(lines, time.monotonic() - started, args.seed, args.scenarios))
 
 
 if __name__ == "__main__":

@@ -33,14 +33,14 @@ from custom_components.navien_nwp500.navilink.session import SessionConfig
 
 from .conftest import DEMO
 from .invariants.observer import Observer
-from .invariants.runner import (
+from .invariants.runner import ScenarioRun
+from .invariants.scenario import generate
+from .invariants.timings import (
     ACTION_BOUND,
     MAX_AGE,
     SESSION_TIMINGS,
     SIMULATOR_OPTIONS,
-    ScenarioRun,
 )
-from .invariants.scenario import generate
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 SCENARIOS = int(os.environ.get("NAVIEN_INVARIANT_SCENARIOS", "3"))
 FIRST_SEED = int(os.environ.get("NAVIEN_INVARIANT_SEED", "1"))
 REPORT = os.environ.get("NAVIEN_INVARIANT_REPORT")
-STEPS = int(os.environ.get("NAVIEN_INVARIANT_STEPS", "25"))
+STEPS = int(os.environ.get("NAVIEN_INVARIANT_STEPS", "20"))
 
 pytestmark = pytest.mark.platforms(
     Platform.WATER_HEATER, Platform.SENSOR, Platform.BINARY_SENSOR
@@ -100,6 +100,7 @@ async def test_invariants_hold_under_random_faults(
             "pending": run.pending(),
             "notes": observer.notes,
             "commands": len(observer.given()),
+            "returns": len(observer.returns),
             "outcomes": sorted(
                 f"{r.outcomes[0][0]}/{r.outcomes[0][1]}"
                 for r in observer.given()

@@ -9,6 +9,13 @@ it again under a new session ID, and the heater applied the one command twice
 that). It is open: a control lost with the link is judged by the first status
 after the reconnection, without the patience window (issue 15 §3, a choice of
 the session); telling a control that never left from a slow one needs that wait.
+
+Seed 1028 (bench ``--seed 1000``): a power-on given with a vacation, lost with
+the link, was reported ``delivered`` (``status_shows_intent``) though the heater
+never received it: the first status after the reconnection showed the heater on
+(an earlier control had turned it on). "Delivered" from a status means the heater
+shows what was asked, not that it applied this command; the event's reason says
+so, but the invariant "delivered if and only if applied" does not hold.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
 from custom_components.navien_nwp500.navilink.session.session import SessionState
 from navilink_sim.profile import HeaterProfile
 from tests.session import DEVICE, MAC, eventually, fast, open_session
@@ -27,6 +35,7 @@ if TYPE_CHECKING:
 
 CLIENT_ID = "navien-ha-invariants"
 DHW_TEMPERATURE = 33554464
+POWER_ON = 33554434
 APPLY_DELAY = 3.0  # the heater applies every control this late
 
 pytestmark = pytest.mark.simulator(
@@ -68,3 +77,27 @@ async def test_a_set_point_held_by_a_stall_is_applied_once(
         await eventually(lambda: link.idle, 10.0, "every control applied")
         assert simulator.heaters[MAC].setpoint == 105
         assert our_set_point_applies(simulator) == 1
+
+
+@pytest.mark.simulator(profile="ideal")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a status that already shows the intent makes a lost control delivered",
+)
+async def test_a_lost_power_on_to_a_heater_already_on_is_not_delivered(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """The power-on never reached the heater: it is not reported delivered."""
+    config = fast(request_timeout=2.0, first_connect_timeout=2.0)
+    async with open_session(simulator, client_id=CLIENT_ID, config=config) as h:
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        simulator.faults.stall()
+        await h.session.send(commands.power(DEVICE, None, True))
+        await eventually(
+            lambda: h.session.state is not SessionState.CONNECTED, 20.0, "loss"
+        )
+        simulator.faults.unstall(lose_held=True)  # the power-on is lost
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        heater = simulator.heaters[MAC]
+        assert not any(m["request"]["command"] == POWER_ON for m in heater.received)
+        assert h.recorder.outcomes[0][1] is not CommandOutcome.DELIVERED

@@ -90,6 +90,8 @@ class Observer:
     """Times a status reached the coordinator."""
     returns: list[float] = field(default_factory=list)
     """Times the water heater entity became available again."""
+    aways: list[float] = field(default_factory=list)
+    """Times the water heater entity became unavailable (or was removed)."""
     hot_water: list[HotWaterSample] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     session_log: list[tuple[float, str]] = field(default_factory=list)
@@ -168,6 +170,8 @@ class Observer:
             now = new is not None and new.state != STATE_UNAVAILABLE
             if now and not was:
                 self.returns.append(time.monotonic())
+            elif was and not now:
+                self.aways.append(time.monotonic())
 
         hass.bus.async_listen(EVENT_COMMAND_RESULT, on_result)
         hass.bus.async_listen(EVENT_STATE_CHANGED, on_state)
