@@ -50,6 +50,8 @@ def _pending_kind(text: str) -> str:
         return "hot water hidden from the probes"
     if "never applied" in text:
         return "delivered by a status, not applied"
+    if "but applied" in text:
+        return "not applied though applied, then overridden by the app"
     return "applied twice after a resend"
 
 

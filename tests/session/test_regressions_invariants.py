@@ -16,6 +16,11 @@ never received it: the first status after the reconnection showed the heater on
 (an earlier control had turned it on). "Delivered" from a status means the heater
 shows what was asked, not that it applied this command; the event's reason says
 so, but the invariant "delivered if and only if applied" does not hold.
+
+Seed 2011 (bench ``--seed 2000``): a mode control whose ack was lost was applied,
+then the official app set another mode; the statuses after the patience window
+showed the app's mode, and the session reported ours ``not_applied``. Another
+client's ack on the shared topics shows that a newer control changed the heater.
 """
 
 from __future__ import annotations
@@ -101,3 +106,30 @@ async def test_a_lost_power_on_to_a_heater_already_on_is_not_delivered(
         heater = simulator.heaters[MAC]
         assert not any(m["request"]["command"] == POWER_ON for m in heater.received)
         assert h.recorder.outcomes[0][1] is not CommandOutcome.DELIVERED
+
+
+@pytest.mark.simulator(profile="ideal")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a control another client's control overrode is reported not applied",
+)
+async def test_a_set_point_the_app_overrode_is_not_reported_not_applied(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """Applied, then replaced by the app's set-point: anything but not_applied."""
+    app = await simulator.official_app()
+    async with open_session(simulator, client_id=CLIENT_ID, config=fast()) as h:
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        simulator.faults.drop_replies()  # our ack and the statuses are lost
+        await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
+        await eventually(
+            lambda: our_set_point_applies(simulator) == 1, 10.0, "ours applied"
+        )
+        await app.control(MAC, DHW_TEMPERATURE, "dhw-temperature", [110])
+        await eventually(
+            lambda: simulator.heaters[MAC].setpoint == 110, 10.0, "the app's applied"
+        )
+        simulator.faults.drop_replies(enabled=False)
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        assert our_set_point_applies(simulator) == 1
+        assert h.recorder.outcomes[0][1] is not CommandOutcome.NOT_APPLIED
