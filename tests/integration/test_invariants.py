@@ -32,6 +32,7 @@ from custom_components.navien_nwp500.const import CONF_QUEUE_MAX_AGE, DOMAIN
 from custom_components.navien_nwp500.navilink.session import SessionConfig
 
 from .conftest import DEMO
+from .helpers import find_entity_id, wait_for
 from .invariants.observer import Observer
 from .invariants.runner import ScenarioRun
 from .invariants.scenario import generate
@@ -88,9 +89,16 @@ async def test_invariants_hold_under_random_faults(
     simulator = await simulator_factory(seed=seed, **SIMULATOR_OPTIONS)
     entry = await _set_up(hass, simulator, monkeypatch)
     run = ScenarioRun(hass, simulator, entry, observer)
-    observer.listen(hass, run.water_heater)
-
-    violations = await run.run(generate(seed, STEPS))
+    try:  # the entities come with the heater's first answers (late ones too)
+        await wait_for(
+            hass,
+            lambda: find_entity_id(hass, "water_heater", "water_heater") is not None,
+        )
+    except TimeoutError:
+        violations = ["no water heater entity 30 s after setup"]
+    else:
+        observer.listen(hass, run.water_heater)
+        violations = await run.run(generate(seed, STEPS))
 
     if REPORT:
         line = {
