@@ -278,6 +278,7 @@ class ConnectionLoop:
         )
         self._counters["connects"] += 1
         self._last_failure = None
+        self.traffic.sender.link_up()  # before the first status on this link can arrive
         self._set_state(SessionState.CONNECTED)
         try:
             await self.traffic.serve(link, watch)
