@@ -27,6 +27,7 @@ from .heater_details import (
 )
 from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
+from .smart_entities import smart_calendars
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,12 +60,16 @@ async def async_setup_entry(
         coordinator: NavienCoordinator, mac: str, heater: HeaterState
     ) -> Iterable[Entity]:
         feature = heater.feature
-        if feature is None or not feature.program_reservation_use:
+        if feature is None:
             return []
+        plan = list(smart_calendars(coordinator, mac, feature))
+        if not feature.program_reservation_use:
+            return plan
         schedule = ScheduleCoordinator(hass, coordinator, mac)
         coordinator.schedules[mac] = schedule  # confirmed writes update it
         entities: list[Entity] = [
-            NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule)
+            NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule),
+            *plan,
         ]
         refreshes: list[HeaterDetailCoordinator[Any]] = [schedule]
         if feature.controller_serial_number:

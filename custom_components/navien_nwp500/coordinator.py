@@ -57,6 +57,7 @@ from .repairs import (
     async_update_unstable_connection_issue,
 )
 from .roster import HeaterRoster
+from .smart_heating import SmartHeating
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -115,6 +116,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """The account's device list: heaters that join, and those it leaves out."""
         self.boosts = HeaterBoosts(self)
         """The heaters' boosts (``boost``); loaded once the heaters are known."""
+        self.smart = SmartHeating(self, self.boosts)
+        """The heaters' smart heating (``smart_heating``); loaded after the boosts."""
 
     @property
     def connected(self) -> bool:
@@ -311,6 +314,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.roster.async_stop()
         await self.counters.async_stop()
         self.boosts.async_stop()
+        self.smart.async_stop()
         self._cancel_safety_poll = None
         self._cancel_offline_issue.clear()
         for heater in self.data.heaters.values():

@@ -35,6 +35,7 @@ from .hot_water import (
     DEFAULT_COLD_WATER_C,
     DEFAULT_LITRES_PER_SHOWER,
     DEFAULT_LOW_HOT_WATER_SHOWERS,
+    HotWaterSettings,
 )
 
 if TYPE_CHECKING:
@@ -155,3 +156,18 @@ def hot_water_options(
         for f in FIELDS
         if f.key in user_input
     }
+
+
+def hot_water_settings(options: Mapping[str, Any]) -> HotWaterSettings:
+    """Read the owner's hot water settings from the entry options."""
+    return HotWaterSettings(
+        cold_water_c=float(
+            options.get(CONF_COLD_WATER_TEMPERATURE, DEFAULT_COLD_WATER_C)
+        ),
+        litres_per_shower=float(
+            options.get(CONF_LITRES_PER_SHOWER, DEFAULT_LITRES_PER_SHOWER)
+        ),
+        low_hot_water_showers=float(
+            options.get(CONF_LOW_HOT_WATER_SHOWERS, DEFAULT_LOW_HOT_WATER_SHOWERS)
+        ),
+    )
