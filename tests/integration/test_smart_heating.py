@@ -1,7 +1,6 @@
 """Smart heating on the simulator: the switch, hand changes, unload, vacation, apply_plan."""
 
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
@@ -11,8 +10,6 @@ from homeassistant.components.water_heater import (
 )
 from homeassistant.const import (
     ATTR_ENTITY_ID,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
     Platform,
@@ -23,7 +20,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.navien_nwp500.const import DOMAIN
@@ -31,10 +27,21 @@ from custom_components.navien_nwp500.logbook import (
     EVENT_SMART_HEATING,
     async_describe_events,
 )
-from custom_components.navien_nwp500.navilink.session.session import SessionConfig
 
 from .conftest import DEMO_MAC
-from .helpers import get_entity_id, get_state, push, wait_for
+from .helpers import get_entity_id, push, wait_for
+from .smart_helpers import (
+    ECO,
+    HEAT_PUMP,
+    HIGH_DEMAND,
+    VACATION,
+    controls,
+    messages,
+    run_until,
+    smart_timings,  # noqa: F401  (autouse)
+    state,
+    switch,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -56,58 +63,11 @@ pytestmark = [
     ),
 ]
 
-HEAT_PUMP, ELECTRIC, ECO, HIGH_DEMAND, VACATION = 1, 2, 3, 4, 5
-STEP = timedelta(minutes=5)
-
-
-@pytest.fixture(autouse=True)
-def quick_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Space controls and reconnect quickly."""
-    monkeypatch.setattr(
-        "custom_components.navien_nwp500.coordinator.SessionConfig",
-        partial(SessionConfig, control_spacing=0.05, backoff_min=0.05),
-    )
-
-
-@pytest.fixture(autouse=True)
-def no_safety_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the safety poll out of the hours these tests fire.
-
-    Fired hours ahead, its status requests time out before the heater can
-    answer, and the heater would read unavailable (it is tested elsewhere).
-    """
-    monkeypatch.setattr(
-        "custom_components.navien_nwp500.coordinator.SAFETY_POLL_INTERVAL",
-        timedelta(days=30),
-    )
-
 
 @pytest.fixture
 def logged(hass: HomeAssistant) -> list[Event[dict[str, Any]]]:
     """Capture what smart heating writes to the logbook."""
     return async_capture_events(hass, EVENT_SMART_HEATING)
-
-
-def _messages(logged: list[Event[dict[str, Any]]]) -> list[str]:
-    return [event.data["message"] for event in logged]
-
-
-def _state(hass: HomeAssistant, domain: str, key: str) -> str:
-    return get_state(hass, get_entity_id(hass, domain, key)).state
-
-
-def _controls(heater: SimulatedHeater) -> int:
-    """Count the controls the heater received (status requests left out)."""
-    return sum(m["requestTopic"].endswith("/ctrl") for m in heater.received)
-
-
-async def _switch(hass: HomeAssistant, key: str, on: bool) -> None:
-    await hass.services.async_call(
-        SWITCH_DOMAIN,
-        SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
-        {ATTR_ENTITY_ID: get_entity_id(hass, SWITCH_DOMAIN, key)},
-        blocking=True,
-    )
 
 
 async def _apply_plan(hass: HomeAssistant, *segments: dict[str, Any]) -> None:
@@ -133,23 +93,6 @@ def _segment(
     }
 
 
-async def _run_until(hass: HomeAssistant, start: datetime, when: datetime) -> None:
-    """Fire the timers due from ``start`` to ``when`` in 5-minute steps, in order.
-
-    Each timer of smart heating sets the next one when it runs, so time moves
-    in steps; the last ones are fired again to run a chain due by ``when``.
-    """
-    moment = start
-    while moment < when:
-        moment = min(when, moment + STEP)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        async_fire_time_changed(hass, moment)
-    for _ in range(3):
-        await hass.async_block_till_done(wait_background_tasks=True)
-        async_fire_time_changed(hass, when)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def test_smart_heating_holds_the_set_back_and_off_gives_the_owner_setting_back(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -159,7 +102,7 @@ async def test_smart_heating_holds_the_set_back_and_off_gives_the_owner_setting_
     assert (heater.mode, heater.setpoint) == (ECO, 120)
     smart = init_integration.runtime_data.smart
 
-    await _switch(hass, "smart_heating", True)
+    await switch(hass, "smart_heating", True)
 
     plan = smart.get(DEMO_MAC).plan
     assert plan is not None
@@ -169,14 +112,14 @@ async def test_smart_heating_holds_the_set_back_and_off_gives_the_owner_setting_
     # (45 °C keeps more than the comfort floor, one 40 L shower).
     assert (segment.mode, segment.setpoint_c) == ("heat_pump", 45.0)
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
-    assert _state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
-    assert _messages(logged) == ["smart_set_back"]
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+    assert messages(logged) == ["smart_set_back"]
 
-    await _switch(hass, "smart_heating", False)
+    await switch(hass, "smart_heating", False)
 
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (ECO, 120))
     assert smart.get(DEMO_MAC).control is None
-    assert _messages(logged)[-1] == "smart_returned_turned_off"
+    assert messages(logged)[-1] == "smart_returned_turned_off"
     described: dict[str, Any] = {}
     async_describe_events(
         hass, lambda _d, kind, describe: described.update({kind: describe})
@@ -196,7 +139,7 @@ async def test_a_change_by_hand_ends_smart_heating_and_stands(
     logged: list[Event[dict[str, Any]]],
 ) -> None:
     smart = init_integration.runtime_data.smart
-    await _switch(hass, "smart_heating", True)
+    await switch(hass, "smart_heating", True)
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
     await push(hass, simulator)
     control = smart.get(DEMO_MAC).control
@@ -206,12 +149,12 @@ async def test_a_change_by_hand_ends_smart_heating_and_stands(
     heater.setpoint = 110  # the owner, in the official app
     await push(hass, simulator)
 
-    assert _state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_OFF
-    assert _messages(logged)[-1] == "smart_changed_by_hand"
-    controls = _controls(heater)
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_OFF
+    assert messages(logged)[-1] == "smart_changed_by_hand"
+    sent = controls(heater)
     now = dt_util.utcnow()
-    await _run_until(hass, now, now + timedelta(hours=1))
-    assert _controls(heater) == controls
+    await run_until(hass, now, now + timedelta(hours=1))
+    assert controls(heater) == sent
     assert (heater.mode, heater.setpoint) == (HEAT_PUMP, 110)
 
 
@@ -221,13 +164,13 @@ async def test_unloading_gives_the_owner_setting_back(
     heater: SimulatedHeater,
     logged: list[Event[dict[str, Any]]],
 ) -> None:
-    await _switch(hass, "smart_heating", True)
+    await switch(hass, "smart_heating", True)
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
 
     assert (heater.mode, heater.setpoint) == (ECO, 120)
-    assert _messages(logged)[-1] == "smart_returned_unloaded"
+    assert messages(logged)[-1] == "smart_returned_unloaded"
 
 
 async def test_vacation_wins_over_smart_heating(
@@ -236,7 +179,7 @@ async def test_vacation_wins_over_smart_heating(
     heater: SimulatedHeater,
 ) -> None:
     smart = init_integration.runtime_data.smart
-    await _switch(hass, "smart_heating", True)
+    await switch(hass, "smart_heating", True)
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
 
     await hass.services.async_call(
@@ -249,15 +192,15 @@ async def test_vacation_wins_over_smart_heating(
         blocking=True,
     )
     assert heater.mode == VACATION
-    controls = _controls(heater)
+    sent = controls(heater)
     now = dt_util.utcnow()
-    await _run_until(hass, now, now + timedelta(minutes=40))
+    await run_until(hass, now, now + timedelta(minutes=40))
 
     plan = smart.get(DEMO_MAC).plan
     assert plan is not None
     assert plan.skipped == "vacation"
-    await _switch(hass, "smart_heating", False)
-    assert _controls(heater) == controls
+    await switch(hass, "smart_heating", False)
+    assert controls(heater) == sent
     assert heater.mode == VACATION
 
 
@@ -278,13 +221,13 @@ async def test_apply_plan_runs_its_segments_then_returns_to_the_owner_setting(
     )
 
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HIGH_DEMAND, 124))
-    assert _state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
-    await _run_until(hass, now, half_hour + timedelta(seconds=1))
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+    await run_until(hass, now, half_hour + timedelta(seconds=1))
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 100))
-    await _run_until(hass, half_hour, hour + timedelta(seconds=1))
+    await run_until(hass, half_hour, hour + timedelta(seconds=1))
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (ECO, 120))
-    assert _state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_OFF
-    assert _messages(logged) == [
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_OFF
+    assert messages(logged) == [
         "smart_external",
         "smart_external",
         "smart_returned_plan_ended",
@@ -309,7 +252,7 @@ async def test_apply_plan_refuses_a_set_point_outside_the_heater_range(
         )
     assert raised.value.translation_key == key
     assert raised.value.translation_placeholders["minimum"] == "40.5 °C"
-    assert _controls(heater) == 0
+    assert controls(heater) == 0
 
 
 async def test_apply_plan_refuses_to_go_below_the_comfort_floor(
@@ -324,7 +267,7 @@ async def test_apply_plan_refuses_to_go_below_the_comfort_floor(
     with pytest.raises(ServiceValidationError) as raised:
         await _apply_plan(hass, _segment(now, now + timedelta(hours=1), "eco", 41))
     assert raised.value.translation_key == "plan_below_comfort_floor"
-    assert _controls(heater) == 0
+    assert controls(heater) == 0
 
 
 async def test_an_offline_heater_is_not_planned_for(
@@ -347,8 +290,8 @@ async def test_an_offline_heater_is_not_planned_for(
             )
         assert raised.value.translation_key == "plan_heater_offline"
 
-        await _switch(hass, "smart_heating", True)
+        await switch(hass, "smart_heating", True)
         plan = coordinator.smart.get(DEMO_MAC).plan
         assert plan is not None
         assert plan.skipped == "offline"
-    assert _controls(heater) == 0
+    assert controls(heater) == 0
