@@ -82,6 +82,18 @@ READY_BY_STATUS = SensorEntityDescription(
     options=[status.value for status in ReadyByStatus],
 )
 
+SMART_ENTITIES = (
+    SMART_HEATING,
+    READY_BY,
+    READY_BY_WEEKDAYS,
+    READY_BY_WEEKENDS,
+    READY_BY_SHOWERS,
+    PLAN,
+    NEXT_HEATING,
+    READY_BY_STATUS,
+)
+"""Every entity of smart heating: settings of ours, available whatever the heater."""
+
 
 def smart_offered(feature: DeviceFeature) -> bool:
     """Whether a heater can be heated smartly: it offers the heat pump."""
