@@ -32,7 +32,7 @@ from .entity import NavienEntity
 from .helpers import navien_command
 from .modes import mode_offered
 from .navilink.codec import DhwOperationSetting
-from .smart_heating import HOLD_CODES, ReadyByStatus
+from .smart_state import HOLD_CODES, ReadyByStatus, ready_by_status
 from .smart_text import reason_text
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .coordinator import NavienCoordinator
     from .navilink.codec import DeviceFeature
     from .planner import Segment
-    from .smart_heating import HeaterSmart
+    from .smart_state import HeaterSmart
 
 SMART_HEATING = SwitchEntityDescription(
     key="smart_heating", translation_key="smart_heating"
@@ -262,7 +262,7 @@ class ReadyByStatusSensor(NavienSmartEntity, SensorEntity):
     @override
     def native_value(self) -> str | None:
         """Return on track, late or met; unknown while ready-by is off."""
-        status = self.coordinator.smart.ready_by_status(self.mac, dt_util.utcnow())
+        status = ready_by_status(self.smart, dt_util.utcnow())
         return status.value if status else None
 
 

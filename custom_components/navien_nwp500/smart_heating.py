@@ -13,15 +13,16 @@ or a heater that is offline or unavailable is not planned for. The settings,
 what was taken over and a handed-over plan are stored across restarts.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import CoreState, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
@@ -30,25 +31,27 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .hot_water import hot_water_litres
 from .hot_water_options import hot_water_settings
-from .logbook import async_fire_smart_heating
+from .logbook import ATTR_REASON, EVENT_BOOST_ENDED, async_fire_smart_heating
 from .navilink.codec import DhwOperationSetting
 from .planner import (
-    Mode,
     Plan,
     PlanRequest,
-    Promise,
-    Reason,
-    ReasonCode,
     Segment,
     comfort_floor_setpoint,
     make_plan,
     validate_plan,
 )
 from .smart_control import PLAN_MODES, Control, Setting
-from .smart_inputs import price_periods, surplus_periods
-from .smart_request import HeaterSmartSettings, SmartOptions, plan_request
+from .smart_inputs import plan_inputs
+from .smart_request import SmartOptions, plan_request
+from .smart_state import (
+    HeaterSmart,
+    check_promises,
+    external_segment,
+    heater_read,
+    heater_stored,
+)
 from .smart_text import reason_key, reason_placeholders, setting_placeholders
 
 if TYPE_CHECKING:
@@ -63,10 +66,6 @@ _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION: Final = 1
 REPLAN_INTERVAL: Final = timedelta(minutes=15)
-RESULT_SHOWN_FOR: Final = timedelta(hours=1)
-"""How long *Ready by* shows whether the last promise was met."""
-HOLD_CODES: Final = frozenset({ReasonCode.SET_BACK, ReasonCode.PRICE_PEAK})
-"""Reasons of segments that hold the tank rather than heat it."""
 
 
 def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, dict[str, Any]]]:
@@ -77,64 +76,6 @@ def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, dict[str, Any]
 async def async_remove_stored_smart_heating(hass: HomeAssistant, entry_id: str) -> None:
     """Forget the stored smart heating of a removed entry."""
     await _store(hass, entry_id).async_remove()
-
-
-def external_segment(segment: Segment) -> Segment:
-    """Mark a segment as handed over, with its mode and set-point for the logbook."""
-    params: dict[str, str | float] = {
-        "mode": str(segment.mode),
-        "setpoint": segment.setpoint_c,
-    }
-    return replace(segment, reason=Reason(ReasonCode.EXTERNAL, params))
-
-
-class ReadyByStatus(StrEnum):
-    """What the *Ready by* sensor says."""
-
-    ON_TRACK = "on_track"
-    LATE = "late"
-    MET = "met"
-
-
-@dataclass(slots=True)
-class HeaterSmart:
-    """One heater's smart heating: settings, what was taken over, the plan."""
-
-    settings: HeaterSmartSettings = field(default_factory=HeaterSmartSettings)
-    control: Control | None = None
-    external: tuple[Segment, ...] = ()
-    plan: Plan | None = None
-    logged: tuple[Setting, str] | None = None
-    """The setting and reason last written to the logbook."""
-    promises: tuple[Promise, ...] = ()
-    last_result: tuple[Promise, bool] | None = None
-    """The last promise that fell due, and whether it was met."""
-
-    @property
-    def active(self) -> bool:
-        """Whether smart heating runs the heater (own plan or a handed-over one)."""
-        return self.settings.enabled or bool(self.external)
-
-
-def _segment_stored(segment: Segment) -> dict[str, Any]:
-    return {
-        "start": segment.start.isoformat(),
-        "end": segment.end.isoformat(),
-        "mode": str(segment.mode),
-        "setpoint": segment.setpoint_c,
-    }
-
-
-def _segment_read(raw: dict[str, Any]) -> Segment | None:
-    start = dt_util.parse_datetime(str(raw.get("start")))
-    end = dt_util.parse_datetime(str(raw.get("end")))
-    try:
-        mode, setpoint = Mode(raw["mode"]), float(raw["setpoint"])
-    except KeyError, TypeError, ValueError:
-        return None
-    if start is None or end is None:
-        return None
-    return external_segment(Segment(start, end, mode, setpoint))
 
 
 class SmartHeating:
@@ -173,16 +114,12 @@ class SmartHeating:
         for mac, raw in stored.items():
             if mac not in self._coordinator.data.heaters:
                 continue
-            external = (_segment_read(s) for s in raw.get("external") or ())
-            self._heaters[mac] = HeaterSmart(
-                settings=HeaterSmartSettings.from_stored(raw.get("settings") or {}),
-                control=Control.from_stored(raw.get("control")),
-                external=tuple(s for s in external if s is not None),
-            )
+            self._heaters[mac] = heater_read(raw)
         entry = self._coordinator.config_entry
         self._unsubscribe = [
             self._coordinator.async_add_listener(self._async_check),
             entry.add_update_listener(self._async_options_updated),
+            self._hass.bus.async_listen(EVENT_BOOST_ENDED, self._async_boost_ended),
         ]
         self._follow_inputs()
         self._refresh_all()
@@ -243,29 +180,11 @@ class SmartHeating:
             except HomeAssistantError as err:
                 _LOGGER.warning("Giving %s back failed: %s", mac, err)
 
-    def ready_by_status(self, mac: str, now: datetime) -> ReadyByStatus | None:
-        """On track, late or met; None while ready-by is off or not planned."""
-        smart = self.get(mac)
-        if not smart.settings.ready_by or not smart.active:
-            return None
-        if smart.last_result and now - smart.last_result[0].at < RESULT_SHOWN_FOR:
-            return ReadyByStatus.MET if smart.last_result[1] else ReadyByStatus.LATE
-        if smart.plan is None or smart.plan.skipped:
-            return None
-        return ReadyByStatus.LATE if smart.plan.unmet else ReadyByStatus.ON_TRACK
-
     def _request(
         self, mac: str, heater: HeaterState, smart: HeaterSmart, now: datetime
     ) -> PlanRequest:
         options = self.options
-        states = self._hass.states
-        prices = price_periods(
-            states.get(options.price_entity) if options.price_entity else None, now
-        )
-        surplus = surplus_periods(
-            states.get(options.surplus_entity) if options.surplus_entity else None,
-            now,
-        )
+        prices, surplus = plan_inputs(self._hass, options, now)
         return plan_request(
             heater,
             now=now,
@@ -277,17 +196,6 @@ class SmartHeating:
             prices=prices,
             surplus=surplus,
         )
-
-    def _check_promises(
-        self, smart: HeaterSmart, heater: HeaterState, now: datetime
-    ) -> None:
-        """Say whether the promises that fell due were met (hot water there now)."""
-        due = [p for p in smart.promises if p.at <= now]
-        if not due or heater.feature is None or heater.status is None:
-            return
-        cold = hot_water_settings(self._coordinator.config_entry.options).cold_water_c
-        litres = hot_water_litres(heater.feature, heater.status, cold)
-        smart.last_result = (due[-1], litres is not None and litres >= due[-1].litres)
 
     async def _async_refresh(self, mac: str, now: datetime) -> None:
         """Plan a heater again and send the segment in force."""
@@ -306,7 +214,7 @@ class SmartHeating:
         if not smart.active:
             return
         request = self._request(mac, heater, smart, now)
-        self._check_promises(smart, heater, now)
+        check_promises(smart, heater, request.cold_water_c, now)
         smart.promises = request.promises
         plan = make_plan(request)
         if smart.external and plan.skipped is None:
@@ -362,8 +270,12 @@ class SmartHeating:
         if smart.logged != (target, key):
             smart.logged = (target, key)
             self._log(mac, key, placeholders)
-        if smart.control is not None and smart.control.sent == target:
-            return
+        control = smart.control
+        if control is not None and control.sent == target:
+            shown = heater.status is not None and target.shown_by(heater.status)
+            if control.applied or shown:
+                return
+            # Never shown (lost, refused, or undone before it showed): again.
         to_send = target.commands_from(
             heater, smart.control.sent if smart.control else None
         )
@@ -406,11 +318,40 @@ class SmartHeating:
                     smart.control = replace(control, applied=True)
                     self._changed()
             elif control.applied and Setting.of(status) is not None:
-                smart.control = smart.logged = None
-                smart.external, smart.plan = (), None
-                smart.settings = replace(smart.settings, enabled=False)
-                self._log(mac, "smart_changed_by_hand", {})
+                self._stop_by_hand(mac, smart)
+
+    @callback
+    def _async_boost_ended(self, event: Event[dict[str, Any]]) -> None:
+        """Follow a boost's end: its return to our setting is on its way, or the owner won.
+
+        A boost ended by a change by hand ends smart heating as that change
+        would have; otherwise the boost sends back what the planner had set,
+        which the heater has to show again before a difference counts.
+        """
+        device = dr.async_get(self._hass).async_get(event.data.get(ATTR_DEVICE_ID, ""))
+        macs = (
+            {key for domain, key in device.identifiers if domain == DOMAIN}
+            if device
+            else set()
+        )
+        for mac in macs & set(self._heaters):
+            smart = self._heaters[mac]
+            if smart.control is None:
+                continue
+            if event.data.get(ATTR_REASON) == "changed":
+                self._stop_by_hand(mac, smart)
+            else:
+                smart.control = replace(smart.control, applied=False)
                 self._changed()
+
+    @callback
+    def _stop_by_hand(self, mac: str, smart: HeaterSmart) -> None:
+        """End smart heating after a change by hand; the owner's change stands."""
+        smart.control = smart.logged = None
+        smart.external, smart.plan = (), None
+        smart.settings = replace(smart.settings, enabled=False)
+        self._log(mac, "smart_changed_by_hand", {})
+        self._changed()
 
     @callback
     def _follow_inputs(self) -> None:
@@ -465,11 +406,4 @@ class SmartHeating:
             listener()
 
     def _stored(self) -> dict[str, dict[str, Any]]:
-        return {
-            mac: {
-                "settings": smart.settings.as_stored(),
-                "control": smart.control.as_stored() if smart.control else None,
-                "external": [_segment_stored(s) for s in smart.external],
-            }
-            for mac, smart in self._heaters.items()
-        }
+        return {mac: heater_stored(smart) for mac, smart in self._heaters.items()}

@@ -25,7 +25,9 @@ from .planner import PricePeriod, SurplusPeriod
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from homeassistant.core import State
+    from homeassistant.core import HomeAssistant, State
+
+    from .smart_request import SmartOptions
 
 CURRENT_PRICE_SPAN: Final = timedelta(hours=1)
 """How long a price without a forecast is taken to hold."""
@@ -123,6 +125,17 @@ def surplus_watts(state: State | None) -> float | None:
     if unit in PowerConverter.VALID_UNITS:
         value = PowerConverter.convert(value, unit, UnitOfPower.WATT)
     return max(0.0, value)
+
+
+def plan_inputs(
+    hass: HomeAssistant, options: SmartOptions, now: datetime
+) -> tuple[tuple[PricePeriod, ...], tuple[SurplusPeriod, ...]]:
+    """Read the prices and the surplus from the entities the options name."""
+    price = hass.states.get(options.price_entity) if options.price_entity else None
+    surplus = (
+        hass.states.get(options.surplus_entity) if options.surplus_entity else None
+    )
+    return price_periods(price, now), surplus_periods(surplus, now)
 
 
 def surplus_periods(state: State | None, now: datetime) -> tuple[SurplusPeriod, ...]:

@@ -295,3 +295,79 @@ async def test_an_offline_heater_is_not_planned_for(
         assert plan is not None
         assert plan.skipped == "offline"
     assert controls(heater) == 0
+
+
+async def test_a_boost_wins_and_returns_to_the_plan(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+    logged: list[Event[dict[str, Any]]],
+) -> None:
+    smart = init_integration.runtime_data.smart
+    await switch(hass, "smart_heating", True)
+    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    await push(hass, simulator)  # the boost returns to what Home Assistant saw
+
+    await hass.services.async_call(
+        DOMAIN,
+        "boost",
+        {
+            ATTR_ENTITY_ID: get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater"),
+            "duration": {"minutes": 30},
+            "temperature": 62,
+        },
+        blocking=True,
+    )
+    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HIGH_DEMAND, 124))
+    now = dt_util.utcnow()
+    await run_until(hass, now, now + timedelta(minutes=20))
+    assert (heater.mode, heater.setpoint) == (HIGH_DEMAND, 124)  # not planned over
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+
+    await run_until(hass, now + timedelta(minutes=20), now + timedelta(minutes=31))
+    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+    assert "smart_changed_by_hand" not in messages(logged)
+    control = smart.get(DEMO_MAC).control
+    assert control is not None
+    assert (control.owner.mode, control.owner.setpoint) == (ECO, 60.0)
+
+
+async def test_a_restart_keeps_smart_heating_and_what_to_give_back(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+    hass_storage: dict[str, Any],
+) -> None:
+    key = f"{DOMAIN}.smart.{mock_config_entry.entry_id}"
+    heater.mode, heater.setpoint = HEAT_PUMP, 90  # as smart heating left it
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": {
+            DEMO_MAC: {
+                "settings": {"enabled": True, "ready_by": False},
+                "control": {"owner": [ECO, 58.0], "sent": [HEAT_PUMP, 45.0]},
+                "external": [],
+            }
+        },
+    }
+    hass_storage[key]["data"][DEMO_MAC]["control"]["applied"] = True
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+    assert controls(heater) == 0  # the plan in force is what the heater shows
+
+    await switch(hass, "smart_heating", False)
+
+    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (ECO, 116))
+    await wait_for(
+        hass,
+        lambda: not hass_storage[key]["data"][DEMO_MAC]["settings"]["enabled"],
+    )
+    assert hass_storage[key]["data"][DEMO_MAC]["control"] is None
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)

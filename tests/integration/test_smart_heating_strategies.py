@@ -31,7 +31,7 @@ from custom_components.navien_nwp500.const import (
 )
 from custom_components.navien_nwp500.logbook import EVENT_SMART_HEATING
 from custom_components.navien_nwp500.planner import ReasonCode
-from custom_components.navien_nwp500.smart_heating import HOLD_CODES
+from custom_components.navien_nwp500.smart_state import HOLD_CODES
 
 from .conftest import DEMO_MAC
 from .helpers import get_entity_id, push, wait_for
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
 
     from custom_components.navien_nwp500.planner import Segment
-    from custom_components.navien_nwp500.smart_heating import HeaterSmart
+    from custom_components.navien_nwp500.smart_state import HeaterSmart
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
