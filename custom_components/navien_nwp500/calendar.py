@@ -74,6 +74,7 @@ async def async_setup_entry(
         refreshes: list[HeaterDetailCoordinator[Any]] = [schedule]
         if feature.controller_serial_number:
             tou = TouPlanCoordinator(hass, coordinator, mac)
+            coordinator.tou_plans[mac] = tou  # smart heating's prices, if chosen
             entities.append(NavienTouCalendar(coordinator, mac, TOU_PLAN, tou))
             refreshes.append(tou)
         for detail in refreshes:

@@ -56,6 +56,8 @@ ATTR_DURATION: Final = "duration"
 # Smart heating options (entry.options, stored in °C); changing them needs no reload.
 CONF_PRICE_ENTITY: Final = "price_entity"
 """Sensor with the electricity price (and its forecast, where it offers one)."""
+CONF_PRICE_FROM_TOU: Final = "price_from_tou"
+"""Without a price entity: take prices from the heater's own cloud TOU plan."""
 CONF_SURPLUS_ENTITY: Final = "surplus_entity"
 """Sensor with the solar surplus: the power exported to the grid, W."""
 CONF_COMFORT_FLOOR_SHOWERS: Final = "comfort_floor_showers"

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .command_result import PendingCommand
-    from .heater_details import ScheduleCoordinator
+    from .heater_details import ScheduleCoordinator, TouPlanCoordinator
     from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
 
 _LOGGER = logging.getLogger(__name__)
@@ -112,6 +112,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.counters = CounterPoller(self)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
         self.schedules: dict[str, ScheduleCoordinator] = {}
+        self.tou_plans: dict[str, TouPlanCoordinator] = {}
+        """Each heater's cloud TOU plan reader, by MAC (set up by the calendar)."""
         self.roster = HeaterRoster(self)
         """The account's device list: heaters that join, and those it leaves out."""
         self.boosts = HeaterBoosts(self)

@@ -76,6 +76,10 @@ class HeaterSource(Protocol):
     def schedules(self) -> Mapping[str, DataUpdateCoordinator[Any]]:
         """Each heater's schedule reader, by MAC (for confirmed writes)."""
 
+    @property
+    def tou_plans(self) -> Mapping[str, DataUpdateCoordinator[Any]]:
+        """Each heater's cloud TOU plan reader, by MAC (smart heating's prices)."""
+
     def heater_available(self, mac: str) -> bool:
         """Whether a heater answers and its status is current."""
 

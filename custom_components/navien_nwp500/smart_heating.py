@@ -184,7 +184,10 @@ class SmartHeating:
         self, mac: str, heater: HeaterState, smart: HeaterSmart, now: datetime
     ) -> PlanRequest:
         options = self.options
-        prices, surplus = plan_inputs(self._hass, options, now)
+        tou = self._coordinator.tou_plans.get(mac)
+        prices, surplus = plan_inputs(
+            self._hass, options, now, tou.data if tou is not None else None
+        )
         return plan_request(
             heater,
             now=now,

@@ -9,7 +9,9 @@ a forecast in its attributes:
   (one hour each) or of plain hourly prices from local midnight;
 - Octopus style: ``rates``, a list of ``{"start", "end", "value_inc_vat"}``.
 
-Without a forecast the current price stands for the next hour. A surplus
+Without a forecast the current price stands for the next hour. Without a
+price sensor, the owner may take the prices of the heater's own cloud TOU
+plan (the middle of each period's price range). A surplus
 sensor gives the power exported now (W or kW); it stands for the next slot.
 """
 
@@ -21,9 +23,10 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter
 
 from .planner import PricePeriod, SurplusPeriod
+from .schedule_events import tou_occurrences
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from homeassistant.core import HomeAssistant, State
 
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 
 CURRENT_PRICE_SPAN: Final = timedelta(hours=1)
 """How long a price without a forecast is taken to hold."""
+TOU_HORIZON: Final = timedelta(hours=36)
+"""How far ahead the TOU plan's prices are read (the planner's horizon)."""
 SURPLUS_SPAN: Final = timedelta(minutes=15)
 """How long the surplus read now is taken to last (it is read again on change)."""
 _UNKNOWN: Final = frozenset({"unknown", "unavailable", ""})
@@ -127,15 +132,35 @@ def surplus_watts(state: State | None) -> float | None:
     return max(0.0, value)
 
 
+def tou_periods(
+    plan: Mapping[str, Any] | None, now: datetime, horizon: timedelta
+) -> tuple[PricePeriod, ...]:
+    """Prices of the heater's own cloud TOU plan from ``now`` to the horizon."""
+    if not plan:
+        return ()
+    found = tou_occurrences(
+        plan, now, now + horizon, dt_util.get_default_time_zone(), ""
+    )
+    return tuple(
+        PricePeriod(o.start, o.end, o.price) for o in found if o.price is not None
+    )
+
+
 def plan_inputs(
-    hass: HomeAssistant, options: SmartOptions, now: datetime
+    hass: HomeAssistant,
+    options: SmartOptions,
+    now: datetime,
+    tou_plan: Mapping[str, Any] | None,
 ) -> tuple[tuple[PricePeriod, ...], tuple[SurplusPeriod, ...]]:
-    """Read the prices and the surplus from the entities the options name."""
+    """Read the prices and the surplus the options name (the price entity first)."""
     price = hass.states.get(options.price_entity) if options.price_entity else None
     surplus = (
         hass.states.get(options.surplus_entity) if options.surplus_entity else None
     )
-    return price_periods(price, now), surplus_periods(surplus, now)
+    prices = price_periods(price, now)
+    if not options.price_entity and options.price_from_tou:
+        prices = tou_periods(tou_plan, now, TOU_HORIZON)
+    return prices, surplus_periods(surplus, now)
 
 
 def surplus_periods(state: State | None, now: datetime) -> tuple[SurplusPeriod, ...]:

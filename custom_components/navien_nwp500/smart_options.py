@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import UnitOfTemperature
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     NumberSelector,
@@ -23,6 +24,7 @@ import probatio
 from .const import (
     CONF_COMFORT_FLOOR_SHOWERS,
     CONF_PRICE_ENTITY,
+    CONF_PRICE_FROM_TOU,
     CONF_SETBACK_TEMPERATURE,
     CONF_STORAGE_MAX_TEMPERATURE,
     CONF_SURPLUS_ENTITY,
@@ -61,6 +63,7 @@ def smart_schema(temperature_unit: str) -> dict[Any, Any]:
         probatio.Optional(CONF_PRICE_ENTITY): EntitySelector(
             EntitySelectorConfig(domain="sensor")
         ),
+        probatio.Optional(CONF_PRICE_FROM_TOU): BooleanSelector(),
         probatio.Optional(CONF_SURPLUS_ENTITY): EntitySelector(
             EntitySelectorConfig(domain="sensor", device_class=SensorDeviceClass.POWER)
         ),
@@ -97,6 +100,7 @@ def smart_form_values(options: Mapping[str, Any], unit: str) -> dict[str, Any]:
     """Return the stored (or default) smart heating settings in the form's units."""
     smart = SmartOptions.from_options(options)
     values: dict[str, Any] = {
+        CONF_PRICE_FROM_TOU: smart.price_from_tou,
         CONF_COMFORT_FLOOR_SHOWERS: smart.comfort_floor_showers,
         CONF_SETBACK_TEMPERATURE: smart.setback_c,
         CONF_STORAGE_MAX_TEMPERATURE: smart.storage_max_c,
@@ -120,6 +124,8 @@ def smart_options(
     stored: dict[str, Any] = {
         key: user_input[key] for key in _ENTITIES if user_input.get(key)
     }
+    if CONF_PRICE_FROM_TOU in user_input:
+        stored[CONF_PRICE_FROM_TOU] = bool(user_input[CONF_PRICE_FROM_TOU])
     if CONF_COMFORT_FLOOR_SHOWERS in user_input:
         stored[CONF_COMFORT_FLOOR_SHOWERS] = float(
             user_input[CONF_COMFORT_FLOOR_SHOWERS]

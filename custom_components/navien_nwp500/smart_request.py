@@ -15,6 +15,7 @@ from homeassistant.util import dt as dt_util
 from .const import (
     CONF_COMFORT_FLOOR_SHOWERS,
     CONF_PRICE_ENTITY,
+    CONF_PRICE_FROM_TOU,
     CONF_SETBACK_TEMPERATURE,
     CONF_STORAGE_MAX_TEMPERATURE,
     CONF_SURPLUS_ENTITY,
@@ -65,6 +66,7 @@ class SmartOptions:
     """The smart heating options of the entry, °C and showers."""
 
     price_entity: str | None = None
+    price_from_tou: bool = False
     surplus_entity: str | None = None
     comfort_floor_showers: float = DEFAULT_COMFORT_FLOOR_SHOWERS
     setback_c: float = DEFAULT_SETBACK_TEMPERATURE
@@ -75,6 +77,7 @@ class SmartOptions:
         """Read them from the entry's options (defaults where unset)."""
         return cls(
             price_entity=options.get(CONF_PRICE_ENTITY) or None,
+            price_from_tou=bool(options.get(CONF_PRICE_FROM_TOU, False)),
             surplus_entity=options.get(CONF_SURPLUS_ENTITY) or None,
             comfort_floor_showers=float(
                 options.get(CONF_COMFORT_FLOOR_SHOWERS, DEFAULT_COMFORT_FLOOR_SHOWERS)

@@ -1,6 +1,6 @@
 """Smart heating's strategies on the simulator's tank: ready-by, cheap hours, solar."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.number import (
@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.navien_nwp500.const import (
     CONF_COMFORT_FLOOR_SHOWERS,
     CONF_PRICE_ENTITY,
+    CONF_PRICE_FROM_TOU,
     CONF_SETBACK_TEMPERATURE,
     CONF_STORAGE_MAX_TEMPERATURE,
     CONF_SURPLUS_ENTITY,
@@ -291,3 +292,35 @@ async def test_solar_surplus_raises_the_set_point_while_it_lasts(
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
     assert messages(logged)[-1] == "smart_set_back"
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == "on"
+
+
+async def test_without_a_price_sensor_the_heater_tou_plan_sets_the_prices(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The simulator's plan: weekdays dear from 16:00 to 21:00, weekends flat."""
+    coordinator = init_integration.runtime_data
+    await wait_for(hass, lambda: bool(coordinator.tou_plans[DEMO_MAC].data))
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_PRICE_FROM_TOU: True}
+    )
+    now = dt_util.utcnow()
+    await switch(hass, "smart_heating", True)
+
+    smart = _smart(init_integration)
+    assert smart.plan is not None
+    peaks = [s for s in smart.plan.segments if s.reason.code is ReasonCode.PRICE_PEAK]
+    for peak in peaks:
+        start, end = dt_util.as_local(peak.start), dt_util.as_local(peak.end)
+        assert start.weekday() < 5
+        assert start.hour >= 16
+        assert (end.hour, end.minute) <= (21, 0)
+    today = dt_util.as_local(now).date()
+    weekday_peaks = [
+        dt_util.as_utc(datetime.combine(day, time(16), dt_util.get_default_time_zone()))
+        for day in (today + timedelta(days=d) for d in range(3))
+        if day.weekday() < 5
+    ]
+    assert bool(peaks) == any(
+        now < at and at + timedelta(hours=5) < now + timedelta(hours=36)
+        for at in weekday_peaks
+    )

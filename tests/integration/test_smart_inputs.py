@@ -1,6 +1,6 @@
 """Prices and surplus read from the owner's entities, and the demo's own entities."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.setup import async_setup_component
@@ -12,6 +12,7 @@ from custom_components.navien_nwp500.smart_inputs import (
     price_periods,
     surplus_periods,
     surplus_watts,
+    tou_periods,
 )
 from script.demo.config_dir import SMART_HEATING_INPUTS_YAML
 
@@ -116,3 +117,33 @@ async def test_the_demo_offers_a_price_with_a_forecast_and_a_surplus(
     )
     await hass.async_block_till_done()
     assert surplus_watts(hass.states.get("sensor.demo_grid_export")) == 2500
+
+
+def test_the_heater_tou_plan_gives_prices() -> None:
+    """The middle of each period's price range, per kWh (decimalPoint 5)."""
+    zone = dt_util.get_default_time_zone()
+    monday = datetime(2026, 7, 6, 0, 0, tzinfo=zone)
+    period = {"week": 124, "decimalPoint": 5}  # Monday to Friday
+    plan = {
+        "touInfo": {
+            "schedule": [
+                {
+                    "season": 0b1111_1111_1111,
+                    "interval": [
+                        period
+                        | {"startHour": 0, "startMinute": 0, "endHour": 15}
+                        | {"endMinute": 59, "priceMin": 40378, "priceMax": 50495},
+                        period
+                        | {"startHour": 16, "startMinute": 0, "endHour": 20}
+                        | {"endMinute": 59, "priceMin": 50678, "priceMax": 60795},
+                    ],
+                }
+            ]
+        }
+    }
+    periods = tou_periods(plan, monday, timedelta(hours=24))
+    assert [(p.start.hour, p.end.hour, round(p.price, 6)) for p in periods] == [
+        (0, 16, round((0.40378 + 0.50495) / 2, 6)),
+        (16, 21, round((0.50678 + 0.60795) / 2, 6)),
+    ]
+    assert tou_periods({}, monday, timedelta(hours=24)) == ()
