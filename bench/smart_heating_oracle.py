@@ -2,10 +2,12 @@
 
 Found offline by dynamic programming over the simulator's own tank. Time runs
 in 15-minute slots; the state is the pair of layer temperatures on a 0.5 K
-grid (values between grid points are interpolated). Every transition is the
+grid, with the compressor running or not (values between grid points are
+interpolated). Every transition is the
 simulator's `Tank` run for 15 minutes under one command, with the slot's
 draws. The oracle knows the whole week's draws, prices and surplus, and may
-only hold the set-back or heat (heat pump to 44-65 °C, or hybrid to 65 °C).
+only command what our planner may: hold the set-back, or just the floor's
+set-point, or heat (heat pump to 44-65 °C, or hybrid to 65 °C).
 When it runs, each slot's command is chosen by looking one slot ahead on the
 real tank and valuing what follows with the programme's cost-to-go.
 """
@@ -18,10 +20,12 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
+from custom_components.navien_nwp500.planner import comfort_floor_setpoint
 from navilink_sim.tank import HEAT_PUMP, HIGH_DEMAND
 
 from .smart_heating_measure import deliverable_litres, new_tank
 from .smart_heating_run import (
+    LIMITS,
     MINUTES,
     advance_minute,
     draw_per_minute,
@@ -50,7 +54,10 @@ GRID_STEP_K: Final = 0.5
 GRID_SIZE: Final = 105  # 14 to 66 °C
 SLOT_MINUTES: Final = int(SLOT.total_seconds() // 60)
 SLOTS: Final = MINUTES // SLOT_MINUTES
+FLOOR_SETPOINT_C: Final = comfort_floor_setpoint(LIMITS, COMFORT_FLOOR_LITRES)
+"""The set-point our planner holds while the tank coasts above the set-back."""
 ACTIONS: Final = (
+    (HEAT_PUMP, FLOOR_SETPOINT_C),
     (HEAT_PUMP, SETBACK_C),
     *((HEAT_PUMP, float(setpoint)) for setpoint in range(44, 66, 2)),
     (HEAT_PUMP, 65.0),
@@ -72,6 +79,8 @@ class Transitions:
     drawn_upper: NDArray[np.float64]
     """Upper layer when the slot's last draw ends (at the end if none)."""
     drawn_lower: NDArray[np.float64]
+    running: NDArray[np.float64]
+    """1 where the compressor still runs at the end of the slot."""
     electric_wh: NDArray[np.float64]
     run_h: NDArray[np.float64]
 
@@ -103,16 +112,22 @@ def _deliverable() -> NDArray[np.float64]:
 
 
 def _transitions(flows: tuple[float, ...]) -> Transitions:
-    """Run the simulator's tank from every grid state under every action."""
+    """Run the simulator's tank from every state under every action.
+
+    States are the grid's, first with the compressor off, then running (a
+    running compressor goes on to the set-point; a stopped one waits until
+    the tank is well short of it).
+    """
     upper0, lower0 = _grid()
-    shape = (len(ACTIONS), upper0.size)
+    shape = (len(ACTIONS), 2 * upper0.size)
     out = {name: np.zeros(shape) for name in Transitions.__slots__}
     last_draw = max((m for m, flow in enumerate(flows) if flow), default=len(flows))
     for a, (mode, setpoint) in enumerate(ACTIONS):
-        for s, (top, bottom) in enumerate(zip(upper0, lower0, strict=True)):
+        for s, (top, bottom, running) in enumerate(_states(upper0, lower0)):
             if bottom > top + 1.0:  # the layers mix: such states never occur
                 continue
             tank = _grid_tank(float(top), float(bottom))
+            tank.compressor = running
             energy = run_s = 0.0
             for minute, flow in enumerate(flows):
                 energy += advance_minute(tank, flow, mode, setpoint)
@@ -121,13 +136,38 @@ def _transitions(flows: tuple[float, ...]) -> Transitions:
                     out["drawn_upper"][a, s] = tank.upper
                     out["drawn_lower"][a, s] = tank.lower
             out["upper"][a, s], out["lower"][a, s] = tank.upper, tank.lower
+            out["running"][a, s] = tank.compressor
             if last_draw == len(flows):
-                out["drawn_upper"][a, s], out["drawn_lower"][a, s] = (
-                    tank.upper,
-                    tank.lower,
-                )
+                out["drawn_upper"][a, s] = tank.upper
+                out["drawn_lower"][a, s] = tank.lower
             out["electric_wh"][a, s], out["run_h"][a, s] = energy, run_s / 3600
     return Transitions(**out)
+
+
+def _states(
+    upper: NDArray[np.float64], lower: NDArray[np.float64]
+) -> list[tuple[float, float, bool]]:
+    """Every grid state with the compressor off, then with it running."""
+    return [
+        (float(top), float(bottom), running)
+        for running in (False, True)
+        for top, bottom in zip(upper, lower, strict=True)
+    ]
+
+
+def value_at(
+    values: NDArray[np.float64],
+    upper: NDArray[np.float64],
+    lower: NDArray[np.float64],
+    running: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Interpolated cost-to-go at states (upper, lower, compressor running)."""
+    half = GRID_SIZE * GRID_SIZE
+    return np.where(
+        running > 0.5,
+        interpolate(values[half:], upper, lower),
+        interpolate(values[:half], upper, lower),
+    )
 
 
 def interpolate(
@@ -174,7 +214,7 @@ def cost_to_go(model: OracleModel, case: Case) -> list[NDArray[np.float64]]:
     """Cheapest cost from each grid state at each slot boundary to the week's end."""
     prices, surplus = per_minute(case.prices), per_minute(case.surplus)
     promised = _promised(case)
-    values = [np.zeros(GRID_SIZE * GRID_SIZE) for _ in range(SLOTS + 1)]
+    values = [np.zeros(2 * GRID_SIZE * GRID_SIZE) for _ in range(SLOTS + 1)]
     for k in range(SLOTS - 1, -1, -1):
         t = model.transitions[model.patterns[k]]
         price, watts = prices[k * SLOT_MINUTES], surplus[k * SLOT_MINUTES]
@@ -187,7 +227,7 @@ def cost_to_go(model: OracleModel, case: Case) -> list[NDArray[np.float64]]:
         ) / 1000
         ahead = np.stack(
             [
-                interpolate(values[k + 1], t.upper[a], t.lower[a])
+                value_at(values[k + 1], t.upper[a], t.lower[a], t.running[a])
                 for a in range(len(ACTIONS))
             ]
         )
@@ -235,8 +275,11 @@ class OracleControl:
         needed = max(FLOOR, promised)
         if short or deliverable_litres(trial, needed) < needed:
             cost += INFEASIBLE
-        ahead = interpolate(
-            self._values[k + 1], np.array([trial.upper]), np.array([trial.lower])
+        ahead = value_at(
+            self._values[k + 1],
+            np.array([trial.upper]),
+            np.array([trial.lower]),
+            np.array([float(trial.compressor)]),
         )
         return cost + float(ahead[0])
 

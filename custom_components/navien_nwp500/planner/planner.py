@@ -53,6 +53,7 @@ def make_plan(request: PlanRequest) -> Plan:
     hold_c = min(limits.max_setpoint_c, max(floor_c, round_up_half(request.setback_c)))
     targets = Targets(
         hold_c=hold_c,
+        floor_c=floor_c,
         max_c=limits.max_setpoint_c,
         surplus_c=min(limits.max_setpoint_c, max(hold_c, request.surplus_max_c)),
         start_margin_k=limits.start_margin_k,

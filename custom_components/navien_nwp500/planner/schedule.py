@@ -42,6 +42,8 @@ class Targets:
     """Temperatures and thresholds the search works with."""
 
     hold_c: float
+    floor_c: float
+    """Lowest set-point that keeps the comfort floor."""
     max_c: float
     surplus_c: float
     start_margin_k: float
@@ -57,6 +59,8 @@ class Schedule:
     """For a heating slot, the promise it heats for (None: the comfort floor)."""
     temps: list[float] = field(default_factory=list)
     """Mean tank temperature at each slot boundary, before that slot's draw."""
+    heated: list[bool] = field(default_factory=list)
+    """Whether the modelled heater heats in each slot."""
     unmet: list[Promise] = field(default_factory=list)
 
 
@@ -77,6 +81,8 @@ class Trajectory:
     """Mean tank temperature, before that boundary's draw."""
     running: list[bool]
     """Whether the heater was still heating when the boundary was reached."""
+    heated: list[bool]
+    """Whether the heater heated at all in each slot."""
 
 
 def simulate(
@@ -91,6 +97,7 @@ def simulate(
 ) -> Trajectory:
     """Re-run the model from boundary `start` of `base` up to boundary `stop`."""
     temps, running = base.temps[: start + 1], base.running[: start + 1]
+    heated = base.heated[:start]
     mean_c, heating = temps[-1], running[-1]
     for index in range(start, len(slots) if stop is None else stop):
         slot, action = slots[index], actions[index]
@@ -110,7 +117,8 @@ def simulate(
         heating = mode is not None and heated_h >= slot.hours - 1e-9
         temps.append(mean_c)
         running.append(heating)
-    return Trajectory(temps, running)
+        heated.append(heated_h > 0)
+    return Trajectory(temps, running, heated)
 
 
 def _required_temps(
@@ -192,7 +200,9 @@ def plan_actions(
     required = _required_temps(model, slots, targets.floor_litres)
     accepted: set[int] = set()
     tried: set[tuple[int, int, Action]] = set()
-    path = simulate(model, slots, actions, targets, base=Trajectory([start_c], [False]))
+    path = simulate(
+        model, slots, actions, targets, base=Trajectory([start_c], [False], [])
+    )
     while (boundary := _first_shortfall(path.temps, required, accepted)) is not None:
         upgrade = _best_upgrade(actions, boundary, tried, keys)
         if upgrade is None:
@@ -212,7 +222,7 @@ def plan_actions(
             continue
         schedule.causes[index] = _boundary_cause(slots, boundary)
         path = simulate(model, slots, actions, targets, base=trial, start=boundary)
-    schedule.temps = path.temps
+    schedule.temps, schedule.heated = path.temps, path.heated
     return schedule
 
 
