@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from navilink_sim.heater import SimulatedHeater
 
 HEAT_PUMP, ELECTRIC, ECO, HIGH_DEMAND, VACATION = 1, 2, 3, 4, 5
+SIM_MODES = {"heat_pump": HEAT_PUMP, "eco": ECO, "high_demand": HIGH_DEMAND}
 STEP = timedelta(minutes=5)
 
 
@@ -42,6 +43,24 @@ def smart_timings(monkeypatch: pytest.MonkeyPatch) -> None:
         "custom_components.navien_nwp500.coordinator.SAFETY_POLL_INTERVAL",
         timedelta(days=30),
     )
+
+
+def planned(hass: HomeAssistant) -> tuple[int, int]:
+    """Return the heater's (mode, raw set-point) the plan's first segment asks for.
+
+    The plan starts when it was last made: its first segment is the one in force.
+    """
+    smart = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.smart
+    plan = smart.get(DEMO_MAC).plan
+    assert plan is not None
+    assert plan.segments
+    first = plan.segments[0]
+    return SIM_MODES[first.mode], round(first.setpoint_c * 2)
+
+
+def shows_plan(hass: HomeAssistant, heater: SimulatedHeater) -> bool:
+    """Whether the heater shows the mode and set-point the plan asks for now."""
+    return (heater.mode, heater.setpoint) == planned(hass)
 
 
 def messages(logged: list[Event[dict[str, Any]]]) -> list[str]:

@@ -27,6 +27,7 @@ from custom_components.navien_nwp500.logbook import (
     EVENT_SMART_HEATING,
     async_describe_events,
 )
+from custom_components.navien_nwp500.planner import ReasonCode
 
 from .conftest import DEMO_MAC
 from .helpers import get_entity_id, push, wait_for
@@ -38,6 +39,7 @@ from .smart_helpers import (
     controls,
     messages,
     run_until,
+    shows_plan,
     smart_timings,  # noqa: F401  (autouse)
     state,
     switch,
@@ -108,10 +110,16 @@ async def test_smart_heating_holds_the_set_back_and_off_gives_the_owner_setting_
     assert plan is not None
     segment = plan.segment_at(dt_util.utcnow())
     assert segment is not None
-    # A full tank and no promise: the tank is held at the default set-back
-    # (45 °C keeps more than the comfort floor, one 40 L shower).
-    assert (segment.mode, segment.setpoint_c) == ("heat_pump", 45.0)
-    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    # A full tank and no promise: the tank is held at the default set-back,
+    # 45 °C (asked for no more while it coasts above it), on the heat pump.
+    assert segment.reason.code is ReasonCode.SET_BACK
+    assert segment.reason.params["setpoint"] == 45.0
+    assert segment.mode == "heat_pump"
+    assert segment.setpoint_c <= 45.0
+    await wait_for(
+        hass,
+        lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, segment.setpoint_c * 2),
+    )
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
     assert messages(logged) == ["smart_set_back"]
 
@@ -140,7 +148,7 @@ async def test_a_change_by_hand_ends_smart_heating_and_stands(
 ) -> None:
     smart = init_integration.runtime_data.smart
     await switch(hass, "smart_heating", True)
-    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    await wait_for(hass, lambda: shows_plan(hass, heater))
     await push(hass, simulator)
     control = smart.get(DEMO_MAC).control
     assert control is not None
@@ -165,7 +173,7 @@ async def test_unloading_gives_the_owner_setting_back(
     logged: list[Event[dict[str, Any]]],
 ) -> None:
     await switch(hass, "smart_heating", True)
-    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    await wait_for(hass, lambda: shows_plan(hass, heater))
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
 
@@ -180,7 +188,7 @@ async def test_vacation_wins_over_smart_heating(
 ) -> None:
     smart = init_integration.runtime_data.smart
     await switch(hass, "smart_heating", True)
-    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    await wait_for(hass, lambda: shows_plan(hass, heater))
 
     await hass.services.async_call(
         DOMAIN,
@@ -306,7 +314,7 @@ async def test_a_boost_wins_and_returns_to_the_plan(
 ) -> None:
     smart = init_integration.runtime_data.smart
     await switch(hass, "smart_heating", True)
-    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    await wait_for(hass, lambda: shows_plan(hass, heater))
     await push(hass, simulator)  # the boost returns to what Home Assistant saw
 
     await hass.services.async_call(
@@ -326,7 +334,7 @@ async def test_a_boost_wins_and_returns_to_the_plan(
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
 
     await run_until(hass, now + timedelta(minutes=20), now + timedelta(minutes=31))
-    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, 90))
+    await wait_for(hass, lambda: shows_plan(hass, heater))
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
     assert "smart_changed_by_hand" not in messages(logged)
     control = smart.get(DEMO_MAC).control
