@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import DEFAULT_DELIVERY_CURVE, HeatingRates, Plan
+from .model import DEFAULT_DELIVERY_CURVE, HeatingRates, Plan, Strategy
 from .schedule import Targets, plan_actions
+from .search import search_actions
 from .segments import build_segments, round_up_half
 from .tank_model import TankModel
 from .timeline import build_slots
@@ -60,7 +61,11 @@ def make_plan(request: PlanRequest) -> Plan:
         floor_litres=request.comfort_floor_litres,
     )
     slots = build_slots(request)
-    schedule = plan_actions(
+    # Ready-by alone starts as late as it can; prices and surplus need the search.
+    choose = (
+        plan_actions if request.strategies <= {Strategy.READY_BY} else search_actions
+    )
+    schedule = choose(
         model,
         slots,
         request.tank.mean_c,

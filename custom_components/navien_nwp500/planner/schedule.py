@@ -35,6 +35,8 @@ class Action(IntEnum):
     """Heat with the heat pump and the element (hybrid)."""
     SURPLUS = 3
     """Store solar surplus up to the surplus ceiling."""
+    COAST = 4
+    """Ask only for the comfort floor while the tank holds more than the set-back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,10 @@ def plan_actions(
         schedule.causes[index] = _boundary_cause(slots, boundary)
         path = simulate(model, slots, actions, targets, base=trial, start=boundary)
     schedule.temps, schedule.heated = path.temps, path.heated
+    schedule.actions = [
+        Action.COAST if action is Action.HOLD and not heated else action
+        for action, heated in zip(actions, path.heated, strict=True)
+    ]
     return schedule
 
 
