@@ -236,14 +236,17 @@ def search_actions(
 def _costs_to_go(programme: _Programme) -> list[list[float]]:
     """Cheapest cost from each grid point of each boundary after now to the horizon.
 
-    Heat left at the horizon earns a little less than the grid would charge
-    for it then, so surplus is worth storing and grid power is not.
+    Heat left at the horizon, up to the surplus ceiling, earns a little less
+    than the grid would charge for it then, so surplus is worth storing and
+    grid power is not.
     """
     grid, required, prices = programme.grid, programme.required, programme.prices
     temps = [grid.temperature(i) for i in range(grid.size)]
     credit = LEFT_OVER_SHARE * prices.cheapest_kelvin
+    stored_c = programme.targets.surplus_c
     ahead = [
-        _shortfall(t, required[-1]) - credit * max(0.0, t - required[-1]) for t in temps
+        _shortfall(t, required[-1]) - credit * max(0.0, min(t, stored_c) - required[-1])
+        for t in temps
     ]
     values = [ahead]
     moves: dict[tuple[Action, float, float], list[tuple[int, float, float]]] = {}
