@@ -61,17 +61,17 @@ def make_plan(request: PlanRequest) -> Plan:
         floor_litres=request.comfort_floor_litres,
     )
     slots = build_slots(request)
-    # Ready-by alone starts as late as it can; prices and surplus need the search.
-    choose = (
-        plan_actions if request.strategies <= {Strategy.READY_BY} else search_actions
-    )
-    schedule = choose(
-        model,
-        slots,
-        request.tank.mean_c,
-        targets,
-        strategies=request.strategies,
-        export_price=request.export_price,
-    )
+    if request.strategies <= {Strategy.READY_BY}:
+        # Ready-by alone starts as late as it can.
+        schedule = plan_actions(model, slots, request.tank.mean_c, targets)
+    else:
+        schedule = search_actions(
+            model,
+            slots,
+            request.tank.mean_c,
+            targets,
+            strategies=request.strategies,
+            export_price=request.export_price,
+        )
     segments = build_segments(slots, schedule, targets, request.strategies, model)
     return Plan(segments, tuple(schedule.unmet))

@@ -303,14 +303,12 @@ def _follow(
                 + programme.grid.value(values[index], after),
                 order,
                 after,
-                heated,
             )
             for order, choice in enumerate(programme.choices[index])
             if programme.open_to(choice, mean_c)
             for after, heated in (programme.move(index, choice, mean_c),)
         ]
-        _, order, mean_c, heated = min(options)
+        _, order, mean_c = min(options)
         schedule.actions.append(programme.choices[index][order].action)
         schedule.temps.append(mean_c)
-        schedule.heated.append(heated > 0)
     return schedule
