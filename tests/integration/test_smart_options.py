@@ -90,7 +90,9 @@ async def test_a_set_point_outside_the_heater_range_names_it_in_the_owner_unit(
 
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_SETBACK_TEMPERATURE: "setpoint_out_of_range"}
-    assert result["description_placeholders"] == {"min": "105 °F", "max": "150 °F"}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert (placeholders["min"], placeholders["max"]) == ("105 °F", "150 °F")
     assert CONF_SETBACK_TEMPERATURE not in init_integration.options
 
 

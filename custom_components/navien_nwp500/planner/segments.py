@@ -83,8 +83,11 @@ def build_segments(
             setpoint = targets.floor_c if action is Action.COAST else targets.hold_c
             code = ReasonCode.PRICE_PEAK if expensive else ReasonCode.SET_BACK
             params: dict[str, str | float] = {"setpoint": targets.hold_c}
-            if expensive:
-                params["until"] = finish.isoformat()
+            if expensive:  # the peak's end, across holding and coasting runs
+                last = end
+                while last < len(keys) and keys[last][0] in holding and keys[last][2]:
+                    last += 1
+                params["until"] = slots[last - 1].end.isoformat()
             segments.append(
                 Segment(begin, finish, Mode.HEAT_PUMP, setpoint, Reason(code, params))
             )
