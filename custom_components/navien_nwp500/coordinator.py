@@ -49,6 +49,7 @@ from .navilink.session import (
 from .reader import HeaterReader
 from .repairs import async_update_unstable_connection_issue
 from .roster import HeaterRoster
+from .smart_heating import SmartHeating
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -110,10 +111,14 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.counters = CounterPoller(self, self.reader)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
         self.schedules: dict[str, HeaterDetail[ReservationSchedule]] = {}
+        self.tou_plans: dict[str, HeaterDetail[Mapping[str, Any]]] = {}
+        """Each heater's cloud TOU plan reader, by MAC (set up by the calendar)."""
         self.roster = HeaterRoster(self)
         """The account's device list: heaters that join, and those it leaves out."""
         self.boosts = HeaterBoosts(self)
         """The heaters' boosts (``boost``); loaded once the heaters are known."""
+        self.smart = SmartHeating(self, self.boosts)
+        """The heaters' smart heating (``smart_heating``); loaded after the boosts."""
 
     @property
     def connected(self) -> bool:
@@ -267,6 +272,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.counters.async_stop()
         await self.reader.async_stop()
         self.boosts.async_stop()
+        self.smart.async_stop()
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()
