@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / "navien_nwp500"
-LIMIT = 410  # "about 400": a few lines of slack, never room for a second job
+LIMIT = 420  # "about 400": 5 % of slack, never room for a second job
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
