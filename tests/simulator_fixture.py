@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 type SimulatorFactory = Callable[..., Awaitable[NaviLinkSimulator]]
 
+TEST_DELAY_SCALE = 0.05
+"""How much tests compress the realistic heater's delays (a 1-5 s apply takes 50-250 ms)."""
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``simulator`` marker."""
@@ -51,6 +54,7 @@ async def simulator_factory(
     started: list[NaviLinkSimulator] = []
 
     async def factory(**options: Any) -> NaviLinkSimulator:
+        options.setdefault("delay_scale", TEST_DELAY_SCALE)
         sim = NaviLinkSimulator(**options)
         started.append(sim)
         await sim.start()

@@ -16,8 +16,10 @@ from awscrt import mqtt
 import pytest
 
 from navilink_sim.accounts import SimAccount, SimDevice, demo_account
+from navilink_sim.profile import IDEAL, REALISTIC
 from navilink_sim.simulator import NaviLinkSimulator
 from tests.session import eventually
+from tests.simulator_fixture import TEST_DELAY_SCALE
 
 if TYPE_CHECKING:
     from tests.simulator_fixture import SimMqttClientFactory, SimulatorFactory
@@ -107,6 +109,23 @@ async def test_marker_options_reach_the_simulator(simulator: NaviLinkSimulator) 
     assert simulator.accounts.aws_lifetime == 5
     assert simulator.accounts.jwt_lifetime == 7
     assert simulator.push_interval is None
+
+
+async def test_tests_get_the_realistic_heater_with_compressed_delays(
+    simulator: NaviLinkSimulator,
+) -> None:
+    assert simulator.profile is REALISTIC
+    assert simulator.delay_scale == TEST_DELAY_SCALE < 1
+    assert simulator.chatty_app is not None
+
+
+@pytest.mark.simulator(profile="ideal", delay_scale=1.0)
+async def test_a_marker_can_choose_the_ideal_heater(
+    simulator: NaviLinkSimulator,
+) -> None:
+    assert simulator.profile is IDEAL
+    assert simulator.delay_scale == 1.0
+    assert simulator.chatty_app is None
 
 
 async def test_factory_runs_independent_simulators(
