@@ -87,9 +87,11 @@ async def push(
     """Make the heater publish a status and wait until Home Assistant has had it.
 
     Waiting for this very payload, not just any new status, keeps a late reply
-    to an earlier request from passing for it.
+    to an earlier request from passing for it; waiting first until the heater
+    has no late reply or control left keeps one from landing after it.
     """
     coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    await wait_for(hass, lambda: simulator.device_links[mac.lower()].idle)
     seen: list[Mapping[str, Any]] = []
 
     def record() -> None:

@@ -1,6 +1,6 @@
 """The daily history import into long-term statistics, with HA's recorder test helpers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 import itertools
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.navien_nwp500.const import DOMAIN
+from tests.simulator_fixture import TEST_PROFILE
 
 from .conftest import DEMO_MAC
 from .helpers import find_entity_id, get_state, wait_for
@@ -40,6 +41,8 @@ pytestmark = [
 HEAT_PUMP = f"navien_nwp500:{DEMO_MAC}_heat_pump_energy"
 ELEMENT = f"navien_nwp500:{DEMO_MAC}_element_energy"
 START = date(2026, 11, 1)  # the simulated heater's first day
+A_YEAR_OLD = replace(TEST_PROFILE, installed_days=400)
+"""The realistic heater, installed long enough ago to have more than a year of history."""
 
 
 @dataclass
@@ -113,6 +116,7 @@ def assert_consistent(history: list[dict[str, Any]]) -> None:
         assert row["sum"] - previous["sum"] == pytest.approx(row["state"], abs=1e-6)
 
 
+@pytest.mark.simulator(profile=A_YEAR_OLD)  # the import stops at a year: show it
 async def test_first_import_brings_a_year_whose_first_day_holds_only_that_day(
     recorded: HomeAssistant,
     init_integration: MockConfigEntry,

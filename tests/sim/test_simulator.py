@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 import json
 import os
 from pathlib import Path
@@ -114,9 +115,14 @@ async def test_marker_options_reach_the_simulator(simulator: NaviLinkSimulator) 
 async def test_tests_get_the_realistic_heater_with_compressed_delays(
     simulator: NaviLinkSimulator,
 ) -> None:
-    assert simulator.profile is REALISTIC
+    assert simulator.profile == replace(
+        REALISTIC, app_control_interval=simulator.profile.app_control_interval
+    )
     assert simulator.delay_scale == TEST_DELAY_SCALE < 1
     assert simulator.chatty_app is not None
+    # The household app keeps its real pace: one control every 1-5 minutes.
+    low, high = simulator.profile.app_control_interval or (0, 0)
+    assert (low * TEST_DELAY_SCALE, high * TEST_DELAY_SCALE) == (60.0, 300.0)
 
 
 @pytest.mark.simulator(profile="ideal", delay_scale=1.0)
