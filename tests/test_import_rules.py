@@ -3,7 +3,8 @@
 codec depends on nothing of ours; cloud on codec; session on codec and cloud; no
 navilink module imports Home Assistant; only the session's transport imports awscrt;
 the integration (and each subpackage, for the others) imports only the names a
-subpackage's ``__init__`` lists in ``__all__``.
+subpackage's ``__init__`` lists in ``__all__``; no two files import each other,
+directly or around a loop, not even under ``TYPE_CHECKING``.
 """
 
 import ast
@@ -154,3 +155,66 @@ def test_the_rule_catches_a_forbidden_import() -> None:
     assert not _public_use_problems(public, "session")
     private = Import(1, f"{NAVILINK}.codec", "Reader")
     assert _public_use_problems(private, "")
+
+
+ALL_MODULES = _modules(ROOT / INTEGRATION)
+
+
+def _file_graph(paths: list[Path]) -> dict[str, set[str]]:
+    """Which of ``paths`` each one imports (``TYPE_CHECKING`` imports included)."""
+    names = {_module_name(path) for path in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        own = _module_name(path)
+        targets = set()
+        for imp in _imports(path):
+            full = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
+            target = full if full in names else imp.module
+            if target in names and target != own:
+                targets.add(target)
+        graph[own] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the groups of modules that reach each other (Tarjan, size > 1)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group: list[str] = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycle_between_files() -> None:
+    """No file imports another that imports it back, however far around."""
+    assert _cycles(_file_graph(ALL_MODULES)) == []
+
+
+def test_the_cycle_check_counts_type_checking_imports() -> None:
+    """A ``TYPE_CHECKING`` import is an edge, and a loop through one is a cycle."""
+    graph = _file_graph(ALL_MODULES)
+    # energy imports heater_state only for its type annotations.
+    assert f"{INTEGRATION}.heater_state" in graph[f"{INTEGRATION}.energy"]
+    graph[f"{INTEGRATION}.heater_state"] = {f"{INTEGRATION}.energy"}
+    loop = {f"{INTEGRATION}.energy", f"{INTEGRATION}.heater_state"}
+    assert [group for group in _cycles(graph) if loop <= set(group)]

@@ -6,6 +6,7 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 
 from .account_cache import async_forget_account
+from .boost import async_remove_stored_boosts
 from .const import DOMAIN
 from .coordinator import NavienConfigEntry, NavienCoordinator
 from .services import async_setup_services
@@ -40,6 +41,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
     coordinator = NavienCoordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    await coordinator.boosts.async_load()
 
     async def _async_close_on_stop(_event: Event) -> None:
         await coordinator.async_shutdown()
@@ -48,7 +50,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_close_on_stop)
     )
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    _async_remove_stale_devices(hass, entry, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -59,7 +60,13 @@ async def _async_options_updated(hass: HomeAssistant, entry: NavienConfigEntry) 
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bool:
-    """Unload the platforms; the coordinator's async_shutdown then closes the session."""
+    """End any boost, unload the platforms; the coordinator then closes the session.
+
+    A boost ends with the entry (its heater goes back to what was before), but
+    not when Home Assistant stops: then it stays stored and goes on after the
+    restart.
+    """
+    await entry.runtime_data.boosts.async_restore_all()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         async_forget_account(hass, entry.entry_id)
@@ -67,26 +74,21 @@ async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> None:
-    """Forget the tokens of a removed entry (also when it never finished setup)."""
+    """Forget a removed entry's tokens and boosts (also when it never finished setup)."""
     async_forget_account(hass, entry.entry_id)
+    await async_remove_stored_boosts(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: NavienConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Allow removing a device only when the account no longer has it."""
-    return not any(
-        identifier[0] == DOMAIN and identifier[1] in entry.runtime_data.data.heaters
-        for identifier in device.identifiers
-    )
+    """Let the user delete a heater the account's device list no longer names.
 
-
-def _async_remove_stale_devices(
-    hass: HomeAssistant, entry: NavienConfigEntry, coordinator: NavienCoordinator
-) -> None:
-    """Remove heaters from the device registry that left the account."""
-    registry = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        macs = {i[1] for i in device.identifiers if i[0] == DOMAIN}
-        if macs and not macs & set(coordinator.data.heaters):
-            registry.async_remove_device(device.id)
+    The only way a heater leaves: the device list never removes one by itself.
+    """
+    coordinator = entry.runtime_data
+    macs = {i[1] for i in device.identifiers if i[0] == DOMAIN}
+    if any(coordinator.roster.listed(mac) for mac in macs):
+        return False
+    coordinator.async_forget_heaters(macs)
+    return True

@@ -17,7 +17,8 @@ from .const import DOMAIN
 from .navilink.cloud import NaviLinkAuth
 
 if TYPE_CHECKING:
-    from .coordinator import NavienConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .navilink.cloud import Endpoints
 
 DATA_ACCOUNTS: HassKey[dict[str, CachedAccount]] = HassKey(f"{DOMAIN}_accounts")
@@ -35,7 +36,7 @@ class CachedAccount:
 
 @callback
 def async_get_account(
-    hass: HomeAssistant, entry: NavienConfigEntry, endpoints: Endpoints
+    hass: HomeAssistant, entry: ConfigEntry, endpoints: Endpoints
 ) -> CachedAccount:
     """Return the entry's account, signing in anew only when the credentials changed."""
     accounts = hass.data.setdefault(DATA_ACCOUNTS, {})

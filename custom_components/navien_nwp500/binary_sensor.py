@@ -10,6 +10,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
+from .boost_entities import boost_binary_sensors
 from .entity import NavienEntity, async_add_reported_entities, reported
 from .helpers import heating_now
 from .hot_water_entities import hot_water_binary_sensors
@@ -147,6 +148,7 @@ async def async_setup_entry(
                 yield NavienBinarySensor(coordinator, mac, description)
         yield NavienCloudConnectionBinarySensor(coordinator, mac, CLOUD_CONNECTION)
         yield from hot_water_binary_sensors(coordinator, mac, feature, status)
+        yield from boost_binary_sensors(coordinator, mac, feature)
 
     async_add_reported_entities(entry, async_add_entities, build)
 

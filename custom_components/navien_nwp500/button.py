@@ -1,8 +1,8 @@
-"""Buttons: ask for a fresh status, reset the air-filter reminder, start a vacation.
+"""Buttons: ask for a fresh status, reset the air-filter reminder, start a vacation, boost.
 
 The first two depend on no capability flag (protocol.md §12.5), so every heater
 gets them; *Start vacation* needs vacation support and lasts the *Vacation
-length* set on the heater's number.
+length* set on the heater's number; *Boost* needs High demand (see ``boost``).
 """
 
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.const import EntityCategory
 from homeassistant.exceptions import HomeAssistantError
 
+from .boost import DEFAULT_BOOST_DURATION, boost_offered
 from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities
 from .helpers import navien_command, vacation_commands
@@ -55,6 +56,11 @@ async def _start_vacation(coordinator: NavienCoordinator, heater: HeaterState) -
     await coordinator.async_send_all(vacation_commands(heater, days))
 
 
+async def _boost(coordinator: NavienCoordinator, heater: HeaterState) -> None:
+    """Boost for the default hour; during a boost, restart it for an hour from now."""
+    await coordinator.boosts.async_start(heater.device.mac, DEFAULT_BOOST_DURATION)
+
+
 BUTTONS: tuple[NavienButtonEntityDescription, ...] = (
     NavienButtonEntityDescription(
         key="request_status",
@@ -75,6 +81,12 @@ BUTTONS: tuple[NavienButtonEntityDescription, ...] = (
         translation_key="start_vacation",
         press_fn=_start_vacation,
         exists_fn=lambda feature: bool(feature.dhw_use and feature.holiday_use),
+    ),
+    NavienButtonEntityDescription(
+        key="boost",
+        translation_key="boost",
+        press_fn=_boost,
+        exists_fn=boost_offered,
     ),
 )
 

@@ -25,6 +25,7 @@ from .heater_details import (
     ScheduleCoordinator,
     TouPlanCoordinator,
 )
+from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ PARALLEL_UPDATES = 0
 
 SCHEDULE = CalendarEntityDescription(key="schedule", translation_key="schedule")
 TOU_PLAN = CalendarEntityDescription(key="tou_plan", translation_key="tou_plan")
+MODE_KEYS = {mode: key for key, mode in RESERVATION_MODES.items()}
+"""The integration's name of each reservation mode (eco, off...), as in the action."""
 LOOK_AHEAD = timedelta(days=8)
 """How far ahead the current or next event is looked for."""
 
@@ -59,6 +62,7 @@ async def async_setup_entry(
         if feature is None or not feature.program_reservation_use:
             return []
         schedule = ScheduleCoordinator(hass, coordinator, mac)
+        coordinator.schedules[mac] = schedule  # confirmed writes update it
         entities: list[Entity] = [
             NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule)
         ]
@@ -68,6 +72,7 @@ async def async_setup_entry(
             entities.append(NavienTouCalendar(coordinator, mac, TOU_PLAN, tou))
             refreshes.append(tou)
         for detail in refreshes:
+            entry.async_on_unload(detail.async_follow_heater())
             entry.async_create_background_task(
                 hass, detail.async_refresh(), f"{detail.name} first read"
             )
@@ -103,8 +108,8 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
     @property
     @override
     def available(self) -> bool:
-        """Available once the detail was read."""
-        return self._detail.data is not None
+        """Available with the heater, once the detail was read."""
+        return super().available and self._detail.data is not None
 
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
         raise NotImplementedError
@@ -156,7 +161,7 @@ class NavienScheduleCalendar(_DetailCalendar):
         await super().async_added_to_hass()
 
     def _mode_name(self, mode: ReservationMode) -> str:
-        key = mode.name.lower()
+        key = MODE_KEYS.get(mode, mode.name.lower())
         return self._mode_names.get(
             f"component.{DOMAIN}.selector.reservation_mode.options.{key}", key
         )

@@ -18,10 +18,11 @@ from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.translation import async_get_cached_translations
+from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
 from .navilink.session import CommandOutcome
+from .texts import exception_text, name_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -151,7 +152,7 @@ class CommandResults:
         name = (device.name_by_user or device.name) if device else None
         return {
             "heater": name or command.mac,
-            "command": command.kind,
+            "command": name_of(self._hass, "command", command.kind),
             "outcome": str(outcome),
         }
 
@@ -168,21 +169,19 @@ class CommandResults:
         )
 
     def _notify(self, command: Command, outcome: str) -> None:
+        """Tell the user; each dropped command has a notification of its own."""
         placeholders = self._placeholders(command, outcome)
+        key = _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY)
         persistent_notification.async_create(
             self._hass,
-            self._translate(_ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY), placeholders),
-            title=self._translate(_NOTIFICATION_TITLE_KEY, placeholders),
-            notification_id=f"{DOMAIN}_{command.mac}_command_not_delivered",
+            exception_text(self._hass, key, placeholders, key),
+            title=exception_text(
+                self._hass,
+                _NOTIFICATION_TITLE_KEY,
+                placeholders,
+                _NOTIFICATION_TITLE_KEY,
+            ),
+            notification_id=(
+                f"{DOMAIN}_{command.mac}_command_not_delivered_{ulid_now()}"
+            ),
         )
-
-    def _translate(self, key: str, placeholders: Mapping[str, str]) -> str:
-        """Return an exception message in the user's language (English fallback)."""
-        name = f"component.{DOMAIN}.exceptions.{key}.message"
-        for language in (self._hass.config.language, "en"):
-            message = async_get_cached_translations(
-                self._hass, language, "exceptions", DOMAIN
-            ).get(name)
-            if message:
-                return message.format(**placeholders)
-        return key

@@ -33,8 +33,10 @@ from .const import (
     MIN_QUEUE_MAX_AGE,
 )
 from .hot_water_options import (
+    hot_water_errors,
     hot_water_form_values,
     hot_water_options,
+    hot_water_placeholders,
     hot_water_schema,
 )
 from .navilink.cloud import (
@@ -68,8 +70,6 @@ OPTIONS_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_QUEUE_MAX_AGE): NumberSelector(
             NumberSelectorConfig(
-                min=MIN_QUEUE_MAX_AGE,
-                max=MAX_QUEUE_MAX_AGE,
                 step=1,
                 mode=NumberSelectorMode.BOX,
                 unit_of_measurement="s",
@@ -217,7 +217,9 @@ class NavienOptionsFlow(OptionsFlow):
 
     None of them reloads the entry (a reload would recreate every entity and
     flood the logbook): the session takes a new queue wait at once and the hot
-    water entities follow their settings (see ``async_setup_entry``).
+    water entities follow their settings (see ``async_setup_entry``). Ranges are
+    checked here, not by the form's schema, so that each error is translated
+    and names its range in the user's units.
     """
 
     async def async_step_init(
@@ -230,18 +232,35 @@ class NavienOptionsFlow(OptionsFlow):
             CONF_QUEUE_MAX_AGE: options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE),
             **hot_water_form_values(options, units),
         }
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    **options,
-                    CONF_QUEUE_MAX_AGE: int(user_input[CONF_QUEUE_MAX_AGE]),
-                    **hot_water_options(user_input, units),
-                }
-            )
+            errors = _queue_errors(user_input) | hot_water_errors(user_input, units)
+            if not errors:
+                return self.async_create_entry(
+                    data={
+                        **options,
+                        CONF_QUEUE_MAX_AGE: int(user_input[CONF_QUEUE_MAX_AGE]),
+                        **hot_water_options(user_input, units),
+                    }
+                )
+            current = {**current, **user_input}
 
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
                 OPTIONS_SCHEMA.extend(hot_water_schema(units)), current
             ),
+            errors=errors,
+            description_placeholders={
+                "queue_min": f"{MIN_QUEUE_MAX_AGE:g}",
+                "queue_max": f"{MAX_QUEUE_MAX_AGE:g}",
+                **hot_water_placeholders(units),
+            },
         )
+
+
+def _queue_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Return the form error of a maximum command wait out of its range."""
+    if MIN_QUEUE_MAX_AGE <= user_input[CONF_QUEUE_MAX_AGE] <= MAX_QUEUE_MAX_AGE:
+        return {}
+    return {CONF_QUEUE_MAX_AGE: f"{CONF_QUEUE_MAX_AGE}_out_of_range"}

@@ -3,12 +3,13 @@
 Near 500 lines, and one class on purpose: every message of a heater decides
 both its data and its availability, so the session's life cycle, the heaters'
 state and their reachability stay together. What has a job of its own is
-apart: the liveness bookkeeping (``liveness``), the counter polls
-(``energy``), the command outcomes (``command_result``) and the repairs.
+apart: the liveness bookkeeping (``liveness``), the account's device list
+(``roster``), the counter polls (``energy``), the command outcomes
+(``command_result``) and the repairs.
 """
 
 import asyncio
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any, override
@@ -21,12 +22,12 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .account_cache import async_get_account
+from .boost import HeaterBoosts
 from .cloud_override import endpoints_from_env
 from .command_result import CommandResults
 from .const import (
     CONF_QUEUE_MAX_AGE,
     DEFAULT_QUEUE_MAX_AGE,
-    DEVICE_LIST_REFRESH_INTERVAL,
     DOMAIN,
     FIRST_DATA_TIMEOUT,
     HEATER_OFFLINE_ISSUE_DELAY,
@@ -35,6 +36,7 @@ from .const import (
     UNAVAILABLE_GRACE_PERIOD,
 )
 from .energy import CounterPoller
+from .heater_state import HeaterState, NavienData
 from .liveness import HeaterLiveness
 from .navilink.cloud import (
     CannotConnectError,
@@ -54,9 +56,10 @@ from .repairs import (
     async_update_heater_offline_issue,
     async_update_unstable_connection_issue,
 )
+from .roster import HeaterRoster
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .command_result import PendingCommand
     from .heater_details import ScheduleCoordinator
@@ -66,21 +69,7 @@ _LOGGER = logging.getLogger(__name__)
 
 type NavienConfigEntry = ConfigEntry[NavienCoordinator]
 
-
-@dataclass(frozen=True, slots=True)
-class HeaterState:
-    """What we know about one water heater."""
-
-    device: Device
-    status: DeviceStatus | None = None
-    feature: DeviceFeature | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NavienData:
-    """Coordinator data: every heater of the account, keyed by MAC."""
-
-    heaters: Mapping[str, HeaterState] = field(default_factory=dict)
+__all__ = ["HeaterState", "NavienConfigEntry", "NavienCoordinator", "NavienData"]
 
 
 class NavienCoordinator(DataUpdateCoordinator[NavienData]):
@@ -117,12 +106,15 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._liveness: dict[str, HeaterLiveness] = {}
         self._unsubscribers: list[Callable[[], None]] = []
         self._cancel_grace: CALLBACK_TYPE | None = None
-        self._cancel_device_refresh: CALLBACK_TYPE | None = None
         self._cancel_safety_poll: CALLBACK_TYPE | None = None
         self._cancel_offline_issue: dict[str, CALLBACK_TYPE] = {}
         self.counters = CounterPoller(self)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
         self.schedules: dict[str, ScheduleCoordinator] = {}
+        self.roster = HeaterRoster(self)
+        """The account's device list: heaters that join, and those it leaves out."""
+        self.boosts = HeaterBoosts(self)
+        """The heaters' boosts (``boost``); loaded once the heaters are known."""
 
     @property
     def connected(self) -> bool:
@@ -158,7 +150,12 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 translation_key="cannot_connect",
                 translation_placeholders={"error": str(err)},
             ) from err
-        heaters = self._nwp500s(devices)
+        heaters = self.roster.nwp500s(devices)
+        if not heaters:  # never taken for the truth: the cloud may answer empty
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="no_heaters_listed"
+            )
+        self.roster.async_first_read(heaters, dt_util.utcnow())
         self.data = NavienData({d.mac: HeaterState(d) for d in heaters})
         self._liveness = {d.mac: HeaterLiveness() for d in heaters}
         self.session = NaviLinkSession(
@@ -191,9 +188,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             ) from err
         await self._async_wait_for_first_data()
         self.counters.async_start()
-        self._cancel_device_refresh = async_call_later(
-            self.hass, DEVICE_LIST_REFRESH_INTERVAL, self._async_refresh_device_list
-        )
+        self.roster.async_start()
         self._cancel_safety_poll = async_track_time_interval(
             self.hass,
             self._async_safety_poll,
@@ -201,20 +196,6 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             name=f"{self.name} safety poll",
             cancel_on_shutdown=True,
         )
-
-    def _nwp500s(self, devices: list[Device]) -> list[Device]:
-        """Keep the NWP500s; log each other device once (they speak another protocol)."""
-        ignored = self.account.ignored_devices
-        others = [d for d in devices if not d.is_nwp500 and d.mac not in ignored]
-        if others:
-            _LOGGER.info(
-                "Ignoring devices that are not NWP500 heat-pump water heaters: %s",
-                ", ".join(
-                    f"{d.name or 'unnamed'} (type {d.device_type})" for d in others
-                ),
-            )
-            ignored.update(d.mac for d in others)
-        return [d for d in devices if d.is_nwp500]
 
     def _queue_max_age(self) -> float:
         """Seconds a command may wait for the cloud (the entry's option)."""
@@ -320,15 +301,16 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._unsubscribers.clear()
         timers = [
             self._cancel_grace,
-            self._cancel_device_refresh,
             self._cancel_safety_poll,
             *self._cancel_offline_issue.values(),
         ]
         for cancel in timers:
             if cancel is not None:
                 cancel()
-        self._cancel_grace = self._cancel_device_refresh = None
+        self._cancel_grace = None
+        self.roster.async_stop()
         await self.counters.async_stop()
+        self.boosts.async_stop()
         self._cancel_safety_poll = None
         self._cancel_offline_issue.clear()
         for heater in self.data.heaters.values():
@@ -341,15 +323,20 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """Send one command; see `async_send_all`."""
         await self.async_send_all([command])
 
-    async def async_send_all(self, to_send: Sequence[Command]) -> None:
+    async def async_send_all(
+        self, to_send: Sequence[Command], *, wait: bool = True
+    ) -> None:
         """Send commands in order and, while connected, wait for their outcomes.
 
-        Connected: waits (bounded, see `CommandResults.async_wait`) and raises a translated
-        error when one was refused or not delivered (a superseded one is fine);
+        Connected (and ``wait``): waits (bounded, see `CommandResults.async_wait`)
+        and raises a translated error when one was refused or not delivered (a
+        superseded one is fine);
         outcomes later than that are reported by event and notification.
         Offline: the commands wait in the session's queue; this returns at once
-        and their outcomes are reported that way too.
+        and their outcomes are reported that way too, as when ``wait`` is false.
         """
+        if not to_send:
+            return
         session = self.session
         if session is None:
             raise HomeAssistantError(
@@ -374,14 +361,15 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                     translation_placeholders={"error": str(err)},
                 ) from err
             pending.append(tracked)
-        if session.state is SessionState.CONNECTED:
+        connected = session.state is SessionState.CONNECTED
+        if connected and wait:
             await self.command_results.async_wait(pending)
             return
         self.command_results.release(pending)
-        if outcome is SendOutcome.QUEUED:
+        if not connected and outcome is SendOutcome.QUEUED:
             _LOGGER.warning(
-                "The NaviLink cloud is unreachable; %s will be sent"
-                " when the connection is back",
+                "The NaviLink cloud is unreachable; %s queued: sent when the"
+                " connection is back, unless it has waited too long by then",
                 ", ".join(command.kind for command in to_send),
             )
 
@@ -407,9 +395,10 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     @callback
     def _heard(self, mac: str, *, status: bool) -> None:
+        """Note a message; only a status brings an unreachable heater back."""
         liveness = self._liveness[mac]
         liveness.heard(dt_util.utcnow(), status=status)
-        if not liveness.reachable:
+        if status and not liveness.reachable:
             self._async_set_heater_reachable(mac, True)
 
     @callback
@@ -490,18 +479,33 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             UpdateFailed(translation_domain=DOMAIN, translation_key="cloud_unreachable")
         )
 
-    async def _async_refresh_device_list(self, _now: Any) -> None:
-        """Reload the entry when heaters were added to or removed from the account."""
-        if self._cancel_device_refresh is not None:
-            self._cancel_device_refresh()
-        self._cancel_device_refresh = async_call_later(
-            self.hass, DEVICE_LIST_REFRESH_INTERVAL, self._async_refresh_device_list
-        )
-        try:
-            devices = await self.rest.async_list_devices()
-        except NaviLinkError as err:
-            _LOGGER.debug("Device list refresh failed: %s", err)
-            return
-        if {d.mac for d in devices if d.is_nwp500} != set(self.data.heaters):
-            _LOGGER.info("The heaters of the account changed; reloading")
-            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+    async def async_add_heater(self, device: Device) -> None:
+        """Serve a heater that joined the account; its entities come with its feature."""
+        _LOGGER.info("Water heater %s joined the account", device.name or device.mac)
+        self._liveness[device.mac] = HeaterLiveness()
+        # No success claimed (the cloud may be lost): its messages bring its data.
+        self.data = NavienData({**self.data.heaters, device.mac: HeaterState(device)})
+        if self.session is not None:
+            await self.session.add_device(device)
+        self.async_update_listeners()
+
+    @callback
+    def async_forget_heaters(self, macs: Iterable[str]) -> None:
+        """Stop serving heaters the user removed (the account no longer lists them)."""
+        gone = set(macs)
+        for mac in gone:
+            self.roster.async_forget(mac)
+            if (heater := self.data.heaters.get(mac)) is None:
+                continue
+            if cancel := self._cancel_offline_issue.pop(mac, None):
+                cancel()
+            async_update_heater_offline_issue(self.hass, heater.device, offline=False)
+            self._liveness.pop(mac, None)
+            self.last_raw_status.pop(mac, None)
+            self.schedules.pop(mac, None)
+            self.counters.data.pop(mac, None)
+            if self.session is not None:
+                self.session.remove_device(mac)
+        heaters = {m: h for m, h in self.data.heaters.items() if m not in gone}
+        self.data = NavienData(heaters)
+        self.async_update_listeners()

@@ -23,6 +23,7 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.util import dt as dt_util
 
+from .heater_state import readable
 from .navilink.codec import (
     Diagnostics,
     NaviLinkError,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Coroutine, Mapping
     from datetime import datetime
 
-    from .coordinator import HeaterState, NavienCoordinator
+    from .heater_state import HeaterSource, HeaterState
     from .navilink.codec import Command
 
 _LOGGER = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def counts_energy(heater: HeaterState) -> bool:
 class CounterPoller:
     """Reads every heater's counters on a schedule and keeps the latest ones."""
 
-    def __init__(self, coordinator: NavienCoordinator) -> None:
+    def __init__(self, coordinator: HeaterSource) -> None:
         """Prepare (not start) the poller of ``coordinator``'s heaters."""
         self._coordinator = coordinator
         self._hass = coordinator.hass
@@ -160,9 +161,9 @@ class CounterPoller:
         self._spawn(self.async_import_history())
 
     async def _async_query(self, command: Command) -> Mapping[str, Any] | None:
-        """Ask one heater; None (logged at debug) when it does not answer."""
+        """Ask one heater; None when it is not readable now or does not answer."""
         session = self._coordinator.session
-        if session is None or not self._coordinator.connected:
+        if session is None or not readable(self._coordinator, command.mac):
             return None
         try:
             return await session.query(command, timeout=QUERY_TIMEOUT)

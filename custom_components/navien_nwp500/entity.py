@@ -198,13 +198,16 @@ def async_add_heater_entities(
 ) -> None:
     """Add a heater's entities once it is ``ready`` (its feature is known), now or later.
 
-    Each heater's entities are built once, when ``ready`` first holds for it.
+    Each heater's entities are built once, when ``ready`` first holds for it:
+    at setup, or when a heater that joined the account reports (no reload). A
+    heater the user deleted is forgotten, so it gets entities again if it returns.
     """
     coordinator = entry.runtime_data
     known: set[str] = set()
 
     @callback
     def _add_new() -> None:
+        known.intersection_update(coordinator.data.heaters)
         entities: list[Entity] = []
         for mac, heater in coordinator.data.heaters.items():
             if mac not in known and ready(coordinator, mac, heater):

@@ -7,7 +7,11 @@ the command sequences for a mode or a vacation, and whether heat is being made.
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant.const import PRECISION_WHOLE, UnitOfTemperature
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.temperature import display_temp
 
 from .const import DOMAIN
 from .navilink.codec import (
@@ -17,11 +21,12 @@ from .navilink.codec import (
     commands,
 )
 from .navilink.session import NotConnectedError, RequestTimeoutError
+from .texts import localized_placeholders
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-    from .coordinator import HeaterState, NavienCoordinator
+    from .heater_state import HeaterSource, HeaterState
     from .navilink.codec import Command, DeviceStatus
 
 POWER_OFF: Final = DhwOperationSetting.POWER_OFF
@@ -43,13 +48,42 @@ def heating_now(status: DeviceStatus) -> bool | None:
     return None
 
 
-def translate_navilink_error(err: NaviLinkError) -> HomeAssistantError:
-    """Turn a client error into the translated Home Assistant error to raise."""
+def temperature_in_user_unit(hass: HomeAssistant | None, celsius: float) -> str:
+    """Say a temperature with its unit, as the user sees it (whole °F, or °C)."""
+    if hass is None or hass.config.units.temperature_unit == UnitOfTemperature.CELSIUS:
+        return f"{celsius:g} {UnitOfTemperature.CELSIUS}"
+    shown = display_temp(hass, celsius, UnitOfTemperature.CELSIUS, PRECISION_WHOLE)
+    return f"{shown:g} {hass.config.units.temperature_unit}"
+
+
+def _placeholders(
+    err: CommandValidationError, hass: HomeAssistant | None
+) -> dict[str, str]:
+    """Return the error's placeholders in the user's unit and language."""
+    placeholders = dict(err.placeholders)
+    if hass is not None:
+        placeholders = localized_placeholders(hass, placeholders)
+    if err.key == "temperature_out_of_range":
+        for bound in ("min", "max"):
+            placeholders[bound] = temperature_in_user_unit(
+                hass, float(placeholders[bound])
+            )
+    return placeholders
+
+
+def translate_navilink_error(
+    err: NaviLinkError, hass: HomeAssistant | None = None
+) -> HomeAssistantError:
+    """Turn a client error into the translated Home Assistant error to raise.
+
+    With ``hass``, temperatures are in the user's unit and words (a feature,
+    a schedule field) in the user's language.
+    """
     if isinstance(err, CommandValidationError):
         return ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key=err.key,
-            translation_placeholders=err.placeholders,
+            translation_placeholders=_placeholders(err, hass),
         )
     if isinstance(err, NotConnectedError):
         return HomeAssistantError(
@@ -70,20 +104,49 @@ def navien_command[**P, R](
     """Decorate an async action so client errors become translated HA errors.
 
     `CommandValidationError` becomes a `ServiceValidationError` with the builder's
-    key and placeholders; any other `NaviLinkError` a `HomeAssistantError`.
+    key and placeholders; any other `NaviLinkError` a `HomeAssistantError`. The
+    first argument (the entity or the action call) gives the user's unit and
+    language, which our own validation errors' placeholders are said in too.
     """
 
     @wraps(func)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        hass = _hass_of(args[0]) if args else None
         try:
             return await func(*args, **kwargs)
         except NaviLinkError as err:
-            raise translate_navilink_error(err) from err
+            raise translate_navilink_error(err, hass) from err
+        except ServiceValidationError as err:
+            raise _localized(err, hass) from err.__cause__
 
     return wrapper
 
 
-def heater_or_raise(coordinator: NavienCoordinator, mac: str) -> HeaterState:
+def _localized(
+    err: ServiceValidationError, hass: HomeAssistant | None
+) -> ServiceValidationError:
+    """Return our validation error with its placeholders' words translated."""
+    placeholders = err.translation_placeholders
+    if hass is None or err.translation_domain != DOMAIN or not placeholders:
+        return err
+    localized = localized_placeholders(hass, placeholders)
+    if localized == placeholders:
+        return err
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=err.translation_key,
+        translation_placeholders=localized,
+    )
+
+
+def _hass_of(target: object) -> HomeAssistant | None:
+    """Return the Home Assistant an entity or an action call belongs to."""
+    if isinstance(target, Entity | ServiceCall):
+        return target.hass
+    return None
+
+
+def heater_or_raise(coordinator: HeaterSource, mac: str) -> HeaterState:
     """Return a heater's state, or raise when the account no longer has it."""
     heater = coordinator.data.heaters.get(mac)
     if heater is None:

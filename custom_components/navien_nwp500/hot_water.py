@@ -4,18 +4,16 @@ Pure computations on the heater's status and feature messages (no Home Assistant
 
 Hot water available is the volume of 40 °C water (hot water mixed with cold at
 the tap) the tank can deliver now. Each of the two tank thermistors stands for
-half of the tank (its capacity comes from the feature message). With ``V_hot``
-the volume of the halves above 40 °C and ``E_40`` the heat they hold above
-40 °C::
+half of the tank (its capacity comes from the feature message); every half
+above 40 °C is mixed with cold water down to 40 °C::
 
-    litres = V_hot + E_40 / (c_p * (40 °C - T_cold))
+    litres = sum over hot halves of V_half * (T - T_cold) / (40 °C - T_cold)
 
-i.e. the hot water itself plus the cold water its heat above 40 °C brings to
-40 °C; the same as the heat of the hot water above the cold-water temperature
-/ (c_p * (40 °C - T_cold)). ``E_40`` is the heater's own usable energy (heat
-above its 40.5 °C reference, protocol §8.1) plus the half-kelvin between 40 and
-40.5 °C of each hot half. The NWP500 reports no inlet temperature, so the cold
-water temperature is a setting.
+The two temperatures are used directly, not the heater's usable energy: the
+heater computes that one from the tank's mean temperature (protocol §17.11), so
+a hot top and a cold bottom cancel out and a stratified tank looks emptier than
+it is. The NWP500 reports no inlet temperature, so the cold water temperature
+is a setting.
 
 Time to ready divides the heat still missing to bring both halves to the
 set-point by the rate at which the stored heat rose over the last minutes with
@@ -38,8 +36,6 @@ WH_PER_LITRE_KELVIN: Final = 4.186 / 3.6
 LITRES_PER_GALLON: Final = 3.785411784
 MIX_C: Final = 40.0
 """Temperature of the mixed water at the tap, °C."""
-REFERENCE_C: Final = 40.5
-"""The heater counts its usable energy from this temperature (protocol §8.1)."""
 
 DEFAULT_COLD_WATER_C: Final = 15.0
 DEFAULT_LITRES_PER_SHOWER: Final = 40.0
@@ -84,22 +80,10 @@ def hot_water_litres(
     if capacity is None or upper is None or lower is None or cold_water_c >= MIX_C:
         return None
     half = capacity / 2
-    hot = [t for t in (upper, lower) if t > MIX_C]
-    reported_wh = status.usable_energy_wh
-    usable_wh = (
-        float(reported_wh)
-        if reported_wh is not None
-        else sum(
-            half * WH_PER_LITRE_KELVIN * (t - REFERENCE_C)
-            for t in hot
-            if t > REFERENCE_C
-        )
-    )
-    above_mix_wh = usable_wh + sum(
-        half * WH_PER_LITRE_KELVIN * (min(t, REFERENCE_C) - MIX_C) for t in hot
-    )
-    return len(hot) * half + above_mix_wh / (
-        WH_PER_LITRE_KELVIN * (MIX_C - cold_water_c)
+    return sum(
+        half * (t - cold_water_c) / (MIX_C - cold_water_c)
+        for t in (upper, lower)
+        if t > MIX_C
     )
 
 

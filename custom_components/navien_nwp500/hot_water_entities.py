@@ -40,6 +40,7 @@ from .hot_water import (
     showers,
     tank_litres,
 )
+from .units import SystemUnitSensor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -194,7 +195,7 @@ class _FollowsOptions(NavienEntity):
         )
 
 
-class HotWaterSensor(_FollowsOptions, SensorEntity):
+class HotWaterSensor(_FollowsOptions, SystemUnitSensor):
     """Hot water available, in litres or showers."""
 
     entity_description: HotWaterSensorEntityDescription

@@ -1,7 +1,8 @@
 """The hot water part of the options form, in the owner's units, stored metric.
 
 Options are stored in °C and litres; a Home Assistant set to US customary units
-shows and takes °F and gallons.
+shows and takes °F and gallons. The form checks the ranges itself, so that an
+error is translated and names the range in the owner's units.
 """
 
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ class _Field:
     unit: str
     imperial_unit: str
     imperial_step: float
+    placeholder: str
+    """Prefix of the ``{..._min}``/``{..._max}`` placeholders of its error."""
     converter: type[BaseUnitConverter] | None = None
 
     def shown_unit(self, imperial: bool) -> str:
@@ -75,18 +78,34 @@ class _Field:
             return value
         return round(self.converter.convert(value, self.imperial_unit, self.unit), 2)
 
+    @property
+    def error(self) -> str:
+        """The form error of a value out of range."""
+        return f"{self.key}_out_of_range"
+
+    def form_range(self, imperial: bool) -> tuple[float, float]:
+        """Return the lowest and highest value, in the form's unit."""
+        return self.to_form(self.low, imperial), self.to_form(self.high, imperial)
+
+    def range_placeholders(self, imperial: bool) -> dict[str, str]:
+        """Say the range in the form's unit (showers are counted in the text)."""
+        unit = "" if self.unit == SHOWERS else f" {self.shown_unit(imperial)}"
+        low, high = self.form_range(imperial)
+        return {
+            f"{self.placeholder}_min": f"{low:g}{unit}",
+            f"{self.placeholder}_max": f"{high:g}{unit}",
+        }
+
     def selector(self, imperial: bool) -> NumberSelector:
-        """Return a number box over the field's range, in the form's unit."""
-        step = self.imperial_step if imperial else self.step
-        return NumberSelector(
-            NumberSelectorConfig(
-                min=self.to_form(self.low, imperial),
-                max=self.to_form(self.high, imperial),
-                step=step,
-                mode=NumberSelectorMode.BOX,
-                unit_of_measurement=self.shown_unit(imperial),
-            )
+        """Return a number box in the form's unit (the range is checked by the form)."""
+        config = NumberSelectorConfig(
+            step=self.imperial_step if imperial else self.step,
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement=self.shown_unit(imperial),
         )
+        if self.unit == SHOWERS:
+            config["translation_key"] = SHOWERS  # its unit is translated
+        return NumberSelector(config)
 
 
 FIELDS = (
@@ -99,6 +118,7 @@ FIELDS = (
         UnitOfTemperature.CELSIUS,
         UnitOfTemperature.FAHRENHEIT,
         1,
+        "cold",
         TemperatureConverter,
     ),
     _Field(
@@ -110,6 +130,7 @@ FIELDS = (
         UnitOfVolume.LITERS,
         UnitOfVolume.GALLONS,
         0.5,
+        "shower",
         VolumeConverter,
     ),
     _Field(
@@ -121,6 +142,7 @@ FIELDS = (
         SHOWERS,
         SHOWERS,
         0.5,
+        "low",
     ),
 )
 
@@ -155,3 +177,27 @@ def hot_water_options(
         for f in FIELDS
         if f.key in user_input
     }
+
+
+def hot_water_errors(
+    user_input: Mapping[str, Any], units: UnitSystem
+) -> dict[str, str]:
+    """Return the form error of each submitted hot water value out of its range."""
+    imperial = _imperial(units)
+    errors: dict[str, str] = {}
+    for f in FIELDS:
+        if f.key not in user_input:
+            continue
+        low, high = f.form_range(imperial)
+        if not low <= float(user_input[f.key]) <= high:
+            errors[f.key] = f.error
+    return errors
+
+
+def hot_water_placeholders(units: UnitSystem) -> dict[str, str]:
+    """Return the ranges the hot water errors name, in the form's units."""
+    imperial = _imperial(units)
+    placeholders: dict[str, str] = {}
+    for f in FIELDS:
+        placeholders |= f.range_placeholders(imperial)
+    return placeholders

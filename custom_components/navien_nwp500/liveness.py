@@ -17,7 +17,7 @@ class HeaterLiveness:
     last_message: datetime | None = None
     """When the heater last sent anything (status or feature)."""
     reachable: bool = True
-    """False once it answered no status request for too long; True when it speaks."""
+    """False once it answered no status request for too long; True at its next status."""
     fresh: bool = True
     """False after a cloud outage until the heater reports a status again."""
     missed_polls: int = 0
@@ -26,11 +26,15 @@ class HeaterLiveness:
     _answered: bool = False
 
     def heard(self, now: datetime, *, status: bool) -> None:
-        """Note a message from the heater (a status makes its values fresh)."""
+        """Note a message from the heater; only a status answers a poll and is fresh.
+
+        A feature message (the reply to a device-info request) says nothing of the
+        heater's state now, so it neither answers a status poll nor brings it back.
+        """
         self.last_message = now
-        self._answered = True
-        self.missed_polls = 0
         if status:
+            self._answered = True
+            self.missed_polls = 0
             self.fresh = True
 
     def count_missed_poll(self) -> int:

@@ -1,4 +1,4 @@
-"""Repair issues: a heater offline for long, and a connection that keeps dropping."""
+"""Repair issues: a heater offline or unlisted for long, a connection that keeps dropping."""
 
 from typing import TYPE_CHECKING
 
@@ -9,7 +9,8 @@ from .const import DOMAIN
 from .navilink.session import UnstableConnectionError
 
 if TYPE_CHECKING:
-    from .coordinator import NavienConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .navilink.codec import Device
     from .navilink.session import SessionError
 
@@ -36,8 +37,29 @@ def async_update_heater_offline_issue(
 
 
 @callback
+def async_update_heater_unlisted_issue(
+    hass: HomeAssistant, mac: str, name: str, *, unlisted: bool
+) -> None:
+    """Ask the user about a heater the account has not listed for a day; clear it after."""
+    issue_id = f"heater_unlisted_{mac}"
+    if not unlisted:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="heater_unlisted",
+        translation_placeholders={"name": name},
+    )
+
+
+@callback
 def async_update_unstable_connection_issue(
-    hass: HomeAssistant, entry: NavienConfigEntry, error: SessionError | None
+    hass: HomeAssistant, entry: ConfigEntry, error: SessionError | None
 ) -> None:
     """Show an issue while the session reports a lasting unstable connection."""
     issue_id = f"connection_unstable_{entry.entry_id}"

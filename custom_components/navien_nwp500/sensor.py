@@ -8,7 +8,7 @@ class that reads it, as in Home Assistant core.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING, Final, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -28,6 +28,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
+from .boost_entities import boost_sensors
 from .energy import counts_energy
 from .entity import NavienEntity, async_add_reported_entities, reported
 from .hot_water_entities import hot_water_sensors
@@ -47,6 +48,7 @@ from .sensor_energy import (
     NavienEnergySensor,
     async_add_maintenance_entities,
 )
+from .units import SystemUnitSensor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -67,6 +69,8 @@ class NavienSensorEntityDescription(SensorEntityDescription):
 
     exists_fn: Callable[[DeviceFeature, DeviceStatus], bool]
     value_fn: Callable[[DeviceStatus], StateType]
+    fahrenheit_precision: int | None = None
+    """Decimals shown in °F, when they differ from those in °C."""
 
 
 def enum_options(cls: type[WireEnum]) -> list[str]:
@@ -79,17 +83,22 @@ def enum_state(member: WireEnum) -> str | None:
     return None if member.name == "UNKNOWN" else member.name.lower()
 
 
+NO_ERROR: Final = "no_error"
+"""The *Error* sensor's state while the heater reports no error."""
+
+
 def error_text(status: DeviceStatus) -> str | None:
     """Describe the error as the front panel shows it, e.g. "E799 Water leak detected".
 
-    Code 0 reads "No error". The text is not translated: the code table is open
-    ended (unlisted codes and sub-codes exist), so an enum cannot hold it.
+    Code 0 is the state ``no_error``, translated like an enum state ("No
+    error"). The code texts are not: the code table is open ended (unlisted
+    codes and sub-codes exist), so an enum cannot hold them.
     """
     code, sub = status.error_code, status.sub_error_code
     if code is None:
         return None
     if code == 0:
-        return "No error"
+        return NO_ERROR
     label = f"E{code:03d}" + (f"-{sub:02d}" if sub else "")
     meaning = error_description(code, sub)
     return f"{label} {meaning}" if meaning else label
@@ -104,11 +113,9 @@ def air_filter_remaining(status: DeviceStatus) -> int | None:
 
 
 def vacation_days_left(status: DeviceStatus) -> int | None:
-    """Days of vacation left; 0 while the heater is not in vacation mode."""
-    if status.dhw_operation_setting is DhwOperationSetting.UNKNOWN:
-        return None
+    """Days of vacation left; unknown (None) while the heater is not on vacation."""
     if status.dhw_operation_setting is not DhwOperationSetting.VACATION:
-        return 0
+        return None
     setting, elapsed = status.vacation_day_setting, status.vacation_day_elapsed
     if setting is None or elapsed is None:
         return None
@@ -129,6 +136,7 @@ def _temperature(
     value_fn: Callable[[DeviceStatus], float | None],
     *,
     diagnostic: bool = False,
+    fahrenheit_precision: int | None = None,
 ) -> NavienSensorEntityDescription:
     """Describe a temperature sensor whose key is also its status field."""
     return NavienSensorEntityDescription(
@@ -142,6 +150,7 @@ def _temperature(
         entity_registry_enabled_default=not diagnostic,
         exists_fn=reported(key),
         value_fn=value_fn,
+        fahrenheit_precision=fahrenheit_precision,
     )
 
 
@@ -207,7 +216,10 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         diagnostic=True,
     ),
     _temperature(
-        "dhw_temperature_setting", lambda status: status.dhw_temperature_setting
+        # Whole °F, as the water heater shows it; °C in the heater's half degrees.
+        "dhw_temperature_setting",
+        lambda status: status.dhw_temperature_setting,
+        fahrenheit_precision=0,
     ),
     NavienSensorEntityDescription(
         # The only power sensor: the device-class name "Power" fits.
@@ -228,12 +240,14 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         value_fn=lambda status: status.dhw_charge_percent,
     ),
     NavienSensorEntityDescription(
+        # The heater's own figure, from the tank's mean temperature (protocol
+        # §17.11). No state class: a long-term statistic in an energy unit would
+        # be offered (and refused) in the Energy dashboard's individual devices.
         key="usable_energy",
         translation_key="usable_energy",
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
         suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         exists_fn=reported("total_energy_capacity_wh", "available_energy_capacity_wh"),
         value_fn=lambda status: status.usable_energy_wh,
@@ -406,15 +420,28 @@ async def async_setup_entry(
         elif reported("current_inst_power")(feature, status):
             yield NavienEnergySensor(coordinator, mac, ENERGY_ESTIMATE)
         yield from hot_water_sensors(coordinator, mac, feature, status)
+        yield from boost_sensors(coordinator, mac, feature)
 
     async_add_reported_entities(entry, async_add_entities, build)
     async_add_maintenance_entities(entry, async_add_entities)
 
 
-class NavienSensor(NavienEntity, SensorEntity):
+class NavienSensor(NavienEntity, SystemUnitSensor):
     """A value from the heater's latest status message."""
 
     entity_description: NavienSensorEntityDescription
+
+    @property
+    @override
+    def suggested_display_precision(self) -> int | None:
+        """The description's decimals, or its °F ones while shown in °F."""
+        precision = self.entity_description.fahrenheit_precision
+        if (
+            precision is not None
+            and self.unit_of_measurement == UnitOfTemperature.FAHRENHEIT
+        ):
+            return precision
+        return super().suggested_display_precision
 
     @property
     @override

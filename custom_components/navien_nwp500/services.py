@@ -12,6 +12,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_TEMPERATURE
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -29,10 +30,13 @@ from homeassistant.helpers.target import (
     TargetSelection,
     async_extract_referenced_entity_ids,
 )
+from homeassistant.util import dt as dt_util
 import probatio
 
+from .boost import DEFAULT_BOOST_DURATION, boost_celsius
 from .const import (
     ATTR_DAYS,
+    ATTR_DURATION,
     ATTR_ENABLED,
     ATTR_MONTH,
     ATTR_PERIOD_DAYS,
@@ -66,6 +70,7 @@ SERVICE_DISABLE_ANTI_LEGIONELLA: Final = "disable_anti_legionella"
 SERVICE_GET_RESERVATIONS: Final = "get_reservations"
 SERVICE_SET_RESERVATIONS: Final = "set_reservations"
 SERVICE_GET_ENERGY_USAGE: Final = "get_energy_usage"
+SERVICE_BOOST: Final = "boost"
 
 DEVICE_SCHEMA = cv.make_entity_service_schema({})
 SET_VACATION_SCHEMA = cv.make_entity_service_schema(
@@ -84,6 +89,14 @@ ENERGY_SCHEMA = cv.make_entity_service_schema(
     {
         probatio.Required(ATTR_YEAR): probatio.Coerce(int),
         probatio.Required(ATTR_MONTH): probatio.Coerce(int),
+    }
+)
+BOOST_SCHEMA = cv.make_entity_service_schema(
+    {
+        probatio.Optional(ATTR_DURATION, default=DEFAULT_BOOST_DURATION): (
+            cv.positive_time_period
+        ),
+        probatio.Optional(ATTR_TEMPERATURE): probatio.Coerce(float),
     }
 )
 
@@ -171,8 +184,31 @@ def async_setup_services(hass: HomeAssistant) -> None:
             )
         year, month = call.data[ATTR_YEAR], call.data[ATTR_MONTH]
         query = commands.energy_query(heater.device, heater.feature, year, [month])
+        today = dt_util.now().date()
+        if (year, month) > (today.year, today.month):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="future_month",
+                translation_placeholders={"year": str(year), "month": f"{month:02d}"},
+            )
         reply = await _session(coordinator).query(query, timeout=REPLY_TIMEOUT)
         return _energy_response(reply, year, month)
+
+    @navien_command
+    async def boost(call: ServiceCall) -> None:
+        temperature = call.data.get(ATTR_TEMPERATURE)
+        await asyncio.gather(
+            *(
+                coordinator.boosts.async_start(
+                    heater.device.mac,
+                    call.data[ATTR_DURATION],
+                    None
+                    if temperature is None
+                    else boost_celsius(hass, heater.feature, temperature),
+                )
+                for coordinator, heater in _heaters_of_call(hass, call)
+            )
+        )
 
     register = hass.services.async_register
     register(DOMAIN, SERVICE_SET_VACATION, set_vacation, SET_VACATION_SCHEMA)
@@ -206,6 +242,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         ENERGY_SCHEMA,
         SupportsResponse.ONLY,
     )
+    register(DOMAIN, SERVICE_BOOST, boost, BOOST_SCHEMA)
 
 
 def _heater_mac(device: dr.AnyDeviceEntry) -> str | None:

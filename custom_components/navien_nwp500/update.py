@@ -55,6 +55,7 @@ async def async_setup_entry(
 
         # Kept for the entry's life: it also keeps the daily read going.
         entry.async_on_unload(firmware.async_add_listener(_add_when_known))
+        entry.async_on_unload(firmware.async_follow_heater())
         entry.async_create_background_task(
             hass, firmware.async_refresh(), f"navien_nwp500 firmware {mac}"
         )
@@ -117,8 +118,8 @@ class NavienFirmwareUpdate(NavienEntity, UpdateEntity):
     @property
     @override
     def available(self) -> bool:
-        """Available while the cloud has told the firmware."""
-        return self._controller is not None
+        """Available with the heater, once the cloud has told its firmware."""
+        return super().available and self._controller is not None
 
     @property
     @override

@@ -27,7 +27,7 @@ from .helpers import (
     navien_command,
     vacation_commands,
 )
-from .modes import mode_offered
+from .modes import MODE_VACATION, mode_offered
 from .navilink.codec import DhwOperationSetting, commands
 from .vacation import vacation_length
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .navilink.codec import Command
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.
@@ -47,9 +48,14 @@ _MODES: Final[dict[DhwOperationSetting, str]] = {
     DhwOperationSetting.ELECTRIC: STATE_ELECTRIC,
     DhwOperationSetting.ENERGY_SAVER: STATE_ECO,
     DhwOperationSetting.HIGH_DEMAND: STATE_HIGH_DEMAND,
+    DhwOperationSetting.VACATION: MODE_VACATION,
     DhwOperationSetting.POWER_OFF: STATE_OFF,
 }
-_SELECTABLE: Final = frozenset(_MODES) - {DhwOperationSetting.POWER_OFF}
+_SELECTABLE: Final = frozenset(_MODES) - {
+    DhwOperationSetting.POWER_OFF,
+    DhwOperationSetting.VACATION,
+}
+"""The modes a vacation returns to."""
 _FROM_HA: Final = {ha_mode: mode for mode, ha_mode in _MODES.items()}
 
 _RESTORE_KEY: Final = "mode_before_vacation"
@@ -80,8 +86,10 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
     Temperature members exist under both the 2026.10 names and the 2026.11
     `native_*` names, so either version reads them without a deprecation warning.
     The state always comes from what the heater reports; actions only send.
-    The last mode before a vacation is kept across restarts (restore data): the
-    heater does not report it, and ending a vacation returns to it.
+    A vacation is both away mode and the operation "vacation" (what the heater
+    and the *Mode* sensor report). The last mode before a vacation is kept
+    across restarts (restore data): the heater does not report it, and ending a
+    vacation returns to it.
     """
 
     entity_description: WaterHeaterEntityDescription
@@ -143,16 +151,11 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
     @property
     @override
     def current_operation(self) -> str | None:
-        """The selected mode; during a vacation the mode it came from, if known."""
+        """The mode the heater reports, "vacation" included."""
         status = self.status
         if status is None:
             return None
-        mode: DhwOperationSetting | None = status.dhw_operation_setting
-        if mode is DhwOperationSetting.VACATION:
-            mode = self._last_mode
-        if mode in _MODES:
-            return _MODES[mode]
-        return None
+        return _MODES.get(status.dhw_operation_setting)
 
     @property
     @override
@@ -177,7 +180,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
             )
         ]
         if (operation_mode := kwargs.get("operation_mode")) is not None:
-            to_send = mode_commands(heater, self._navien_mode(operation_mode)) + to_send
+            to_send = self._mode_commands(heater, operation_mode) + to_send
         await self.coordinator.async_send_all(to_send)
 
     @navien_command
@@ -186,7 +189,7 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         """Select a mode; "off" powers the heater off, others power it on first."""
         heater = heater_or_raise(self.coordinator, self.mac)
         await self.coordinator.async_send_all(
-            mode_commands(heater, self._navien_mode(operation_mode))
+            self._mode_commands(heater, operation_mode)
         )
 
     @navien_command
@@ -232,6 +235,13 @@ class NavienWaterHeater(NavienTankEntity, WaterHeaterEntity, RestoreEntity):
         await self.coordinator.async_send(
             commands.power(heater.device, heater.feature, False)
         )
+
+    def _mode_commands(self, heater: HeaterState, operation_mode: str) -> list[Command]:
+        """Build the commands for an operation; "vacation" lasts *Vacation length*."""
+        mode = self._navien_mode(operation_mode)
+        if mode is DhwOperationSetting.VACATION:
+            return vacation_commands(heater, vacation_length(self.hass, self.mac))
+        return mode_commands(heater, mode)
 
     def _navien_mode(self, operation_mode: str) -> DhwOperationSetting:
         """Map an HA operation mode back to the Navien one this heater offers."""

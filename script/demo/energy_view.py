@@ -1,4 +1,4 @@
-"""Show the heater's imported energy history: Energy dashboard prefs and a one-year chart."""
+"""Show the heater's energy with its imported history: Energy dashboard prefs, a year chart."""
 
 from typing import TYPE_CHECKING, Any, Final
 
@@ -11,9 +11,21 @@ HISTORY_DASHBOARD: Final = "water-heater-energy"
 SOURCES: Final = (("heat_pump_energy", "Heat pump"), ("element_energy", "Elements"))
 
 
-def statistic_ids(mac: str) -> list[str]:
-    """Return the long-term statistics the integration imports for one heater."""
-    return [f"{DOMAIN}:{mac.lower()}_{key}" for key, _name in SOURCES]
+async def statistic_ids(client: HassClient, macs: list[str]) -> list[str]:
+    """Return the energy sensors (their statistics hold the imported year) of the heaters."""
+    entries: list[dict[str, Any]] = await _ws(
+        client, {"type": "config/entity_registry/list"}
+    )
+    by_unique_id = {
+        entry["unique_id"]: entry["entity_id"]
+        for entry in entries
+        if entry.get("platform") == DOMAIN
+    }
+    wanted = [f"{mac.lower()}_{key}" for mac in macs for key, _name in SOURCES]
+    missing = [unique_id for unique_id in wanted if unique_id not in by_unique_id]
+    if missing:
+        raise DemoError(f"energy sensors not registered yet: {missing}")
+    return [by_unique_id[unique_id] for unique_id in wanted]
 
 
 async def _ws(client: HassClient, command: dict[str, Any]) -> Any:
@@ -28,7 +40,7 @@ async def show_energy_history(client: HassClient, macs: list[str]) -> None:
 
     Idempotent: prefs the owner already chose and an existing dashboard are kept.
     """
-    stats = [stat for mac in macs for stat in statistic_ids(mac)]
+    stats = await statistic_ids(client, macs)
     prefs = await client.ws_command({"type": "energy/get_prefs"})
     if not (prefs.get("result") or {}).get("device_consumption"):
         await _ws(

@@ -543,8 +543,12 @@ def test_parse_device() -> None:
         device = parse_device({"deviceInfo": {**info, "connected": wire}})
         assert device is not None
         assert device.connected is connected
-    minimal = parse_device({"macAddress": "aabbccddeeff"})
+    minimal = parse_device({"macAddress": "aabbccddeeff", "deviceType": 52})
     assert minimal == Device("aabbccddeeff", "", 52, "", None, None, None)
+
+
+def test_device_without_type_is_no_nwp500() -> None:
+    assert parse_device({"deviceInfo": {"macAddress": "aabbccddeeff"}}) is None
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from homeassistant.components.water_heater.const import (
     SERVICE_SET_AWAY_MODE,
     SERVICE_SET_OPERATION_MODE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
+from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import State
 from homeassistant.exceptions import ServiceValidationError
 import pytest
@@ -61,7 +61,7 @@ async def test_away_off_after_a_reload_returns_to_the_mode_from_before(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert heater.mode == VACATION
-    assert get_state(hass, ENTITY_ID).state == "heat_pump"
+    assert get_state(hass, ENTITY_ID).state == "vacation"
 
     await _call(hass, SERVICE_SET_AWAY_MODE, away_mode=False)
     await wait_for(hass, lambda: _away(hass) == "off")
@@ -78,7 +78,7 @@ async def test_away_off_after_a_restart_sends_the_restored_mode(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert get_state(hass, ENTITY_ID).state == "electric"
+    assert get_state(hass, ENTITY_ID).state == "vacation"
 
     await _call(hass, SERVICE_SET_AWAY_MODE, away_mode=False)
     await wait_for(hass, lambda: _away(hass) == "off")
@@ -93,7 +93,7 @@ async def test_away_off_with_no_known_mode_asks_for_one_instead_of_guessing(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert get_state(hass, ENTITY_ID).state == STATE_UNKNOWN
+    assert get_state(hass, ENTITY_ID).state == "vacation"
     received = len(heater.received)
 
     with pytest.raises(ServiceValidationError) as raised:

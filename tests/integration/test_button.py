@@ -108,7 +108,7 @@ async def test_reset_air_filter_while_offline_is_sent_after_reconnect(
     await wait_for(hass, lambda: not coordinator.connected)
 
     await press(hass, "reset_air_filter")
-    assert "will be sent when the connection is back" in caplog.text
+    assert "queued: sent when the connection is back, unless" in caplog.text
     simulator.faults.stop_refusing()
 
     await wait_for(

@@ -138,3 +138,31 @@ async def test_no_schedule_support_no_calendars(
         await hass.async_block_till_done()
         assert not hass.states.async_entity_ids(CALENDAR_DOMAIN)
         assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+async def test_eco_and_off_events_use_the_integrations_mode_names(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Eco and off reservations read as the action's eco and off, not wire names."""
+    entity_id = await calendar(hass, "schedule")
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, DEMO_MAC), init_integration.entry_id
+    )
+    assert device is not None
+    reservations = [
+        {"days": WEEKDAYS, "time": "07:00", "mode": "eco", "temperature": 50.0},
+        {"days": WEEKDAYS, "time": "23:00", "mode": "off"},
+    ]
+    await hass.services.async_call(
+        DOMAIN,
+        services.SERVICE_SET_RESERVATIONS,
+        {"device_id": device.id, "enabled": True, "reservations": reservations},
+        blocking=True,
+        return_response=True,
+    )
+    found = await events(hass, entity_id)
+    morning = next(e for e in found if "T07:00" in e["start"])
+    night = next(e for e in found if "T23:00" in e["start"])
+    assert morning["summary"] == "Eco (Energy Saver)"
+    assert morning["description"] == "Eco (Energy Saver), 50 °C"
+    assert night["summary"] == "Off"

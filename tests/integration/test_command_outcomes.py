@@ -6,7 +6,9 @@ from unittest.mock import patch
 
 from homeassistant.components import persistent_notification
 from homeassistant.components.water_heater.const import (
+    ATTR_OPERATION_MODE,
     DOMAIN as WATER_HEATER_DOMAIN,
+    SERVICE_SET_OPERATION_MODE,
     SERVICE_SET_TEMPERATURE,
 )
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, Platform
@@ -106,6 +108,23 @@ def _device_id(hass: HomeAssistant) -> str:
     return device.id
 
 
+async def _load_with_short_queue(
+    hass: HomeAssistant, like: MockConfigEntry
+) -> MockConfigEntry:
+    """Load an entry whose queued commands may wait 10 ms (any reconnect is longer)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=like.title,
+        unique_id=like.unique_id,
+        data=dict(like.data),
+        options={CONF_QUEUE_MAX_AGE: 0.01},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 async def _go_offline(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: NaviLinkSimulator
 ) -> None:
@@ -152,11 +171,11 @@ async def test_refused_command_raises_a_translated_error(
     assert raised.value.translation_key == "command_refused"
     assert raised.value.translation_placeholders == {
         "heater": "NWP500",
-        "command": "dhw_temperature",
+        "command": "set-point",
         "outcome": "refused",
     }
     assert str(raised.value) == (
-        "The water heater NWP500 refused the dhw_temperature command"
+        "The water heater NWP500 refused the set-point command"
     )
     assert heater.setpoint == 104
     assert [event.data["outcome"] for event in events] == ["delivered", "refused"]
@@ -174,7 +193,7 @@ async def test_offline_command_returns_at_once_and_is_reported_delivered_later(
 
     await _set_temperature(hass, 53)
 
-    assert "will be sent when the connection is back" in caplog.text
+    assert "queued: sent when the connection is back, unless" in caplog.text
     assert not events
     simulator.faults.stop_refusing()
     await wait_for(hass, lambda: bool(events), within=60)
@@ -195,16 +214,7 @@ async def test_too_old_command_fires_its_event_and_notifies(
     notifications: dict[str, persistent_notification.Notification],
 ) -> None:
     """Queued commands may wait 10 ms: any reconnect takes longer than that."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=mock_config_entry.title,
-        unique_id=mock_config_entry.unique_id,
-        data=dict(mock_config_entry.data),
-        options={CONF_QUEUE_MAX_AGE: 0.01},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await _load_with_short_queue(hass, mock_config_entry)
     simulator = point_at_simulator
     await _go_offline(hass, entry, simulator)
 
@@ -215,12 +225,50 @@ async def test_too_old_command_fires_its_event_and_notifies(
     assert events[0].data["outcome"] == "too_old"
     assert events[0].data["command"] == "dhw_temperature"
     assert simulator.heaters[DEMO_MAC].setpoint == 120
-    notification = notifications[f"{DOMAIN}_{DEMO_MAC}_command_not_delivered"]
+    (notification,) = notifications.values()
     assert notification["title"] == "Navien NWP500: a command was not delivered"
     assert notification["message"] == (
-        "The dhw_temperature command for NWP500 was dropped: the NaviLink cloud"
+        "The set-point command for NWP500 was dropped: the NaviLink cloud"
         " stayed unreachable for longer than commands may wait."
     )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_each_dropped_command_has_its_own_notification_in_the_users_language(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    hass.config.language = "fr"
+    entry = await _load_with_short_queue(hass, mock_config_entry)
+    simulator = point_at_simulator
+    await _go_offline(hass, entry, simulator)
+
+    await _set_temperature(hass, 53)
+    await hass.services.async_call(
+        WATER_HEATER_DOMAIN,
+        SERVICE_SET_OPERATION_MODE,
+        {
+            ATTR_ENTITY_ID: get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater"),
+            ATTR_OPERATION_MODE: "heat_pump",
+        },
+        blocking=True,
+    )
+    simulator.faults.stop_refusing()
+    await wait_for(hass, lambda: len(events) == 2, within=60)
+
+    assert [event.data["outcome"] for event in events] == ["too_old", "too_old"]
+    messages = sorted(n["message"] for n in notifications.values())
+    assert len(notifications) == 2
+    assert [message.split(" destinée")[0] for message in messages] == [
+        "La commande « consigne »",
+        "La commande « mode »",
+    ]
+    assert {n["title"] for n in notifications.values()} == {
+        "Navien NWP500\u00a0: une commande n'a pas été transmise"
+    }
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -240,9 +288,9 @@ async def test_refusal_after_the_wait_ran_out_becomes_a_notification(
 
     await wait_for(hass, lambda: len(events) == 2, within=60)
     assert [event.data["outcome"] for event in events] == ["delivered", "refused"]
-    notification = notifications[f"{DOMAIN}_{DEMO_MAC}_command_not_delivered"]
+    (notification,) = notifications.values()
     assert notification["message"] == (
-        "The water heater NWP500 refused the dhw_temperature command."
+        "The water heater NWP500 refused the set-point command."
     )
 
 
@@ -261,7 +309,7 @@ async def test_unknown_outcome_is_a_failure_with_a_generic_message(
     assert raised.value.translation_key == "command_not_delivered"
     assert raised.value.translation_placeholders == {
         "heater": DEMO_MAC,
-        "command": "dhw_temperature",
+        "command": "set-point",
         "outcome": "lost_in_space",
     }
 

@@ -19,8 +19,9 @@ from unittest.mock import AsyncMock, patch
 from aiohttp.test_utils import TestServer
 from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.translation import async_get_translations
+from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -34,6 +35,9 @@ from custom_components.navien_nwp500.cloud_override import (
 )
 from custom_components.navien_nwp500.config_flow import NavienConfigFlow
 from custom_components.navien_nwp500.const import (
+    CONF_COLD_WATER_TEMPERATURE,
+    CONF_LITRES_PER_SHOWER,
+    CONF_LOW_HOT_WATER_SHOWERS,
     CONF_QUEUE_MAX_AGE,
     DEFAULT_QUEUE_MAX_AGE,
     DOMAIN,
@@ -48,6 +52,7 @@ from navilink_sim.rest import API_PREFIX, RestFaults, create_rest_app
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from homeassistant.util.unit_system import UnitSystem
 
 DEMO = demo_account()
 DEMO_USER_ID = str(DEMO.user_seq)
@@ -582,17 +587,93 @@ async def test_options_flow(
     assert len(mock_setup_entry.mock_calls) == 1  # no reload: no logbook flood
 
 
-@pytest.mark.parametrize("value", [29, 3601])
-async def test_options_flow_out_of_range(hass: HomeAssistant, value: int) -> None:
-    """Values outside 30..3600 s are rejected by the form."""
+@dataclass(frozen=True)
+class OutOfRange:
+    """An options form value out of range, and its error in a language."""
+
+    units: UnitSystem
+    language: str
+    field: str
+    value: float
+    message: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        OutOfRange(
+            METRIC_SYSTEM,
+            "en",
+            CONF_QUEUE_MAX_AGE,
+            29,
+            "Enter a wait from 30 to 3600 seconds.",
+        ),
+        OutOfRange(
+            METRIC_SYSTEM,
+            "en",
+            CONF_QUEUE_MAX_AGE,
+            3601,
+            "Enter a wait from 30 to 3600 seconds.",
+        ),
+        OutOfRange(
+            METRIC_SYSTEM,
+            "fr",
+            CONF_COLD_WATER_TEMPERATURE,
+            31,
+            "Saisissez une température de 0 °C à 30 °C.",
+        ),
+        OutOfRange(
+            US_CUSTOMARY_SYSTEM,
+            "en",
+            CONF_COLD_WATER_TEMPERATURE,
+            31,
+            "Enter a temperature from 32 °F to 86 °F.",
+        ),
+        OutOfRange(
+            US_CUSTOMARY_SYSTEM,
+            "es",
+            CONF_LITRES_PER_SHOWER,
+            60,
+            "Introduce una cantidad de 2.6 gal a 52.8 gal.",
+        ),
+        OutOfRange(
+            METRIC_SYSTEM,
+            "fr",
+            CONF_LOW_HOT_WATER_SHOWERS,
+            11,
+            "Saisissez de 0 à 10 douches.",
+        ),
+    ],
+    ids=["queue_low", "queue_high", "cold_fr", "cold_imperial", "shower_es", "low_fr"],
+)
+async def test_options_flow_out_of_range(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, case: OutOfRange
+) -> None:
+    """A value out of range is a translated error naming the range in the user's units."""
+    hass.config.units = case.units
     entry = _entry()
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_QUEUE_MAX_AGE: value}
-        )
+    user_input = {CONF_QUEUE_MAX_AGE: 600, case.field: case.value}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], user_input
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {case.field: f"{case.field}_out_of_range"}
+    assert (
+        _suggested(result)[case.field] == case.value
+    )  # the input is kept to be corrected
     assert entry.options == {}
+    texts = await async_get_translations(hass, case.language, "options", {DOMAIN})
+    text = texts[f"component.{DOMAIN}.options.error.{case.field}_out_of_range"]
+    assert text.format(**result["description_placeholders"]) == case.message
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_QUEUE_MAX_AGE: 600}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 def test_translations_complete() -> None:

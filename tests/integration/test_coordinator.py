@@ -1,18 +1,18 @@
-"""The coordinator's life with the account: device changes, safety poll, slow cloud."""
+"""The coordinator's life with the account: safety poll, slow cloud.
+
+The account's device list has its own tests (``test_device_list``).
+"""
 
 from functools import partial
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.helpers import device_registry as dr
 import pytest
 
-from custom_components.navien_nwp500 import async_remove_config_entry_device
-from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
 from custom_components.navien_nwp500.navilink.session.session import SessionConfig
 
-from .conftest import DEMO, DEMO_MAC
+from .conftest import DEMO_MAC
 from .helpers import wait_for
 
 if TYPE_CHECKING:
@@ -22,45 +22,6 @@ if TYPE_CHECKING:
     from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
-
-
-async def test_heater_removed_from_account_is_removed_from_home_assistant(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    point_at_simulator: NaviLinkSimulator,
-) -> None:
-    registry = dr.async_get(hass)
-    identifier = (DOMAIN, DEMO_MAC)
-    device = registry.async_get_device_by_identifier(
-        identifier, init_integration.entry_id
-    )
-    assert device is not None
-    assert not await async_remove_config_entry_device(hass, init_integration, device)
-
-    account = point_at_simulator.accounts.account(DEMO.email)
-    assert account is not None
-    account.devices.clear()
-    await init_integration.runtime_data._async_refresh_device_list(None)
-    await wait_for(
-        hass,
-        lambda: (
-            init_integration.state is ConfigEntryState.LOADED
-            and not init_integration.runtime_data.data.heaters
-        ),
-    )
-    assert (
-        registry.async_get_device_by_identifier(identifier, init_integration.entry_id)
-        is None
-    )
-
-
-async def test_unchanged_device_list_does_not_reload(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
-    coordinator = init_integration.runtime_data
-    await coordinator._async_refresh_device_list(None)
-    await hass.async_block_till_done()
-    assert init_integration.runtime_data is coordinator
 
 
 async def test_safety_poll_requests_status(

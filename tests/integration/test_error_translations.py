@@ -13,9 +13,11 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.translation import async_load_integrations
 import pytest
 
 import custom_components.navien_nwp500
+from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.helpers import translate_navilink_error
 from custom_components.navien_nwp500.navilink.codec import (
     CommandValidationError,
@@ -27,9 +29,12 @@ from custom_components.navien_nwp500.navilink.codec import (
     commands,
 )
 from custom_components.navien_nwp500.navilink.session import CommandOutcome
+from custom_components.navien_nwp500.texts import name_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from homeassistant.core import HomeAssistant
 
 PACKAGE = Path(custom_components.navien_nwp500.__file__).parent
 ENGLISH = json.loads((PACKAGE / "translations" / "en.json").read_text("utf-8"))
@@ -187,7 +192,7 @@ REFUSALS: list[tuple[str, Callable[[], object], dict[str, str]]] = [
     (
         "temperature_out_of_range",
         lambda: commands.set_dhw_temperature(DEVICE, None, 99),
-        {"min": "35", "max": "65.5"},
+        {"min": "35 °C", "max": "65.5 °C"},
     ),
     (
         "invalid_months",
@@ -245,3 +250,52 @@ def test_builder_refusals_become_translated_validation_errors(
     given = translated.translation_placeholders or {}
     assert placeholders.items() <= given.items()
     assert placeholders_of(EXCEPTIONS[key]["message"]) <= set(given)
+
+
+def _named_values() -> set[tuple[str, str]]:
+    """Return every (placeholder, word) the code gives a feature or field error."""
+    found: set[tuple[str, str]] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and key.value in {"feature", "field"}
+                        and isinstance(value, ast.Constant)
+                    ):
+                        found.add((str(key.value), str(value.value)))
+            if isinstance(node, ast.Call) and len(node.args) == 3:
+                name, label = _call_name(node), node.args[2]
+                if name == "require" and isinstance(label, ast.Constant):
+                    found.add(("feature", str(label.value)))
+                if name == "_invalid_entry" and isinstance(node.args[1], ast.Constant):
+                    found.add(("field", str(node.args[1].value)))
+    return found
+
+
+NAMED_VALUES = sorted(_named_values())
+
+
+def test_the_named_value_scan_finds_the_known_ones() -> None:
+    assert {("feature", "vacation mode"), ("field", "time")} <= set(NAMED_VALUES)
+
+
+@pytest.mark.parametrize(("placeholder", "value"), NAMED_VALUES)
+async def test_every_named_value_has_a_name_in_each_language(
+    hass: HomeAssistant, placeholder: str, value: str
+) -> None:
+    hass.config.language = "fr"
+    await async_load_integrations(hass, {DOMAIN})
+    assert name_of(hass, placeholder, value) != value or value == "mode"
+
+
+async def test_a_refusal_names_the_feature_in_the_users_language(
+    hass: HomeAssistant,
+) -> None:
+    hass.config.language = "es"
+    await async_load_integrations(hass, {DOMAIN})
+    with pytest.raises(CommandValidationError) as raised:
+        commands.power(DEVICE, NOTHING_ALLOWED, True)
+    translated = translate_navilink_error(raised.value, hass)
+    assert translated.translation_placeholders == {"feature": "el encendido y apagado"}

@@ -9,7 +9,7 @@ from homeassistant.components.binary_sensor import DOMAIN as BINARY_SENSOR_DOMAI
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 import pytest
 
 from custom_components.navien_nwp500.const import (
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers import entity_registry as er
+    from homeassistant.util.unit_system import UnitSystem
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from syrupy.assertion import SnapshotAssertion
 
@@ -40,6 +41,7 @@ pytestmark = [
 HEAT_PUMP = 1
 SENSORS = ("hot_water_available", "showers_available", "time_to_ready")
 STEP_S = 60.0
+LITRES_PER_GALLON = 3.785411784
 
 
 def value(hass: HomeAssistant, key: str) -> str:
@@ -101,6 +103,31 @@ async def test_hot_water_follows_the_tank(
     assert litres == pytest.approx(heater.hot_water_litres(), rel=0.10, abs=1.0)
     assert value(hass, "showers_available") == "0"
     assert value(hass, "low_hot_water") == STATE_ON
+
+
+async def test_hot_water_of_a_stratified_tank_comes_from_both_temperatures(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, point_at_simulator: object
+) -> None:
+    """60 °C on top, 20 °C below: the top half's mixed water, not the mean's none.
+
+    The heater reports its usable energy from the mean (40 °C: nothing above
+    its reference, protocol §17.11); the 65-gal tank's upper half alone gives
+    V/2 x (60 - 15) / (40 - 15) litres of 40 °C water with 15 °C cold water.
+    """
+    stratified = patch_status(
+        tankUpperTemperature=600,
+        tankLowerTemperature=200,
+        totalEnergyCapacity=900,
+        availableEnergyCapacity=900,
+    )
+    with stratified:
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    expected = 65 * 3.785411784 / 2 * (60 - 15) / (40 - 15)
+    assert float(value(hass, "hot_water_available")) == pytest.approx(expected, abs=0.1)
+    assert value(hass, "showers_available") == str(math.floor(expected / 40))
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
 
 async def test_options_apply_without_reload(
@@ -185,11 +212,41 @@ async def test_time_to_ready_counts_down_a_recovery(
     assert value(hass, "time_to_ready") == "0"
 
 
+@pytest.fixture
+def us_units(hass: HomeAssistant) -> None:
+    """Set Home Assistant to US customary units before the entry loads."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+
+
+@pytest.mark.parametrize(
+    "case",
+    [(METRIC_SYSTEM, "L", 1.0), (US_CUSTOMARY_SYSTEM, "gal", LITRES_PER_GALLON)],
+    ids=["metric", "us_customary"],
+)
+async def test_hot_water_available_in_the_owners_units(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    case: tuple[UnitSystem, str, float],
+) -> None:
+    """Litres for metric owners, gallons for US ones: the same water either way."""
+    units, unit, litres_per_unit = case
+    hass.config.units = units
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    heater = point_at_simulator.heaters[DEMO_MAC.lower()]
+    state = get_state(hass, get_entity_id(hass, SENSOR_DOMAIN, "hot_water_available"))
+    assert state.attributes["unit_of_measurement"] == unit
+    shown_litres = float(state.state) * litres_per_unit
+    assert shown_litres == pytest.approx(heater.hot_water_litres(), rel=0.01)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
 async def test_options_in_us_customary_units(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+    hass: HomeAssistant, us_units: None, init_integration: MockConfigEntry
 ) -> None:
     """A US customary system shows and takes °F and gallons; °C and L are stored."""
-    hass.config.units = US_CUSTOMARY_SYSTEM
     flow = await hass.config_entries.options.async_init(init_integration.entry_id)
     suggested = {
         str(key): key.description["suggested_value"]
@@ -210,6 +267,7 @@ async def test_options_in_us_customary_units(
     await hass.async_block_till_done()
     assert init_integration.options[CONF_COLD_WATER_TEMPERATURE] == 25.0
     assert init_integration.options[CONF_LITRES_PER_SHOWER] == pytest.approx(56.78)
+    gallons = float(value(hass, "hot_water_available"))
     assert int(value(hass, "showers_available")) == math.floor(
-        float(value(hass, "hot_water_available")) / 56.78
+        gallons * LITRES_PER_GALLON / 56.78
     )

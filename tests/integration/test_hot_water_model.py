@@ -63,6 +63,31 @@ def test_full_tank_holds_its_volume_of_mixed_water() -> None:
     assert warmer > litres
 
 
+def test_stratified_tank_counts_each_half_not_the_mean() -> None:
+    """A 60 °C top over a 20 °C bottom holds the top half's mixed water.
+
+    The heater's usable energy comes from the mean temperature (40 °C here,
+    protocol §17.11), which says the tank is empty; the top half alone makes
+    V/2 x (60 - 15) / (40 - 15) litres of 40 °C water with 15 °C cold water.
+    """
+    heater = _heater()
+    feature = parse_feature(heater.feature)
+    mean_based = {"totalEnergyCapacity": 900, "availableEnergyCapacity": 900}
+    wire = heater.status | mean_based
+    wire |= {"tankUpperTemperature": 600, "tankLowerTemperature": 200}
+    half_litres = 65 * 3.785411784 / 2
+    expected = half_litres * (60 - 15) / (40 - 15)
+    litres = hot_water_litres(feature, parse_status(wire), 15.0)
+    assert litres == pytest.approx(expected, rel=1e-3)
+    # Both halves hot: both count, each with its own temperature.
+    wire |= {"tankLowerTemperature": 500}
+    both = hot_water_litres(feature, parse_status(wire), 15.0)
+    assert both == pytest.approx(expected + half_litres * (50 - 15) / 25, rel=1e-3)
+    # Nothing above 40 °C: no mixed water at all.
+    wire |= {"tankUpperTemperature": 400, "tankLowerTemperature": 300}
+    assert hot_water_litres(feature, parse_status(wire), 15.0) == 0
+
+
 def test_showers_and_low_threshold() -> None:
     """Showers are whole numbers, 0 under one; low is under the threshold."""
     settings = HotWaterSettings(litres_per_shower=40.0, low_hot_water_showers=1.0)

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
 from homeassistant.helpers import issue_registry as ir
@@ -166,3 +166,41 @@ async def test_a_silent_heaters_command_waits_and_is_delivered_when_it_answers(
     assert [
         r["request"].get("param") for r in heater.received if r["request"].get("mode")
     ] == [[104]]
+
+
+async def test_only_a_status_brings_a_silent_heater_back(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A feature reply after an outage leaves the old status unavailable."""
+    coordinator = init_integration.runtime_data
+    session = coordinator.session
+    assert session is not None
+    heater = simulator.heaters[DEMO_MAC]
+    await push(hass, simulator)
+    simulator.faults.silence_device(DEMO_MAC)
+    await _next_poll(hass)
+    await _next_poll(hass)
+    assert _all(hass, STATE_UNAVAILABLE)
+
+    # Back on Wi-Fi, but its status replies are lost: it only answers device info.
+    answer = heater.handle
+
+    def feature_only(topic: str, payload: Any) -> list[Any]:
+        return [r for r in answer(topic, payload) if "status" not in r[1]["response"]]
+
+    monkeypatch.setattr(heater, "handle", feature_only)
+    simulator.faults.unsilence_device(DEMO_MAC)
+    before = coordinator.data.heaters[DEMO_MAC].feature
+    await session.request_device_info(coordinator.data.heaters[DEMO_MAC].device)
+    await wait_for(
+        hass, lambda: coordinator.data.heaters[DEMO_MAC].feature is not before
+    )
+    assert _all(hass, STATE_UNAVAILABLE)
+    assert not coordinator.heater_available(DEMO_MAC)
+
+    monkeypatch.setattr(heater, "handle", answer)
+    await simulator.push_status(DEMO_MAC)
+    await wait_for(hass, lambda: _all(hass, "available"))

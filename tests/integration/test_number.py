@@ -147,7 +147,7 @@ async def test_number_while_offline_is_sent_after_reconnect(
     await wait_for(hass, lambda: not coordinator.connected)
 
     await set_value(hass, "anti_legionella_period", 21)
-    assert "will be sent when the connection is back" in caplog.text
+    assert "queued: sent when the connection is back, unless" in caplog.text
     assert simulator.heaters[DEMO_MAC].anti_legionella_period == 7
     simulator.faults.stop_refusing()
 

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -16,6 +16,7 @@ from navilink_sim.accounts import (
     demo_account_with,
     tankless_device,
 )
+from navilink_sim.rest import devices as devices_route
 
 from .conftest import DEMO_MAC
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+    from navilink_sim.accounts import SimDevice
     from navilink_sim.simulator import NaviLinkSimulator
     from tests.simulator_fixture import SimMqttClientFactory
 
@@ -97,4 +99,27 @@ async def test_setup_ignores_the_tankless_device(
     await _collect()
     assert not [t for t in topics if TANKLESS.mac in t]
     assert all(t.startswith("cmd/52/") for t in topics)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+@pytest.mark.simulator(accounts=[MIXED], time_scale=0, push_interval=None)
+async def test_device_listed_without_a_type_is_not_a_heater(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The simulator always sends ``deviceType``: its list entry is patched to drop it."""
+    original = devices_route._list_entry
+
+    def without_type(device: SimDevice) -> dict[str, Any]:
+        entry = original(device)
+        if device.mac == TANKLESS.mac:
+            del entry["deviceInfo"]["deviceType"]
+        return entry
+
+    monkeypatch.setattr(devices_route, "_list_entry", without_type)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert set(mock_config_entry.runtime_data.data.heaters) == {DEMO_MAC}
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)

@@ -147,7 +147,7 @@ async def test_values_follow_the_heater(
 async def test_error_shows_code_and_meaning(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: NaviLinkSimulator
 ) -> None:
-    assert state(hass, "error") == "No error"
+    assert state(hass, "error") == "no_error"
     with patch_status(errorCode=515, subErrorCode=26):
         await push(hass, simulator)
     assert state(hass, "error") == "E515-26 Relay fault: lower element relay"
@@ -175,6 +175,7 @@ async def test_field_missing_from_one_message_is_unknown(
         ({"errorCode": None}, {"error": STATE_UNKNOWN}),
         ({"airFilterAlarmPeriod": 0}, {"air_filter_remaining": STATE_UNKNOWN}),
         ({"dhwOperationSetting": 99}, {"vacation_days_left": STATE_UNKNOWN}),
+        ({"dhwOperationSetting": 3}, {"vacation_days_left": STATE_UNKNOWN}),
         (
             {"dhwOperationSetting": VACATION, "vacationDaySetting": None},
             {"vacation_days_left": STATE_UNKNOWN},

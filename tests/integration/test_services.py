@@ -1,11 +1,13 @@
 """The integration's actions against the simulated heater."""
 
+import calendar
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.navien_nwp500 import reservations, services
@@ -249,6 +251,35 @@ async def test_energy_usage_bad_month(hass: HomeAssistant, device_id: str) -> No
             hass, services.SERVICE_GET_ENERGY_USAGE, device_id, year=2026, month=13
         )
     assert err.value.translation_key == "invalid_months"
+
+
+async def test_energy_usage_of_a_month_to_come_is_refused(
+    hass: HomeAssistant, device_id: str, heater: SimulatedHeater
+) -> None:
+    """A month that has not begun is an error, not a month of zeros; none is asked."""
+    today = dt_util.now().date()
+    year, month = (
+        (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, services.SERVICE_GET_ENERGY_USAGE, device_id, year=year, month=month
+        )
+    assert err.value.translation_key == "future_month"
+    assert err.value.translation_placeholders == {
+        "year": str(year),
+        "month": f"{month:02d}",
+    }
+    assert CommandCode.ENERGY_USAGE_QUERY not in commands(heater)
+    this_month = await _call(
+        hass,
+        services.SERVICE_GET_ENERGY_USAGE,
+        device_id,
+        year=today.year,
+        month=today.month,
+    )
+    assert this_month is not None
+    assert len(this_month["days"]) == calendar.monthrange(today.year, today.month)[1]
 
 
 async def test_unknown_device(

@@ -180,7 +180,7 @@ async def test_switch_while_offline_is_sent_after_reconnect(
     await wait_for(hass, lambda: not coordinator.connected)
 
     await switch(hass, SERVICE_TURN_ON, "tou")
-    assert "will be sent when the connection is back" in caplog.text
+    assert "queued: sent when the connection is back, unless" in caplog.text
     assert simulator.heaters[DEMO_MAC].tou is False
     simulator.faults.stop_refusing()
 
@@ -233,7 +233,7 @@ async def test_heater_reporting_late_gets_its_entities(
         device = coordinator.data.heaters[DEMO_MAC].device
         await coordinator.session.request_device_info(device)
         await coordinator.async_request_status()
-        await wait_for(hass, lambda: len(hass.states.async_entity_ids()) == 8)
+        await wait_for(hass, lambda: len(hass.states.async_entity_ids()) == 9)
         await wait_for(
             hass,
             lambda: hass.states.get(entity_id(hass, "tou")).state == STATE_OFF,

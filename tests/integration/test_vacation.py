@@ -115,7 +115,7 @@ async def test_vacation_length_survives_a_restart(
         hass,
         [
             (
-                State("number.nwp500_vacation_length", "9"),
+                State("number.nwp500_vacation_length_local", "9"),
                 {
                     "native_max_value": 30.0,
                     "native_min_value": 1.0,
@@ -131,7 +131,7 @@ async def test_vacation_length_survives_a_restart(
     await hass.async_block_till_done()
 
     length = get_entity_id(hass, NUMBER_DOMAIN, "vacation_length")
-    assert length == "number.nwp500_vacation_length"
+    assert length == "number.nwp500_vacation_length_local"
     assert hass.states.get(length).state == "9"
     assert heater.mode != VACATION
     await _call(

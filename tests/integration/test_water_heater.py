@@ -83,6 +83,7 @@ async def test_state_from_the_heater(
         "electric",
         "eco",
         "high_demand",
+        "vacation",
         STATE_OFF,
     ]
     assert state.attributes[ATTR_AWAY_MODE] == STATE_OFF
@@ -107,7 +108,11 @@ async def test_temperature_out_of_range(
         await _call(hass, SERVICE_SET_TEMPERATURE, entity_id, temperature=80)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "temperature_out_of_range"
-    assert err.value.translation_placeholders == {"min": "40.5", "max": "65.5"}
+    assert err.value.translation_placeholders == {"min": "40.5 °C", "max": "65.5 °C"}
+    assert str(err.value) == (
+        "The temperature must be between 40.5 °C and 65.5 °C,"
+        " the limits of this water heater"
+    )
     assert len(heater.received) == received
 
 
@@ -160,14 +165,29 @@ async def test_away_mode_is_vacation(
         hass, lambda: get_state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "on"
     )
     assert (heater.mode, heater.vacation_days) == (5, 7)
-    # During the vacation the entity shows the mode the heater came from.
-    assert get_state(hass, entity_id).state == "heat_pump"
+    # The operation says what the heater (and the Mode sensor) report.
+    assert get_state(hass, entity_id).state == "vacation"
 
     await _call(hass, SERVICE_SET_AWAY_MODE, entity_id, away_mode=False)
     await wait_for(
         hass, lambda: get_state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "off"
     )
     assert heater.mode == 1
+
+
+async def test_vacation_is_an_operation_too(
+    hass: HomeAssistant, entity_id: str, heater: SimulatedHeater
+) -> None:
+    assert "vacation" in get_state(hass, entity_id).attributes["operation_list"]
+
+    await _call(hass, SERVICE_SET_OPERATION_MODE, entity_id, operation_mode="vacation")
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == "vacation")
+    assert (heater.mode, heater.vacation_days) == (5, 7)
+    assert get_state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "on"
+
+    await _call(hass, SERVICE_SET_OPERATION_MODE, entity_id, operation_mode="electric")
+    await wait_for(hass, lambda: get_state(hass, entity_id).state == "electric")
+    assert get_state(hass, entity_id).attributes[ATTR_AWAY_MODE] == "off"
 
 
 async def test_unknown_mode_is_refused(

@@ -68,10 +68,11 @@ class Device:
 
 
 def parse_device(raw: Mapping[str, Any]) -> Device | None:
-    """Decode a ``/device/list`` entry, or None when it has no usable MAC address.
+    """Decode a ``/device/list`` entry, or None without a usable MAC address or type.
 
-    Reads ``raw["deviceInfo"]`` (or ``raw`` itself when that key is absent). A missing
-    ``deviceType`` defaults to 52 (NWP500); a missing ``additionalValue`` to "" (§5.1).
+    Reads ``raw["deviceInfo"]`` (or ``raw`` itself when that key is absent). Without
+    ``deviceType`` a device is no NWP500 and cannot be addressed (its topics carry
+    the type), so it is left out; a missing ``additionalValue`` is "" (§5.1).
     """
     top = as_mapping(raw, "device")
     info = Reader(top.get("deviceInfo", top), "device.deviceInfo")
@@ -82,10 +83,13 @@ def parse_device(raw: Mapping[str, Any]) -> Device | None:
             report("device.deviceInfo.macAddress", "not 12 hex digits", mac_text)
         return None
     device_type = info.integer("deviceType")
+    if device_type is None:
+        report("device.deviceInfo.deviceType", "missing: not an NWP500", mac)
+        return None
     return Device(
         mac=mac,
         additional_value=info.text("additionalValue") or "",
-        device_type=NWP500_DEVICE_TYPE if device_type is None else device_type,
+        device_type=device_type,
         name=info.text("deviceName") or "",
         home_seq=info.integer("homeSeq"),
         connected=info.one_of("connected", {0: None, 1: False, 2: True}),

@@ -53,6 +53,19 @@ class PushWatch:
         now = self._connected_at = self._clock()
         self._last_poll = dict.fromkeys(self._macs, now)
 
+    def add(self, mac: str) -> None:
+        """Watch one more heater (just asked for its status, if connected)."""
+        if mac in self._macs:
+            return
+        self._macs = (*self._macs, mac)
+        if self._connected_at is not None:
+            self._last_poll[mac] = self._clock()
+
+    def remove(self, mac: str) -> None:
+        """Stop watching a heater the session no longer serves."""
+        self._macs = tuple(m for m in self._macs if m != mac)
+        self._last_poll.pop(mac, None)
+
     def disconnected(self) -> None:
         """Stop counting silence: the link is gone."""
         self._connected_at = None

@@ -340,6 +340,39 @@ class NaviLinkSession:
         self._addressing.device(mac)
         self._sender.set_reachable(mac, reachable)
 
+    async def add_device(self, device: Device) -> None:
+        """Serve one more heater from now on (one that joined the account).
+
+        While connected this subscribes to its topics and asks it for its
+        feature and status at once; every later link subscribes to it too.
+        """
+        self._check()
+        if device.mac in self._addressing.devices:
+            return
+        subscribed = set(self._addressing.subscriptions())
+        self._addressing.devices[device.mac] = device
+        self._push_watch.add(device.mac)
+        link, watch = self._link, self._watch
+        if self._states.state is not SessionState.CONNECTED or not (link and watch):
+            return
+        try:
+            for topic in self._addressing.subscriptions():
+                if topic not in subscribed:
+                    await watch.unless_lost(link.subscribe(topic))
+            for build in (commands.device_info_request, commands.status_request):
+                message = self._addressing.request(build(device))
+                await watch.unless_lost(link.publish(*message))
+        except LinkLostError:
+            pass  # the next link subscribes to it and asks it
+        except LinkError as err:
+            watch.report_lost(str(err))
+
+    def remove_device(self, mac: str) -> None:
+        """Stop serving a heater (removed by the user); its messages are ignored."""
+        self._check()
+        self._addressing.devices.pop(mac, None)
+        self._push_watch.remove(mac)
+
     async def send(self, command: Command) -> SendOutcome:
         """Send a command through the queue.
 

@@ -1,0 +1,68 @@
+"""The logbook says why a boost ended.
+
+A boost's start, end time and end show as the state changes of its *Boost*
+binary sensor and *Boost end* sensor; the event ``navien_nwp500_boost_ended``
+adds why it ended (its time was up, a change by hand, a vacation, the
+integration unloaded), on the *Boost* binary sensor's logbook.
+"""
+
+from typing import TYPE_CHECKING, Final
+
+from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ENTITY_ID,
+    LOGBOOK_ENTRY_MESSAGE,
+    LOGBOOK_ENTRY_NAME,
+)
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, Platform
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from .const import DOMAIN
+from .texts import exception_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+EVENT_BOOST_ENDED: Final = f"{DOMAIN}_boost_ended"
+ATTR_REASON: Final = "reason"
+
+
+@callback
+def async_fire_boost_ended(
+    hass: HomeAssistant, entry_id: str, mac: str, reason: str
+) -> None:
+    """Say that a heater's boost ended and why (``time_up``, ``changed``...)."""
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, mac), entry_id)
+    hass.bus.async_fire(
+        EVENT_BOOST_ENDED,
+        {
+            ATTR_DEVICE_ID: device.id if device else None,
+            ATTR_ENTITY_ID: er.async_get(hass).async_get_entity_id(
+                Platform.BINARY_SENSOR, DOMAIN, f"{mac}_boost"
+            ),
+            ATTR_REASON: reason,
+        },
+    )
+
+
+@callback
+def async_describe_events(
+    hass: HomeAssistant,
+    async_describe_event: Callable[
+        [str, str, Callable[[Event], dict[str, str | None]]], None
+    ],
+) -> None:
+    """Describe the end of a boost in the user's language."""
+
+    @callback
+    def describe(event: Event) -> dict[str, str | None]:
+        entity_id = event.data.get(ATTR_ENTITY_ID)
+        state = hass.states.get(entity_id) if entity_id else None
+        key = f"boost_ended_{event.data[ATTR_REASON]}"
+        return {
+            LOGBOOK_ENTRY_NAME: state.name if state else "Boost",
+            LOGBOOK_ENTRY_MESSAGE: exception_text(hass, key, {}, key),
+            LOGBOOK_ENTRY_ENTITY_ID: entity_id,
+        }
+
+    async_describe_event(DOMAIN, EVENT_BOOST_ENDED, describe)

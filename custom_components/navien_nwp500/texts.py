@@ -1,0 +1,53 @@
+"""Texts of ours in the user's language: exception texts and placeholder names.
+
+Placeholder values that are words (a feature, a schedule field, a command) are
+named through exception texts of their own (``feature_name_vacation_mode``...),
+in the language Home Assistant is set to, so that no English word ends up in a
+translated message.
+"""
+
+import re
+from typing import TYPE_CHECKING, Final
+
+from homeassistant.helpers.translation import async_get_cached_translations
+
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from homeassistant.core import HomeAssistant
+
+NAMED_PLACEHOLDERS: Final = ("feature", "field")
+"""Placeholders whose value is a word with a translated name."""
+_NOT_A_KEY: Final = re.compile(r"[^a-z0-9]+")
+
+
+def exception_text(
+    hass: HomeAssistant, key: str, placeholders: Mapping[str, str], fallback: str
+) -> str:
+    """Return an exception text in the user's language (English, then ``fallback``)."""
+    name = f"component.{DOMAIN}.exceptions.{key}.message"
+    for language in (hass.config.language, "en"):
+        text = async_get_cached_translations(hass, language, "exceptions", DOMAIN).get(
+            name
+        )
+        if text:
+            return text.format(**placeholders)
+    return fallback
+
+
+def name_of(hass: HomeAssistant, kind: str, value: str) -> str:
+    """Return the translated name of ``value`` (a feature, field or command)."""
+    key = f"{kind}_name_{_NOT_A_KEY.sub('_', value.lower()).strip('_')}"
+    return exception_text(hass, key, {}, value)
+
+
+def localized_placeholders(
+    hass: HomeAssistant, placeholders: Mapping[str, str]
+) -> dict[str, str]:
+    """Return ``placeholders`` with their word values named in the user's language."""
+    return {
+        key: name_of(hass, key, value) if key in NAMED_PLACEHOLDERS else value
+        for key, value in placeholders.items()
+    }
