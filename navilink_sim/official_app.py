@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiomqtt
 
+from navilink_sim.device_link import RETRY_DELAY
 from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE, STATUS
 from navilink_sim.tank import HIGH_DEMAND
 
@@ -147,6 +148,15 @@ class OfficialApp:
         return self.answers[session_id][0]
 
     async def _run(self) -> None:
+        """Stay connected: like the phone, come back after the broker went away."""
+        while True:
+            try:
+                await self._connected_session()
+            except aiomqtt.MqttError as err:
+                _LOGGER.debug("%s: broker connection lost: %s", self.client_id, err)
+            await asyncio.sleep(RETRY_DELAY)
+
+    async def _connected_session(self) -> None:
         async with aiomqtt.Client(
             self._host, self._port, identifier=self.client_id
         ) as client:

@@ -127,6 +127,7 @@ async def test_too_old_commands_are_dropped_at_flush(
         assert len(mode_params(simulator)) == 1
 
 
+@pytest.mark.simulator(profile="ideal")  # counts set-points sent: a slow one is resent
 async def test_superseded_set_points_are_coalesced(
     simulator: NaviLinkSimulator,
 ) -> None:
