@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
+APP_CLIENT_PREFIX = "navien-app-"
+"""How the app's client IDs begin."""
+
 
 def _settings_in(status: Any) -> bool:
     """Whether `status` is a snapshot whose mode and set-point the app can re-send."""
@@ -52,7 +55,7 @@ class OfficialApp:
 
     def __init__(self, devices: list[SimDevice], host: str, port: int) -> None:
         """Prepare (not start) an app client for ``devices`` on the broker."""
-        self.client_id = f"navien-app-{secrets.token_hex(4)}"
+        self.client_id = f"{APP_CLIENT_PREFIX}{secrets.token_hex(4)}"
         self.answers: dict[str, list[str]] = {}
         """Session ID of each request -> what answered it ("ack" or "refused")."""
         self._devices = {device.mac.lower(): device for device in devices}

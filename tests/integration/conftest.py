@@ -68,6 +68,7 @@ def compressed_timeouts() -> Iterator[None]:
     session_waits = {
         "control_confirm_timeout": defaults.control_confirm_timeout * TEST_DELAY_SCALE,
         "request_timeout": defaults.request_timeout * TEST_DELAY_SCALE,
+        "control_spacing": defaults.control_spacing * TEST_DELAY_SCALE,
     }
 
     def session_config(**options: Any) -> SessionConfig:

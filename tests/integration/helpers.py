@@ -17,6 +17,7 @@ from custom_components.navien_nwp500.sensor_energy import (
     MAINTENANCE_SENSORS,
 )
 from navilink_sim.heater import SimulatedHeater
+from navilink_sim.official_app import APP_CLIENT_PREFIX
 
 from .conftest import DEMO_MAC
 
@@ -61,8 +62,15 @@ def get_state(hass: HomeAssistant, entity_id: str) -> State:
 
 
 def commands(heater: SimulatedHeater) -> list[int]:
-    """Return the command codes the heater received, oldest first."""
-    return [message["request"]["command"] for message in heater.received]
+    """Return the command codes the heater received from us, oldest first.
+
+    The household app's own controls (the realistic heater's) are left out.
+    """
+    return [
+        message["request"]["command"]
+        for message in heater.received
+        if not str(message.get("clientID")).startswith(APP_CLIENT_PREFIX)
+    ]
 
 
 def patch_status(**changes: Any) -> Any:
