@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections import Counter
 import gc
 import json
 import logging
@@ -57,6 +58,8 @@ FLAP_CONFIG = SessionConfig(
     flap_limit=1_000_000,
     control_spacing=0.0,
     control_confirm_timeout=0.5,
+    control_patience=2.0,  # compressed like the other timings
+    status_poll_interval=0.25,
     request_timeout=3.0,
 )
 
@@ -139,11 +142,20 @@ class Bench:
         print(f"  delivered / lost           {delivered} / {len(sent) - delivered}")
         print(f"  device saw them in order   {in_order}")
 
-    async def flapping(self, flaps: int) -> None:
-        """Cut the connection ``flaps`` times in a row (compressed timings)."""
+    async def flapping(self, flaps: int, *, until_status: bool = False) -> None:
+        """Cut the connection ``flaps`` times in a row (compressed timings).
+
+        ``until_status``: each link lives until it carried one status message
+        (else it is cut as soon as the session reads connected, before its
+        first reply can arrive).
+        """
         session = self.session(FLAP_CONFIG)
         outcomes: list[tuple[Command, CommandOutcome]] = []
         session.add_command_listener(lambda c, o: outcomes.append((c, o)))
+        statuses = [0]
+        session.add_status_listener(
+            lambda _d, _s: statuses.__setitem__(0, statuses[0] + 1)
+        )
         process = psutil.Process()
         await session.start()
         sent: list[Command] = []
@@ -159,6 +171,7 @@ class Bench:
                         "rss": process.memory_info().rss,
                     }
                 generation = session.statistics()["generation"]
+                heard = statuses[0]
                 if flap % 4 == 0:
                     command = commands.set_dhw_mode(
                         DEVICE, None, DhwOperationSetting(1 + flap % 3)
@@ -166,14 +179,17 @@ class Bench:
                     sent.append(command)
                     await session.send(command)
                 self.sim.faults.drop_all()
-                await wait_until(
-                    lambda g=generation: (
+
+                def reconnected(g: int = generation, h: int = heard) -> bool:
+                    return (
                         session.state is SessionState.CONNECTED
                         and session.statistics()["generation"] > g
-                    ),
-                    5,
-                )
+                        and (not until_status or statuses[0] > h)
+                    )
+
+                await wait_until(reconnected, 5)
             elapsed = time.monotonic() - started
+            decided_while_flapping = len(outcomes)
             await wait_until(lambda: len(outcomes) == len(sent), 30)
             await wait_until(lambda: session.statistics()["closing_links"] == 0, 10)
             await wait_until(lambda: self.sim.front_door.live_connections == 1, 10)
@@ -184,7 +200,8 @@ class Bench:
             await session.close()
         delivered = sum(1 for _c, o in outcomes if o is CommandOutcome.DELIVERED)
         ordered = [c for c, _o in outcomes] == sent
-        print(f"flapping: {flaps} drops in {elapsed:.1f} s")
+        lives = "until its first status" if until_status else "until connected"
+        print(f"flapping: {flaps} drops in {elapsed:.1f} s (each link lives {lives})")
         print(f"  generations                {stats['generation']}")
         print(
             f"  stale/repeated reports     {stats['stale_reports']}/{stats['repeated_reports']}"
@@ -200,6 +217,10 @@ class Bench:
         )
         print(
             f"  commands given / delivered {len(sent)} / {delivered} (one outcome each, in order: {ordered})"
+        )
+        print(f"  outcomes while flapping    {decided_while_flapping}")
+        print(
+            f"  outcomes                   {dict(Counter(o.value for _c, o in outcomes))}"
         )
 
     async def throughput(self, count: int) -> None:
@@ -278,6 +299,7 @@ async def main(args: argparse.Namespace) -> None:
         await bench.resident()
         await bench.throughput(args.messages)
         await bench.flapping(args.flaps)
+        await bench.flapping(args.flaps, until_status=True)
         await bench.outage(args.outage)
 
 

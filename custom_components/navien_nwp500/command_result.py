@@ -1,17 +1,20 @@
 """What became of each command: the caller's error, an event, a notification.
 
-The session reports the one final outcome of every command it was given. Here
-that outcome becomes:
+The session reports the one final outcome of every command it was given, with
+a detail code saying which evidence decided it. Here that outcome becomes:
 
-- the result of a caller that waits for it (bounded): a translated error when
-  the heater refused the command or it could not be delivered;
-- the event ``navien_nwp500_command_result`` for every outcome;
+- the result of the action that gave it, which never waits longer than
+  COMMAND_OUTCOME_TIMEOUT in all: one translated error naming every command
+  refused or not delivered, or one saying the outcome is still pending;
+- the event ``navien_nwp500_command_result`` for every outcome (``reason`` is
+  the session's detail code, e.g. ``late_ack``, ``status_without_intent``);
 - a persistent notification when a command was not delivered and nobody
-  waited for it any more (given offline, or its caller's wait ran out).
+  waited for it any more (given offline, or its action's wait ran out).
 """
 
 import asyncio
 from dataclasses import dataclass
+import logging
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.components import persistent_notification
@@ -21,31 +24,23 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
-from .navilink.session import CommandOutcome
+from .navilink.codec import NaviLinkError
+from .navilink.session import CommandOutcome, NotConnectedError, SessionState
 from .texts import exception_text, name_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from .navilink.codec import Command
+    from .navilink.session import NaviLinkSession
+
+_LOGGER = logging.getLogger(__name__)
 
 COMMAND_OUTCOME_TIMEOUT: Final = 15.0
-"""Seconds an action waits for its commands' outcomes before it returns."""
+"""Seconds an action may take in all: giving its commands and their outcomes."""
 EVENT_COMMAND_RESULT: Final = f"{DOMAIN}_command_result"
 
 _SUCCESSES: Final = frozenset({CommandOutcome.DELIVERED, CommandOutcome.SUPERSEDED})
-_REASONS: Final[Mapping[str, str]] = {
-    CommandOutcome.DELIVERED: "delivered to the heater",
-    CommandOutcome.SUPERSEDED: "a newer command of the same kind replaced it",
-    CommandOutcome.OVERFLOW: "too many commands were waiting; the oldest was dropped",
-    CommandOutcome.TOO_OLD: "it waited longer than commands may wait for the cloud",
-    CommandOutcome.CLOSED: "the connection was closed (reload or shutdown)",
-    CommandOutcome.REFUSED: "the heater refused it",
-    CommandOutcome.NOT_CONNECTED: "the connection to the cloud was lost",
-    CommandOutcome.INVALID: "it could not be encoded",
-    CommandOutcome.NOT_APPLIED: "sent again, and the heater still does not show it",
-    CommandOutcome.UNCONFIRMED: "it may have arrived, but the heater did not confirm it",
-}
 _ERROR_KEYS: Final[Mapping[str, str]] = {
     CommandOutcome.OVERFLOW: "command_overflow",
     CommandOutcome.TOO_OLD: "command_too_old",
@@ -57,6 +52,8 @@ _ERROR_KEYS: Final[Mapping[str, str]] = {
     CommandOutcome.UNCONFIRMED: "command_unconfirmed",
 }
 _OTHER_FAILURE_KEY: Final = "command_not_delivered"
+_SEVERAL_FAILURES_KEY: Final = "commands_not_delivered"
+_PENDING_KEY: Final = "command_pending"
 _NOTIFICATION_TITLE_KEY: Final = "command_not_delivered_title"
 
 
@@ -95,30 +92,126 @@ class CommandResults:
         if self._pending.get(id(pending.command)) is pending:
             del self._pending[id(pending.command)]
 
-    async def async_wait(self, pending: Sequence[PendingCommand]) -> None:
-        """Wait up to COMMAND_OUTCOME_TIMEOUT for every outcome; raise the first failure.
+    async def async_send_all(
+        self, session: NaviLinkSession, to_send: Sequence[Command], *, wait: bool = True
+    ) -> None:
+        """Give ``to_send`` to ``session`` in order and report what became of them.
 
-        Outcomes still missing then are reported later, by event and (on
-        failure) notification.
+        Connected: waits for their outcomes, the whole action bounded by
+        COMMAND_OUTCOME_TIMEOUT, then raises one translated error naming every
+        failure, or saying that outcomes are still pending (they follow as the
+        event and, on failure, a notification). Offline: the commands wait in
+        the session's queue; this returns at once and their outcomes are
+        reported that way too, as when nobody ``wait``s (a boost's return).
         """
-        if not pending:
-            return
+        pending: list[PendingCommand] = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + COMMAND_OUTCOME_TIMEOUT
         try:
-            await asyncio.wait(
-                [entry.outcome for entry in pending], timeout=COMMAND_OUTCOME_TIMEOUT
-            )
+            async with asyncio.timeout_at(deadline):
+                for command in to_send:
+                    # Tracked before it is given: a cut send() still queued it.
+                    pending.append(tracked := self.track(command))
+                    await self._async_give(session, tracked, pending)
+        except TimeoutError:
+            pass  # a publish cut by a link loss: what was given is pending
+        except BaseException:
+            self.release(pending)
+            raise
+        if session.state is not SessionState.CONNECTED or not wait:
+            self.release(pending)
+            if session.state is not SessionState.CONNECTED:
+                _LOGGER.warning(
+                    "The NaviLink cloud is unreachable; %s queued: sent when the"
+                    " connection is back, unless it has waited too long by then",
+                    ", ".join(command.kind for command in to_send),
+                )
+            return
+        await self.async_wait(pending, max(0.0, deadline - loop.time()))
+
+    async def async_wait(
+        self,
+        pending: Sequence[PendingCommand],
+        timeout: float = COMMAND_OUTCOME_TIMEOUT,  # noqa: ASYNC109 (a budget left)
+    ) -> None:
+        """Wait up to ``timeout`` for every outcome, then raise what went wrong."""
+        try:
+            if pending and timeout > 0:
+                await asyncio.wait(
+                    [entry.outcome for entry in pending], timeout=timeout
+                )
         except asyncio.CancelledError:
             self.release(pending)
             raise
+        self._conclude(pending)
+
+    async def _async_give(
+        self,
+        session: NaviLinkSession,
+        tracked: PendingCommand,
+        pending: list[PendingCommand],
+    ) -> None:
+        """Give one command to the session; translate its refusal to take it."""
+        try:
+            await session.send(tracked.command)
+        except (NaviLinkError, ValueError) as err:  # it never entered the queue
+            pending.remove(tracked)
+            self.forget(tracked)
+            if isinstance(err, NotConnectedError):
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN, translation_key="not_connected"
+                ) from err
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    def _conclude(self, pending: Sequence[PendingCommand]) -> None:
+        """Nobody waits any more: raise every failure, else any outcome still open."""
         for entry in pending:
             entry.waited_for = False
-        for entry in pending:
-            if entry.outcome.done() and is_failure(outcome := entry.outcome.result()):
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key=_ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY),
-                    translation_placeholders=self._placeholders(entry.command, outcome),
-                )
+        failures = [
+            (entry.command, outcome)
+            for entry in pending
+            if entry.outcome.done() and is_failure(outcome := entry.outcome.result())
+        ]
+        if len(failures) == 1:
+            command, outcome = failures[0]
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=_ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY),
+                translation_placeholders=self._placeholders(command, outcome),
+            )
+        if failures:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=_SEVERAL_FAILURES_KEY,
+                translation_placeholders={
+                    "count": str(len(failures)),
+                    "failures": " ".join(
+                        exception_text(
+                            self._hass,
+                            key := _ERROR_KEYS.get(outcome, _OTHER_FAILURE_KEY),
+                            self._placeholders(command, outcome),
+                            key,
+                        )
+                        for command, outcome in failures
+                    ),
+                },
+            )
+        still_open = [entry.command for entry in pending if not entry.outcome.done()]
+        if still_open:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=_PENDING_KEY,
+                translation_placeholders={
+                    "heater": ", ".join(
+                        dict.fromkeys(self._heater_name(c) for c in still_open)
+                    ),
+                    "commands": ", ".join(command.kind for command in still_open),
+                },
+            )
 
     @callback
     def release(self, pending: Sequence[PendingCommand]) -> None:
@@ -129,9 +222,11 @@ class CommandResults:
                 self._notify(entry.command, outcome)
 
     @callback
-    def handle_outcome(self, command: Command, outcome: CommandOutcome) -> None:
-        """Session listener: the one final outcome of a command."""
-        self._fire_event(command, outcome)
+    def handle_outcome(
+        self, command: Command, outcome: CommandOutcome, detail: str = ""
+    ) -> None:
+        """Session listener: the one final outcome of a command and its detail code."""
+        self._fire_event(command, outcome, detail or str(outcome))
         # Keyed by id(): equal commands are distinct intents, and the entry holds
         # its command, so the id cannot be reused while the entry waits.
         pending = self._pending.pop(id(command), None)
@@ -147,16 +242,21 @@ class CommandResults:
             (DOMAIN, command.mac), self._entry_id
         )
 
-    def _placeholders(self, command: Command, outcome: str) -> dict[str, str]:
+    def _heater_name(self, command: Command) -> str:
         device = self._device(command)
         name = (device.name_by_user or device.name) if device else None
+        return name or command.mac
+
+    def _placeholders(self, command: Command, outcome: str) -> dict[str, str]:
         return {
-            "heater": name or command.mac,
+            "heater": self._heater_name(command),
             "command": name_of(self._hass, "command", command.kind),
             "outcome": str(outcome),
         }
 
-    def _fire_event(self, command: Command, outcome: CommandOutcome) -> None:
+    def _fire_event(
+        self, command: Command, outcome: CommandOutcome, reason: str
+    ) -> None:
         device = self._device(command)
         self._hass.bus.async_fire(
             EVENT_COMMAND_RESULT,
@@ -164,7 +264,7 @@ class CommandResults:
                 "device_id": device.id if device else None,
                 "command": command.kind,
                 "outcome": str(outcome),
-                "reason": _REASONS.get(outcome, str(outcome)),
+                "reason": reason,
             },
         )
 

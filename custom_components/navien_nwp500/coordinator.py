@@ -46,8 +46,6 @@ from .navilink.cloud import (
 from .navilink.codec import NaviLinkError
 from .navilink.session import (
     NaviLinkSession,
-    NotConnectedError,
-    SendOutcome,
     SessionConfig,
     SessionError,
     SessionState,
@@ -61,7 +59,6 @@ from .roster import HeaterRoster
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from .command_result import PendingCommand
     from .heater_details import ScheduleCoordinator
     from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
 
@@ -171,7 +168,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         ]
         # Never removed: closing the session reports the commands it drops
         # (CLOSED) to their callers, as events and notifications.
-        self.session.add_command_listener(self.command_results.handle_outcome)
+        self.session.add_command_detail_listener(self.command_results.handle_outcome)
         # A failure from here on leaves the session to async_shutdown, which
         # Home Assistant calls on a failed setup as on an unload.
         try:
@@ -326,15 +323,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
     async def async_send_all(
         self, to_send: Sequence[Command], *, wait: bool = True
     ) -> None:
-        """Send commands in order and, while connected, wait for their outcomes.
-
-        Connected (and ``wait``): waits (bounded, see `CommandResults.async_wait`)
-        and raises a translated error when one was refused or not delivered (a
-        superseded one is fine);
-        outcomes later than that are reported by event and notification.
-        Offline: the commands wait in the session's queue; this returns at once
-        and their outcomes are reported that way too, as when ``wait`` is false.
-        """
+        """Send commands in order; see `CommandResults.async_send_all`."""
         if not to_send:
             return
         session = self.session
@@ -342,36 +331,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="not_ready"
             )
-        pending: list[PendingCommand] = []
-        outcome = SendOutcome.QUEUED
-        for command in to_send:
-            tracked = self.command_results.track(command)
-            try:
-                outcome = await session.send(command)
-            except NaviLinkError as err:
-                self.command_results.forget(tracked)
-                self.command_results.release(pending)
-                if isinstance(err, NotConnectedError):
-                    raise HomeAssistantError(
-                        translation_domain=DOMAIN, translation_key="not_connected"
-                    ) from err
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="command_failed",
-                    translation_placeholders={"error": str(err)},
-                ) from err
-            pending.append(tracked)
-        connected = session.state is SessionState.CONNECTED
-        if connected and wait:
-            await self.command_results.async_wait(pending)
-            return
-        self.command_results.release(pending)
-        if not connected and outcome is SendOutcome.QUEUED:
-            _LOGGER.warning(
-                "The NaviLink cloud is unreachable; %s queued: sent when the"
-                " connection is back, unless it has waited too long by then",
-                ", ".join(command.kind for command in to_send),
-            )
+        await self.command_results.async_send_all(session, to_send, wait=wait)
 
     async def async_request_status(self) -> None:
         """Ask every heater for a fresh status now."""

@@ -163,6 +163,6 @@ async def test_eco_and_off_events_use_the_integrations_mode_names(
     found = await events(hass, entity_id)
     morning = next(e for e in found if "T07:00" in e["start"])
     night = next(e for e in found if "T23:00" in e["start"])
-    assert morning["summary"] == "Eco (Energy Saver)"
-    assert morning["description"] == "Eco (Energy Saver), 50 °C"
+    assert morning["summary"] == "Eco"
+    assert morning["description"] == "Eco, 50 °C"
     assert night["summary"] == "Off"

@@ -1,5 +1,6 @@
 """Every command's outcome reaches the user: error, event, notification (issue 9 §6)."""
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 from unittest.mock import patch
@@ -149,7 +150,7 @@ async def test_delivered_command_returns_and_fires_its_event(
             "device_id": _device_id(hass),
             "command": "dhw_temperature",
             "outcome": "delivered",
-            "reason": "delivered to the heater",
+            "reason": "acknowledged",
         }
     ]
 
@@ -206,7 +207,7 @@ async def test_offline_command_returns_at_once_and_is_reported_delivered_later(
         "device_id": _device_id(hass),
         "command": "dhw_temperature",
         "outcome": "delivered",
-        "reason": "delivered to the heater",
+        "reason": "acknowledged",
     }
     assert simulator.heaters[DEMO_MAC].setpoint == 106
 
@@ -218,16 +219,19 @@ async def test_too_old_command_fires_its_event_and_notifies(
     events: list[Event[dict[str, Any]]],
     notifications: dict[str, persistent_notification.Notification],
 ) -> None:
-    """Queued commands may wait 10 ms: any reconnect takes longer than that."""
+    """Queued commands may wait 10 ms; they expire while the cloud stays away."""
     entry = await _load_with_short_queue(hass, mock_config_entry)
     simulator = point_at_simulator
     await _go_offline(hass, entry, simulator)
 
     await _set_temperature(hass, 53)
-    simulator.faults.stop_refusing()
-    await wait_for(hass, lambda: bool(events), within=60)
+    await wait_for(hass, lambda: bool(events), within=60)  # still refused: offline
 
+    session = entry.runtime_data.session
+    assert session is not None
+    assert session.state is not SessionState.CONNECTED
     assert events[0].data["outcome"] == "too_old"
+    assert events[0].data["reason"] == "queued_too_long"
     assert events[0].data["command"] == "dhw_temperature"
     assert simulator.heaters[DEMO_MAC].setpoint == 120
     (notification,) = notifications.values()
@@ -285,11 +289,16 @@ async def test_refusal_after_the_wait_ran_out_becomes_a_notification(
     notifications: dict[str, persistent_notification.Notification],
 ) -> None:
     heater.min_control_interval = 1e9  # simulated time stands still: refuse the rest
-    with patch(
-        "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT", 0
+    await _set_temperature(hass, 52)
+    with (
+        patch(
+            "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT",
+            0,
+        ),
+        pytest.raises(HomeAssistantError) as raised,
     ):
-        await _set_temperature(hass, 52)
-        await _set_temperature(hass, 55)  # returns: nobody waits for the refusal
+        await _set_temperature(hass, 55)  # nobody waits for the refusal
+    assert raised.value.translation_key == "command_pending"
 
     await wait_for(hass, lambda: len(events) == 2, within=60)
     assert [event.data["outcome"] for event in events] == ["delivered", "refused"]
@@ -333,7 +342,7 @@ async def test_superseded_command_is_reported_but_not_a_failure(
     simulator.faults.stop_refusing()
     await wait_for(hass, lambda: len(events) == 2, within=60)
     assert [event.data["outcome"] for event in events] == ["superseded", "delivered"]
-    assert events[0].data["reason"] == "a newer command of the same kind replaced it"
+    assert events[0].data["reason"] == "newer_command"
     assert simulator.heaters[DEMO_MAC].setpoint == 108
     assert not notifications
 
@@ -377,3 +386,105 @@ async def test_a_command_still_queued_at_unload_is_reported_closed(
 
     assert [event.data["outcome"] for event in events] == ["closed"]
     assert any("was closed" in n["message"] for n in notifications.values())
+
+
+async def test_an_action_cut_by_a_stalled_link_ends_in_time_and_says_it_is_pending(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    events: list[Event[dict[str, Any]]],
+) -> None:
+    """The publish hangs while the session still reads connected (issue 15 §3.4)."""
+    session = init_integration.runtime_data.session
+    assert session is not None
+    simulator.faults.stall()
+    with (
+        patch(
+            "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT",
+            0.5,
+        ),
+        pytest.raises(HomeAssistantError) as raised,
+    ):
+        await _set_temperature(hass, 53)
+
+    assert session.state is SessionState.CONNECTED
+    assert raised.value.translation_key == "command_pending"
+    assert str(raised.value) == (
+        "The dhw_temperature command for NWP500 is still pending; its result will"
+        " follow as the navien_nwp500_command_result event (and a notification if"
+        " it fails)"
+    )
+    assert not events
+    simulator.faults.unstall()
+    await wait_for(hass, lambda: bool(events), within=60)  # the event follows
+    assert events[0].data["outcome"] == "delivered"
+    assert simulator.heaters[DEMO_MAC].setpoint == 106
+
+
+async def test_every_failure_of_a_multi_command_action_is_named_in_one_error(
+    hass: HomeAssistant,
+) -> None:
+    results = CommandResults(hass, "no entry")
+    device = Device(mac=DEMO_MAC, additional_value="", device_type=52, name="x")
+    first = commands.set_dhw_temperature(device, None, 50)
+    second = commands.power(device, None, False)
+    pending = [results.track(first), results.track(second)]
+
+    results.handle_outcome(first, CommandOutcome.REFUSED, "ctrl_fail")
+    results.handle_outcome(second, CommandOutcome.NOT_APPLIED, "status_without_intent")
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await results.async_wait(pending)
+    assert raised.value.translation_key == "commands_not_delivered"
+    placeholders = raised.value.translation_placeholders
+    assert placeholders is not None
+    assert placeholders["count"] == "2"
+    assert "refused the set-point command" in placeholders["failures"]
+    assert "power command" in placeholders["failures"]
+
+
+class _StuckSession:
+    """A session whose send() never returns (the publish hangs)."""
+
+    state = SessionState.CONNECTED
+
+    async def send(self, command: object) -> None:
+        await asyncio.Event().wait()
+
+
+class _RefusingSession:
+    """A session that does not serve the command's heater."""
+
+    state = SessionState.CONNECTED
+
+    async def send(self, command: object) -> None:
+        raise ValueError("not a device of this session")
+
+
+async def test_an_action_refused_or_cancelled_leaves_no_outcome_waiting(
+    hass: HomeAssistant,
+    notifications: dict[str, persistent_notification.Notification],
+) -> None:
+    results = CommandResults(hass, "no entry")
+    device = Device(mac=DEMO_MAC, additional_value="", device_type=52, name="x")
+    refused = commands.set_dhw_temperature(device, None, 50)
+    with pytest.raises(HomeAssistantError) as raised:
+        await results.async_send_all(cast("Any", _RefusingSession()), [refused])
+    assert raised.value.translation_key == "command_failed"
+    assert results._pending == {}
+
+    cancelled = commands.set_dhw_temperature(device, None, 51)
+    action = hass.async_create_task(
+        results.async_send_all(cast("Any", _StuckSession()), [cancelled])
+    )
+    await asyncio.sleep(0)  # (blocking till done would fast-forward the test clock)
+    assert results._pending
+    action.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await action
+    results.handle_outcome(cancelled, CommandOutcome.TOO_OLD)  # it was queued
+    assert results._pending == {}
+    assert any(
+        key.startswith(f"{DOMAIN}_{DEMO_MAC}_command_not_delivered")
+        for key in notifications
+    )

@@ -5,6 +5,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
@@ -161,8 +162,10 @@ async def test_a_silent_heaters_command_waits_and_is_delivered_when_it_answers(
     simulator.faults.unsilence_device(DEMO_MAC)
     await _next_poll(hass)
     await wait_for(hass, lambda: len(results) == 1, within=30.0)
-    await sending
-    assert results[0].data["outcome"] == "delivered"
+    with pytest.raises(HomeAssistantError) as raised:
+        await sending  # its 15 s ran out while the heater was silent
+    assert raised.value.translation_key == "command_pending"
+    assert results[0].data["outcome"] == "delivered"  # the event followed
     assert heater.setpoint == 104  # 52 °C in half degrees
     assert [
         r["request"].get("param")

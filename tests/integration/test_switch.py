@@ -13,6 +13,7 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     Platform,
 )
+from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -162,7 +163,9 @@ async def test_no_state_before_the_ack(
 ) -> None:
     """A heater that takes the command but does not answer leaves the switch as it was."""
     simulator.faults.drop_replies(mac=DEMO_MAC)
-    await switch(hass, SERVICE_TURN_ON, "tou")
+    with pytest.raises(HomeAssistantError) as raised:
+        await switch(hass, SERVICE_TURN_ON, "tou")
+    assert raised.value.translation_key == "command_pending"  # no answer in 15 s
     await wait_for(hass, lambda: simulator.heaters[DEMO_MAC].tou)
     await hass.async_block_till_done()
     assert hass.states.get(entity_id(hass, "tou")).state == STATE_OFF

@@ -52,6 +52,8 @@ FAST = SessionConfig(
     request_timeout=3.0,
     control_spacing=0.05,
     control_confirm_timeout=1.0,
+    control_patience=2.0,
+    status_poll_interval=0.3,
     flap_window=10.0,
     flap_limit=3,
 )

@@ -65,17 +65,45 @@ async def test_slow_key_renewal_is_not_cut_short_by_the_link_timeout(
         assert renewals(simulator) == before + 1
 
 
-async def test_gateway_503_does_not_renew_keys(simulator: NaviLinkSimulator) -> None:
+async def test_gateway_503_does_not_renew_keys_and_is_probed_once(
+    simulator: NaviLinkSimulator,
+) -> None:
     async with open_session(simulator, config=SLOW_CLOUD) as h:
         before = renewals(simulator)
         refused = simulator.front_door.stats.refused_total
+        attempts = h.stats()["attempts_total"]
         simulator.faults.refuse_for(600, status=503)
         simulator.faults.drop_all()
         await refused_several_times(h, refused)
         simulator.faults.stop_refusing()
         await reconnected(h, 2)
-        assert simulator.front_door.stats.refused_total > refused  # it was refused
+        refused_now = simulator.front_door.stats.refused_total - refused
+        failed_attempts = h.stats()["attempts_total"] - attempts - 1
+        assert failed_attempts >= 2  # it was refused
+        # Every refused attempt, plus one probe (not one probe per attempt).
+        assert refused_now == failed_attempts + 1
         assert renewals(simulator) == before
+
+
+async def test_refused_keys_are_renewed_for_the_very_next_attempt(
+    simulator: NaviLinkSimulator,
+) -> None:
+    async with open_session(simulator, config=SLOW_CLOUD) as h:
+        before = renewals(simulator)
+        attempts = h.stats()["attempts_total"]
+        seen = len(h.recorder.states)
+        simulator.faults.expire_credentials()
+        simulator.faults.drop_all()
+        await reconnected(h, 2)
+        assert renewals(simulator) == before + 1
+        assert h.stats()["attempts_total"] == attempts + 2  # one refused (403)
+        # Lost, one back-off slot, then the refused attempt and at once the next
+        # (CONNECTING twice in a row is one state), with no slot between them.
+        assert [state for _t, state, _e, _a in h.recorder.states[seen:]] == [
+            SessionState.BACKING_OFF,
+            SessionState.CONNECTING,
+            SessionState.CONNECTED,
+        ]
 
 
 async def test_gateway_403_renews_keys_once_per_outage(

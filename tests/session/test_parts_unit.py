@@ -95,7 +95,7 @@ def test_listener_exceptions_are_contained(caplog: pytest.LogCaptureFixture) -> 
     assert "A test listener raised" in caplog.text
 
 
-async def test_reply_router_matches_echo_then_oldest() -> None:
+async def test_reply_router_needs_our_client_id_then_matches_echo_then_oldest() -> None:
     loop = asyncio.get_running_loop()
     router = ReplyRouter("navien-ha-test")
     ours = router.new_session_id(MAC)  # e.g. a status request's
@@ -104,8 +104,12 @@ async def test_reply_router_matches_echo_then_oldest() -> None:
     router.expect_reply(TOPIC, MAC, "q2", second)
     decoder = InboundDecoder()
 
-    def message(session_id: str) -> bytes:
-        body = {"sessionID": session_id, "response": {"macAddress": MAC, "n": 1}}
+    def message(session_id: str, client_id: str = "navien-ha-test") -> bytes:
+        body = {
+            "clientID": client_id,
+            "sessionID": session_id,
+            "response": {"macAddress": MAC, "n": 1},
+        }
         return json.dumps(body).encode()
 
     for session_id in (ours, "q2"):  # ours but not q1's; then q2's echo
@@ -114,6 +118,11 @@ async def test_reply_router_matches_echo_then_oldest() -> None:
         router.route(inbound)
     assert not first.done()
     assert second.done()
+    for client_id in ("navien-app-1", f"navilink-{MAC}"):  # the app's; a push
+        inbound = decoder.decode(TOPIC, message("7", client_id))
+        assert inbound is not None
+        router.route(inbound)
+        assert not first.done()
     inbound = decoder.decode(TOPIC, message("7"))  # a device that does not echo
     assert inbound is not None
     router.route(inbound)

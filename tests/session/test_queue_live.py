@@ -127,6 +127,21 @@ async def test_too_old_commands_are_dropped_at_flush(
         assert len(mode_params(simulator)) == 1
 
 
+async def test_queued_commands_expire_at_their_deadline_while_still_offline(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """Issue 15 §3.2: the session's own timer, not the next reconnect, ends them."""
+    async with open_session(simulator, config=fast(queue_max_age=0.5)) as h:
+        await go_offline(h)
+        stale = modes(2)
+        for command in stale:
+            await h.session.send(command)
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 30.0, "2 outcomes")
+        assert h.session.state is not SessionState.CONNECTED  # still refused
+        assert h.recorder.outcomes == [(c, CommandOutcome.TOO_OLD) for c in stale]
+        assert h.stats()["queue"]["pending"] == 0
+
+
 @pytest.mark.simulator(profile="ideal")  # counts set-points sent: a slow one is resent
 async def test_superseded_set_points_are_coalesced(
     simulator: NaviLinkSimulator,

@@ -1,9 +1,10 @@
 """A command that may have arrived is not reported failed; the heater's state decides.
 
 Issue 9 point 5: a control published on a stalled path, or whose answer never
-came, is *unconfirmed*. The heater's next status decides: it shows the intent
-(DELIVERED), or the control is sent once more. Exactly one outcome, and the
-heater applies it once, whether the held bytes arrive late or are lost.
+came, is *unconfirmed*. Issue 15 §3: a late ack proves receipt; a status
+without the intent decides only after the patience window; only a control
+lost with the link is sent again. Exactly one outcome, and the heater applies
+it once, whether the held bytes arrive late or are lost.
 """
 
 from __future__ import annotations
@@ -102,25 +103,88 @@ async def test_a_silent_heater_is_not_assumed_to_have_applied_a_control(
         assert set_point_requests(simulator) == 1
 
 
-async def test_a_control_the_status_does_not_show_is_sent_once_more(
+def record_details(h: Harness) -> list[tuple[CommandOutcome, str]]:
+    """Collect every outcome of ``h``'s session with its detail code."""
+    details: list[tuple[CommandOutcome, str]] = []
+    h.session.add_command_detail_listener(lambda _c, o, d: details.append((o, d)))
+    return details
+
+
+async def test_a_late_ack_proves_receipt_and_the_control_is_not_sent_again(
     simulator: NaviLinkSimulator,
 ) -> None:
+    """A slow heater acks after the confirm timeout and shows the change later."""
     heater = simulator.heaters[MAC]
     config = fast(control_confirm_timeout=0.5)
     async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
         await ready(h)
-        simulator.faults.drop_replies(True)
+        details = record_details(h)
+        simulator.faults.reply_delay(1.5)  # every answer leaves after the timeout
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(lambda: heater.setpoint == 105, 10.0, "the control")
+        heater.setpoint = 120  # it has not applied it yet: statuses lack it
+        await eventually(lambda: bool(h.recorder.outcomes), 10.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
+        assert details == [(CommandOutcome.DELIVERED, "late_ack")]
+        assert h.stats()["confirm_timeouts"] == 1
+        assert h.stats()["resent"] == 0
+        assert set_point_requests(simulator) == 1
+
+
+async def test_a_heater_slow_to_show_a_control_is_given_the_patience_window(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """No ack, and the first statuses after the control do not show it yet."""
+    heater = simulator.heaters[MAC]
+    config = fast(control_confirm_timeout=0.5, control_patience=30.0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        details = record_details(h)
+        simulator.faults.drop_replies(True)  # the ack is lost
+        command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
+        await h.session.send(command)
+        await eventually(lambda: heater.setpoint == 105, 10.0, "the control")
+        heater.setpoint = 120  # not applied yet
+        simulator.faults.drop_replies(False)
+        seen = len(h.recorder.statuses)
+        # The session keeps asking; statuses without the set-point decide nothing.
+        await eventually(lambda: len(h.recorder.statuses) >= seen + 3, 20.0, "polls")
+        assert h.recorder.outcomes == []
+        heater.setpoint = 105  # applied, seconds later
+        await eventually(lambda: bool(h.recorder.outcomes), 10.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
+        assert details == [(CommandOutcome.DELIVERED, "status_shows_intent")]
+        assert set_point_requests(simulator) == 1
+
+
+async def test_a_control_sent_on_a_live_link_is_never_resent_and_ends_not_applied(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """Lost status replies block nothing: the session asks again until it knows."""
+    heater = simulator.heaters[MAC]
+    config = fast(control_confirm_timeout=0.5, queue_max_age=120.0)
+    async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
+        await ready(h)
+        details = record_details(h)
+        simulator.faults.drop_replies(True)  # the ack and the first polls are lost
         command = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
         await h.session.send(command)
         await eventually(lambda: h.stats()["confirm_timeouts"] == 1, 30.0, "timeout")
         heater.setpoint = 120  # as if it never took it
+        asked = len(heater.received)
+        await eventually(lambda: len(heater.received) > asked + 1, 10.0, "2 polls")
         simulator.faults.drop_replies(False)
-        await simulator.push_status()
-        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
-        assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
-        assert h.stats()["resent"] == 1
-        assert set_point_requests(simulator) == 2
-        assert heater.setpoint == 105
+        await eventually(lambda: bool(h.recorder.outcomes), 10.0, "an outcome")
+        assert h.recorder.outcomes == [(command, CommandOutcome.NOT_APPLIED)]
+        assert details == [(CommandOutcome.NOT_APPLIED, "status_without_intent")]
+        assert h.stats()["resent"] == 0
+        assert set_point_requests(simulator) == 1
+        after = commands.set_dhw_temperature(DEVICE, None, 50.0)  # the lane is free
+        await h.session.send(after)
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 10.0, "2nd outcome")
+        assert h.recorder.outcomes[1] == (after, CommandOutcome.DELIVERED)
+        assert heater.setpoint == 100
 
 
 async def test_an_unconfirmed_control_a_newer_one_replaced_is_not_resent(
@@ -169,9 +233,10 @@ async def test_a_control_still_missing_after_the_resend_limit_is_not_applied(
 async def test_without_any_status_the_outcome_is_unconfirmed(
     simulator: NaviLinkSimulator,
 ) -> None:
-    config = fast(control_confirm_timeout=0.5, queue_max_age=2.0)
+    config = fast(control_confirm_timeout=0.5, control_patience=1.0, queue_max_age=5.0)
     async with open_session(simulator, config=config, client_id=CLIENT_ID) as h:
         await ready(h)
+        details = record_details(h)
         simulator.faults.drop_replies(True)  # silent for good
         uncheckable = commands.air_filter_reset(DEVICE)
         set_point = commands.set_dhw_temperature(DEVICE, None, SET_POINT)
@@ -181,6 +246,10 @@ async def test_without_any_status_the_outcome_is_unconfirmed(
         assert h.recorder.outcomes == [
             (uncheckable, CommandOutcome.UNCONFIRMED),  # no status could show it
             (set_point, CommandOutcome.UNCONFIRMED),  # no status came in time
+        ]
+        assert details == [
+            (CommandOutcome.UNCONFIRMED, "not_checkable"),
+            (CommandOutcome.UNCONFIRMED, "no_status"),
         ]
         assert simulator.heaters[MAC].setpoint == 105  # it did arrive, silently
 

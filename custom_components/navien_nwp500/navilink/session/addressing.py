@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from ..codec import topics
+from ..codec import commands, topics
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +28,14 @@ class Addressing:
             return self.devices[mac]
         except KeyError:
             raise ValueError(f"{mac} is not a device of this session") from None
+
+    def status_request(self, mac: str) -> Command:
+        """Return the status request to heater ``mac``."""
+        return commands.status_request(self.device(mac))
+
+    def status_message(self, mac: str) -> tuple[str, bytes]:
+        """Topic and payload of a status request to ``mac``."""
+        return self.request(self.status_request(mac))
 
     def request(self, command: Command) -> tuple[str, bytes]:
         """Topic and payload of ``command`` with a fresh session ID."""

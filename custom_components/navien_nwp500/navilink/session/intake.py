@@ -3,6 +3,7 @@
 import asyncio
 from typing import TYPE_CHECKING
 
+from .details import DEFAULT_DETAILS
 from .listeners import Listeners
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .session_types import SendOutcome, SessionClosedError, SessionConfig
@@ -25,6 +26,10 @@ class CommandIntake:
             on_outcome=self._on_outcome,
         )
         self.listeners: Listeners[Command, CommandOutcome] = Listeners("command")
+        # The same outcomes with their detail (``details.OutcomeDetail``).
+        self.detail_listeners: Listeners[Command, CommandOutcome, str] = Listeners(
+            "command detail"
+        )
         self._waiting: dict[QueueEntry[Command], asyncio.Future[SendOutcome]] = {}
 
     async def submit(
@@ -67,3 +72,5 @@ class CommandIntake:
         else:
             self.settle(entry, SendOutcome.QUEUED)
         self.listeners.emit(entry.command, outcome)
+        detail = entry.detail or DEFAULT_DETAILS[outcome]
+        self.detail_listeners.emit(entry.command, outcome, str(detail))

@@ -74,6 +74,7 @@ class QueueEntry[C: Queueable]:
     refusals: int = 0
     resends: int = 0  # sent again after a status showed it was not applied
     done: bool = False
+    detail: str = ""  # why it ended (``details.OutcomeDetail``); "" for the default
 
 
 @dataclass(slots=True)
@@ -117,6 +118,7 @@ class CommandQueue[C: Queueable]:
         self._in_flight: dict[str, QueueEntry[C]] = {}  # MAC -> entry
         self._seq = itertools.count(1)
         self.stats = QueueStats()
+        self.on_waiting: Callable[[], None] = _nothing  # an entry joined the line
 
     def __len__(self) -> int:
         """Count the commands not yet handed out for sending."""
@@ -192,6 +194,7 @@ class CommandQueue[C: Queueable]:
         entry = QueueEntry(command, next(self._seq), self._clock())
         self._waiting.append(entry)
         self.stats.queued += 1
+        self.on_waiting()
         return entry
 
     def take_ready(self, ready: Callable[[str], bool]) -> list[QueueEntry[C]]:
@@ -225,9 +228,10 @@ class CommandQueue[C: Queueable]:
             )
             self._drop(entry, CommandOutcome.TOO_OLD)
 
-    def delivered(self, entry: QueueEntry[C]) -> None:
-        """Settle the in-flight entry as delivered."""
+    def delivered(self, entry: QueueEntry[C], detail: str = "") -> None:
+        """Settle the in-flight entry as delivered (``detail``: the evidence)."""
         self._release(entry)
+        entry.detail = detail
         self.stats.delivered += 1
         self._finish(entry, CommandOutcome.DELIVERED)
 
@@ -235,10 +239,14 @@ class CommandQueue[C: Queueable]:
         """Put the in-flight entry back ahead of its heater's other commands."""
         self._release(entry)
         self._waiting.appendleft(entry)
+        self.on_waiting()
 
-    def drop(self, entry: QueueEntry[C], reason: CommandOutcome) -> None:
-        """Settle the in-flight entry as dropped for ``reason``."""
+    def drop(
+        self, entry: QueueEntry[C], reason: CommandOutcome, detail: str = ""
+    ) -> None:
+        """Settle the in-flight entry as dropped for ``reason`` (``detail``: why)."""
         self._release(entry)
+        entry.detail = detail
         self._drop(entry, reason)
 
     def clear(
@@ -269,3 +277,7 @@ class CommandQueue[C: Queueable]:
         entry.done = True
         if self._on_outcome is not None:
             self._on_outcome(entry, outcome)
+
+
+def _nothing() -> None:
+    """Default ``on_waiting``: nobody follows the deadlines."""

@@ -6,11 +6,13 @@ Every request this session publishes gets its own session ID from
 ``new_session_id()``, so a reply counts for a request only when both echoes
 match it. The device subscription also carries the official app's replies and
 refusals (other client ID) and the device's own pushes (small integer session
-IDs, command 0 or 0x04xxxxxx): those are status, never an answer to us. A reply
-to one of our controls that has already ended is logged at debug and ignored.
+IDs, command 0 or 0x04xxxxxx): those are status, never an answer to us. An
+answer to one of our controls that no longer waits (its confirm timeout ran
+out) goes to ``on_late_answer``: a late ack still proves receipt.
 
-A query reply echoing an ID this session never issued (a device that does not
-echo) goes to the oldest query waiting on its topic.
+A query reply must echo our client ID; one echoing a session ID this session
+never issued (a device that does not echo it) goes to the oldest query waiting
+on its topic.
 """
 
 import asyncio
@@ -23,7 +25,7 @@ import uuid
 from ..codec import InboundKind, InboundMessage
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 _LOGGER = logging.getLogger(__name__)
 _REMEMBERED_IDS = 512  # issued session IDs kept to recognise late replies
@@ -50,6 +52,8 @@ class ReplyRouter:
         self._queries: list[PendingQuery] = []
         # session ID -> future: True refused (ctrl-fail), False acknowledged
         self._controls: dict[str, asyncio.Future[bool]] = {}
+        # (MAC, session ID, refused) of an answer to a control no longer waited for
+        self.on_late_answer: Callable[[str, str, bool], None] = _ignore_late
 
     def new_session_id(self, mac: str, *, control: bool = False) -> str:
         """Return a fresh session ID for one request to ``mac`` and remember it."""
@@ -105,19 +109,18 @@ class ReplyRouter:
             return  # another client's reply, or the device's own push
         session_id = inbound.session_id or ""
         mac, control = self._issued[session_id]
+        if mac is None or mac != inbound.mac or not control:
+            return
+        refused = inbound.kind is InboundKind.CTRL_FAIL
         future = self._controls.get(session_id)
-        if future is not None and mac == inbound.mac:
-            if not future.done():
-                future.set_result(inbound.kind is InboundKind.CTRL_FAIL)
-        elif control:
-            _LOGGER.debug(
-                "Late %s for control %s to %s (already ended); ignored",
-                inbound.kind.value,
-                session_id,
-                inbound.mac,
-            )
+        if future is None:
+            self.on_late_answer(mac, session_id, refused)
+        elif not future.done():
+            future.set_result(refused)
 
     def _route_query(self, inbound: InboundMessage) -> None:
+        if inbound.client_id != self._client_id:
+            return  # another client's reply, or the device's own push
         mac = inbound.mac
         waiting = [
             q
@@ -139,3 +142,13 @@ class ReplyRouter:
                 query.future.set_exception(error)
         self._queries.clear()
         self._controls.clear()
+
+
+def _ignore_late(mac: str, session_id: str, refused: bool) -> None:
+    """Log an answer to a control that ended already (no sender listens)."""
+    _LOGGER.debug(
+        "Late %s for control %s to %s ignored",
+        "ctrl-fail" if refused else "ack",
+        session_id,
+        mac,
+    )

@@ -13,15 +13,10 @@ controls (``Command.paced``) are also spaced ``control_spacing`` apart.
 
 A control that may have reached the heater without an answer (the publish
 failed, the link was lost before the reply, or the reply never came) is
-*unconfirmed*, never failed: the heater's next status decides
-(``commands.intent_met``). It shows the intent: DELIVERED. It does not: the
-control is sent once more unless a newer command superseded it (SUPERSEDED) or
-it is too old (TOO_OLD); after ``control_resend_limit`` resends it ends
-NOT_APPLIED. No status within the maximum age: UNCONFIRMED. A command whose
-effect no status shows (demand response, air-filter reset, schedule writes)
-cannot be checked: once it may have arrived it is never resent and ends
-UNCONFIRMED, unless its ack arrived (DELIVERED). Requests without an ack
-(schedule writes) are DELIVERED when the broker takes them.
+*unconfirmed*, never failed: ``patience`` says what decides it. Meanwhile its
+lane asks the heater for its status every ``status_poll_interval`` (a lost
+reply blocks nothing) until the patience window is over. Requests without an
+ack (schedule writes) are DELIVERED when the broker takes them.
 """
 
 import asyncio
@@ -31,7 +26,9 @@ import time
 from typing import TYPE_CHECKING
 
 from ..codec import has_intent, intent_met
+from .details import OutcomeDetail
 from .link_watch import LinkLostError
+from .patience import UnconfirmedControls, Verdict
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .session_types import SendOutcome, SessionConfig
 from .transport import LinkError
@@ -41,6 +38,7 @@ if TYPE_CHECKING:
 
     from ..codec import Command, DeviceStatus
     from .link_watch import LinkWatch
+    from .patience import Unconfirmed
     from .replies import ReplyRouter
     from .transport import Link
 
@@ -64,8 +62,13 @@ class CommandSender:
         status_request: StatusRequest,
         accepted: AcceptedHook,
         counters: Counter[str],
+        deadlines_changed: Callable[[], None],
     ) -> None:
-        """Share the session's queue, reply router, settings and counters."""
+        """Share the session's queue, reply router, settings and counters.
+
+        ``deadlines_changed`` is told when a control becomes unconfirmed (its
+        maximum age is a new deadline for the session's expiry timer).
+        """
         self._queue = queue
         self._replies = replies
         self._config = config
@@ -73,10 +76,12 @@ class CommandSender:
         self._status_request = status_request
         self._accepted = accepted
         self._counters = counters
+        self._deadlines_changed = deadlines_changed
         self._kick: asyncio.Future[None] | None = None  # resolved by wake()
         self._next_control: dict[str, float] = {}  # mac -> earliest next control
-        self._unconfirmed: dict[str, QueueEntry[Command]] = {}  # mac -> entry
+        self._unconfirmed = UnconfirmedControls(config.control_patience, queue)
         self._unreachable: set[str] = set()
+        replies.on_late_answer = self.on_late_answer
 
     # ------------------------------------------------------------ heaters
 
@@ -98,42 +103,46 @@ class CommandSender:
         return mac not in self._unreachable
 
     def unconfirmed(self) -> int:
-        """Count the controls waiting for a status to decide their fate."""
+        """Count the controls waiting for an ack or a status to decide their fate."""
         return len(self._unconfirmed)
 
+    @property
+    def unconfirmed_controls(self) -> UnconfirmedControls:
+        """The unconfirmed controls (their maximum age is a deadline too)."""
+        return self._unconfirmed
+
     def on_status(self, mac: str, status: DeviceStatus) -> None:
-        """Decide the unconfirmed control of ``mac`` from a fresh status."""
-        entry = self._unconfirmed.get(mac)
-        if entry is None or entry.done:  # done: the session cleared its queue
-            self._unconfirmed.pop(mac, None)
+        """Decide the unconfirmed control of ``mac`` from a status, if it can."""
+        record = self._unconfirmed.get(mac)
+        if record is None:
             return
-        met = intent_met(entry.command, status)
-        if met is None:
-            return  # this status cannot tell; wait for another one
-        del self._unconfirmed[mac]
-        command = entry.command
-        if met:
-            _LOGGER.debug("%s for %s confirmed by status", command.kind, mac)
-            self._queue.delivered(entry)
-        elif self._queue.has_newer(entry):
-            self._queue.drop(entry, CommandOutcome.SUPERSEDED)
-        elif self._queue.too_old(entry):
-            self._queue.drop(entry, CommandOutcome.TOO_OLD)
-        elif entry.resends >= self._config.control_resend_limit:
-            _LOGGER.warning(
-                "%s for %s was sent %d times and the heater does not show it",
-                command.kind,
-                mac,
-                entry.resends + 1,
+        verdict = record.judge(intent_met(record.entry.command, status))
+        if verdict is Verdict.WAIT:
+            return  # cannot tell, or the heater may not have applied it yet
+        self._unconfirmed.pop(record)
+        if verdict is Verdict.DELIVERED:
+            _LOGGER.debug(
+                "%s for %s confirmed by status", record.entry.command.kind, mac
             )
-            self._queue.drop(entry, CommandOutcome.NOT_APPLIED)
+            self._queue.delivered(record.entry, OutcomeDetail.STATUS_SHOWS_INTENT)
+        else:
+            self._not_shown(record)
+        self.wake()
+
+    def on_late_answer(self, mac: str, session_id: str, refused: bool) -> None:
+        """Decide an unconfirmed control from its ack or ctrl-fail that came late."""
+        record = self._unconfirmed.get(mac)
+        if record is None or record.session_id != session_id:
+            _LOGGER.debug("Late answer %s from %s (already decided)", session_id, mac)
+            return
+        self._unconfirmed.pop(record)
+        if refused:
+            self._refused(record.entry)
         else:
             _LOGGER.info(
-                "%s for %s not applied by the heater; resending", command.kind, mac
+                "%s for %s acknowledged late: received", record.entry.command.kind, mac
             )
-            entry.resends += 1
-            self._counters["resent"] += 1
-            self._queue.requeue(entry)
+            self._queue.delivered(record.entry, OutcomeDetail.LATE_ACK)
         self.wake()
 
     # ------------------------------------------------------------ lanes
@@ -141,11 +150,15 @@ class CommandSender:
     async def run(self, link: Link, watch: LinkWatch) -> None:
         """Deliver until the link is lost (raises LinkLostError) or cancelled."""
         loop = asyncio.get_running_loop()
-        lanes: dict[str, asyncio.Task[None]] = {}
+        lanes: dict[str, asyncio.Task[None]] = {
+            record.entry.command.mac: loop.create_task(
+                self._lane(link, watch, record.entry, deliver=False)
+            )
+            for record in self._unconfirmed
+        }
         try:
             while True:
                 kick = self._kick = loop.create_future()
-                self._expire_unconfirmed()
                 for entry in self._queue.take_ready(
                     lambda mac: mac not in lanes and self.reachable(mac)
                 ):
@@ -154,9 +167,7 @@ class CommandSender:
                     )
                 await watch.unless_lost(
                     asyncio.wait(
-                        {kick, *lanes.values()},
-                        timeout=self._next_deadline(),
-                        return_when=asyncio.FIRST_COMPLETED,
+                        {kick, *lanes.values()}, return_when=asyncio.FIRST_COMPLETED
                     )
                 )
                 for mac, lane in list(lanes.items()):
@@ -172,16 +183,28 @@ class CommandSender:
                 await asyncio.gather(*lanes.values(), return_exceptions=True)
 
     async def _lane(
-        self, link: Link, watch: LinkWatch, entry: QueueEntry[Command]
+        self,
+        link: Link,
+        watch: LinkWatch,
+        entry: QueueEntry[Command],
+        *,
+        deliver: bool = True,
     ) -> None:
-        """Deliver one entry; whatever happens, it ends settled, unconfirmed or queued."""
+        """Deliver one entry (unless ``deliver`` is False) and follow it while unsure.
+
+        Whatever happens, it ends settled, unconfirmed or queued.
+        """
+        mac = entry.command.mac
         try:
-            await self._deliver(link, watch, entry)
+            if deliver:
+                await self._deliver(link, watch, entry)
+            record = self._unconfirmed.get(mac)
+            if record is not None and record.entry is entry:
+                await self._follow(link, watch, record)
         finally:
-            mac = entry.command.mac
             if (
                 not entry.done
-                and self._unconfirmed.get(mac) is not entry
+                and not self._unconfirmed.holds(entry)
                 and self._queue.busy(mac)
             ):
                 self._queue.requeue(entry)
@@ -197,19 +220,25 @@ class CommandSender:
             topic, payload = self._build(command, session_id)
         except ValueError:
             _LOGGER.exception("Cannot encode %s for %s; dropped", command.kind, mac)
-            self._queue.drop(entry, CommandOutcome.INVALID)
+            self._queue.drop(entry, CommandOutcome.INVALID, OutcomeDetail.CANNOT_ENCODE)
             return
         if command.paced:
             wait = self._next_control.get(mac, 0.0) - time.monotonic()
             if wait > 0:
                 await watch.unless_lost(asyncio.sleep(wait))  # LinkLost: _lane requeues
+        published_at = time.monotonic()
         if not command.acknowledged:
-            await self._publish(link, watch, entry, topic, payload)
+            try:
+                await self._publish(link, watch, entry, topic, payload)
+            except LinkLostError:
+                self._unsure(entry, session_id, published_at, link_lost=True)
+                raise
             self._accepted(entry, SendOutcome.SENT)
-            self._queue.delivered(entry)
+            self._queue.delivered(entry, OutcomeDetail.BROKER_ACCEPTED)
             return
         # Registered before publishing: the ack may beat the PUBACK.
         confirmation = self._replies.expect_confirmation(session_id)
+        lost: LinkLostError | None = None
         try:
             await self._publish(link, watch, entry, topic, payload)
             self._accepted(entry, SendOutcome.SENT)
@@ -217,25 +246,51 @@ class CommandSender:
                 self._next_control[mac] = (
                     time.monotonic() + self._config.control_spacing
                 )
-            try:
-                refused = await watch.unless_lost(
-                    asyncio.wait_for(confirmation, self._config.control_confirm_timeout)
+            await watch.unless_lost(
+                asyncio.wait(
+                    {confirmation}, timeout=self._config.control_confirm_timeout
                 )
-            except TimeoutError:  # the broker took it; the device said nothing
-                self._counters["confirm_timeouts"] += 1
-                self._unsure(entry)
-                if self._unconfirmed.get(mac) is entry:
-                    await self._ask_status(link, watch, mac)
-                return
-            except LinkLostError:
-                self._unsure(entry)
-                raise
+            )
+        except LinkLostError as err:
+            lost = err
         finally:
+            # From here on a late answer goes to on_late_answer (no gap between).
             self._replies.confirmation_done(session_id)
-        if refused:
+        if not confirmation.done():
+            if lost is None:  # the broker took it; the device said nothing yet
+                self._counters["confirm_timeouts"] += 1
+            self._unsure(entry, session_id, published_at, link_lost=lost is not None)
+        elif confirmation.result():
             self._refused(entry)
         else:
-            self._queue.delivered(entry)
+            self._queue.delivered(entry, OutcomeDetail.ACKNOWLEDGED)
+        if lost is not None:
+            raise lost
+
+    async def _follow(self, link: Link, watch: LinkWatch, record: Unconfirmed) -> None:
+        """Ask for status (paced, bounded) until ``record`` is decided or given up."""
+        entry = record.entry
+        mac = entry.command.mac
+        checkable = has_intent(entry.command)
+        asked_late = False  # a status was asked for after the window, on this link
+        while self._unconfirmed.get(mac) is record:
+            now = time.monotonic()
+            late = now >= record.patience_ends
+            if late and (asked_late or not checkable):
+                self._give_up(record, checkable=checkable)
+                return
+            if checkable:
+                await self._ask_status(link, watch, mac)
+                asked_late = late
+            if late:
+                wait = self._config.control_confirm_timeout
+            elif checkable:
+                wait = min(
+                    self._config.status_poll_interval, record.patience_ends - now
+                )
+            else:
+                wait = record.patience_ends - now
+            await watch.unless_lost(asyncio.wait({record.settled}, timeout=wait))
 
     async def _publish(
         self,
@@ -245,12 +300,11 @@ class CommandSender:
         topic: str,
         payload: bytes,
     ) -> None:
-        """Publish; on failure the entry may have left, so it becomes unconfirmed."""
+        """Publish; on failure tell the caller QUEUED and raise LinkLostError."""
         try:
             await watch.unless_lost(link.publish(topic, payload))
         except (LinkLostError, LinkError) as err:
             self._accepted(entry, SendOutcome.QUEUED)
-            self._unsure(entry)
             if isinstance(err, LinkError):  # a dead path must never send it later
                 watch.report_lost(str(err))
             raise LinkLostError(watch.reason) from None
@@ -264,49 +318,71 @@ class CommandSender:
             watch.report_lost(str(err))
             raise LinkLostError(watch.reason) from None
 
-    def _unsure(self, entry: QueueEntry[Command]) -> None:
-        """Let the heater's status decide an entry that may have arrived, if it can."""
+    def _unsure(
+        self,
+        entry: QueueEntry[Command],
+        session_id: str,
+        published_at: float,
+        *,
+        link_lost: bool,
+    ) -> None:
+        """Wait for evidence about an entry that may have arrived, if any can come."""
         command = entry.command
         self._counters["unconfirmed"] += 1
-        if has_intent(command):
-            _LOGGER.info(
-                "%s for %s not confirmed; the heater's next status decides",
+        if not command.acknowledged and not has_intent(command):
+            _LOGGER.warning(
+                "%s for %s may or may not have reached the heater (nothing can tell)",
                 command.kind,
                 command.mac,
             )
-            self._unconfirmed[command.mac] = entry
+            self._queue.drop(
+                entry, CommandOutcome.UNCONFIRMED, OutcomeDetail.NOT_CHECKABLE
+            )
             return
-        _LOGGER.warning(
-            "%s for %s may or may not have reached the heater (no status shows it)",
+        _LOGGER.info(
+            "%s for %s not confirmed; waiting for its ack or a status showing it",
             command.kind,
             command.mac,
         )
-        self._queue.drop(entry, CommandOutcome.UNCONFIRMED)
+        self._unconfirmed.add(entry, session_id, published_at, link_lost=link_lost)
+        self._deadlines_changed()
 
-    def _expire_unconfirmed(self) -> None:
-        for mac, entry in list(self._unconfirmed.items()):
-            if entry.done:
-                del self._unconfirmed[mac]
-            elif self._queue.too_old(entry):
-                del self._unconfirmed[mac]
-                _LOGGER.warning(
-                    "%s for %s: no status from the heater told whether it arrived",
-                    entry.command.kind,
-                    mac,
-                )
-                self._queue.drop(entry, CommandOutcome.UNCONFIRMED)
+    def _not_shown(self, record: Unconfirmed) -> None:
+        """Resend or end a control a status after the patience window lacks."""
+        entry = record.entry
+        fate = record.fate_when_not_shown(
+            newer=self._queue.has_newer(entry),
+            too_old=self._queue.too_old(entry),
+            resend_limit=self._config.control_resend_limit,
+        )
+        if fate is not None:
+            self._queue.drop(entry, *fate)
+            return
+        _LOGGER.info(
+            "%s for %s was lost with the link; resending",
+            entry.command.kind,
+            entry.command.mac,
+        )
+        entry.resends += 1
+        self._counters["resent"] += 1
+        self._queue.requeue(entry)
 
-    def _next_deadline(self) -> float | None:
-        """Seconds until the next entry gets too old (None: no deadline)."""
-        deadlines = [
-            left
-            for left in (
-                self._queue.next_expiry(),
-                *(self._queue.age_left(e) for e in self._unconfirmed.values()),
-            )
-            if left is not None
-        ]
-        return min(deadlines) if deadlines else None
+    def _give_up(self, record: Unconfirmed, *, checkable: bool) -> None:
+        """End a control UNCONFIRMED: the window is over and nothing told."""
+        self._unconfirmed.pop(record)
+        entry = record.entry
+        _LOGGER.warning(
+            "%s for %s may or may not have reached the heater (no answer, %s)",
+            entry.command.kind,
+            entry.command.mac,
+            "no status" if checkable else "no status can show it",
+        )
+        self._queue.drop(
+            entry,
+            CommandOutcome.UNCONFIRMED,
+            OutcomeDetail.NO_STATUS if checkable else OutcomeDetail.NOT_CHECKABLE,
+        )
+        self.wake()
 
     def _refused(self, entry: QueueEntry[Command]) -> None:
         command = entry.command
@@ -318,7 +394,7 @@ class CommandSender:
                 command.mac,
                 entry.refusals,
             )
-            self._queue.drop(entry, CommandOutcome.REFUSED)
+            self._queue.drop(entry, CommandOutcome.REFUSED, OutcomeDetail.CTRL_FAIL)
             return
         # Resend after a doubling wait (spacing, 2x, 4x, ...): the device's
         # minimum interval is unknown (protocol.md §17.9).

@@ -32,8 +32,10 @@ from .addressing import Addressing
 from .backoff import Backoff, backoff_plan
 from .context_guard import ContextGuard
 from .dispatch import MessageDispatch
+from .expiry import ExpiryTimer
 from .flap_watch import FlapWatch
 from .intake import CommandIntake
+from .key_probe import KeyProbe
 from .link_watch import LinkLostError, LinkWatch
 from .push_watch import PushWatch
 from .queue import CommandOutcome
@@ -53,14 +55,7 @@ from .session_types import (
     WrongContextError,
 )
 from .state import StateMachine
-from .transport import (
-    Link,
-    LinkError,
-    LinkSettings,
-    MqttClient,
-    build_client,
-    keys_refused,
-)
+from .transport import Link, LinkError, LinkSettings, MqttClient, build_client
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -127,6 +122,7 @@ class NaviLinkSession:
         self._client: MqttClient | None = None  # built by start(), in an executor
         self._credentials: AwsCredentials | None = None  # of the latest attempt
         self._backoff = Backoff(backoff_plan(config))
+        self._key_probe = KeyProbe(config.backoff_quick_for)
         self._last_delay: float | None = None
         self._flaps = FlapWatch(
             short=config.stable_after,
@@ -144,17 +140,19 @@ class NaviLinkSession:
         )
         self._intake = CommandIntake(config)
         self._queue = self._intake.queue
+        self._expiry = ExpiryTimer(self._queue)
+        self._queue.on_waiting = self._expiry.poke
         self._sender = CommandSender(
             self._queue,
             self._replies,
             config,
             build=self._addressing.message,
-            status_request=lambda mac: commands.status_request(
-                self._addressing.device(mac)
-            ),
+            status_request=self._addressing.status_request,
             accepted=self._intake.settle,
             counters=self._counters,
+            deadlines_changed=self._expiry.poke,
         )
+        self._expiry.watch(self._sender.unconfirmed_controls)
         self._dispatch = MessageDispatch(
             self._addressing.devices,
             replies=self._replies,
@@ -179,7 +177,7 @@ class NaviLinkSession:
         """Change how long a queued command may wait; commands already queued follow it."""
         self._check()
         self._queue.max_age = seconds
-        self._sender.wake()
+        self._expiry.poke()
 
     def statistics(self) -> dict[str, Any]:
         """Counters for diagnostics and tests (plain data)."""
@@ -246,6 +244,13 @@ class NaviLinkSession:
         self._check()
         return self._intake.listeners.add(callback)
 
+    def add_command_detail_listener(
+        self, callback: Callable[[Command, CommandOutcome, str], None]
+    ) -> Callable[[], None]:
+        """Hear every final outcome with its detail code (``OutcomeDetail``)."""
+        self._check()
+        return self._intake.detail_listeners.add(callback)
+
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
@@ -307,6 +312,7 @@ class NaviLinkSession:
         if first is not None and not first.done():
             first.set_exception(SessionClosedError("closed while starting"))
         await self._stop_task()
+        self._expiry.stop()
         self._queue.clear(CommandOutcome.CLOSED)
         self._replies.fail_all(SessionClosedError("the session was closed"))
         if self._closing:
@@ -462,7 +468,6 @@ class NaviLinkSession:
 
     async def _run(self) -> None:
         """Connect, serve, back off; until cancelled or the password is refused."""
-        renewed = False  # keys were force-renewed once already in this outage
         force_renew = False
         try:
             while True:
@@ -483,29 +488,19 @@ class NaviLinkSession:
                         err = CannotConnectError(f"unexpected error: {err!r}")
                     self._last_failure = err
                     _LOGGER.debug("Attempt %d failed: %s", self._attempt, err)
-                    # Keys the gateway refuses are renewed (once per outage).
-                    force_renew = not renewed and await self._keys_refused(err)
-                    renewed = renewed or force_renew
-                    await self._back_off()
+                    force_renew = await self._key_probe.keys_refused(
+                        err, self._settings, self._credentials, self._client
+                    )
+                    if not force_renew:  # refused keys are renewed at once
+                        await self._back_off()
                     continue
-                force_renew = renewed = False
+                force_renew = False
+                self._key_probe.connected()
                 await self._serve(link, watch)
                 await self._back_off()
         finally:
             if self._link is not None:
                 self._abandon(self._link)
-
-    async def _keys_refused(self, err: NaviLinkError) -> bool:
-        """Whether a failed attempt means the gateway refuses our AWS keys."""
-        client, credentials = self._client, self._credentials
-        if client is None or credentials is None:
-            return False
-        return await keys_refused(err, self._settings, credentials, client)
-
-    def _status_request_message(self, mac: str) -> tuple[str, bytes]:
-        """Topic and payload of a status request to ``mac``."""
-        command = commands.status_request(self._addressing.device(mac))
-        return self._addressing.request(command)
 
     async def _open(self, *, force_renew: bool) -> tuple[Link, LinkWatch]:
         """Build, connect and subscribe a new generation; raise on failure."""
@@ -561,7 +556,7 @@ class NaviLinkSession:
                     await watch.unless_lost(link.publish(*message))
             self._push_watch.connected()
             poller = asyncio.create_task(
-                self._push_watch.poll(link, watch, self._status_request_message)
+                self._push_watch.poll(link, watch, self._addressing.status_message)
             )
             await self._sender.run(link, watch)
         except LinkLostError:

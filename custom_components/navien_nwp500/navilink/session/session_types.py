@@ -49,7 +49,11 @@ class SessionConfig:
     flap_report_after: float = 900.0  # flapping this long is reported as an error
     control_confirm_timeout: float = 10.0  # wait for ack or ctrl-fail of a control
     control_refusal_limit: int = 5  # ctrl-fail answers before a control is dropped
-    control_resend_limit: int = 1  # resends of a control a status showed not applied
+    control_resend_limit: int = 1  # resends of a control lost with the link
+    # An unconfirmed control may take this long to show in status (§17.8: a
+    # set-point took more than 16 s); until then a status without it decides nothing.
+    control_patience: float = 60.0
+    status_poll_interval: float = 5.0  # status requests while a control is unconfirmed
     push_silence: float = 600.0  # no unprompted status this long: poll the heater
     silent_poll_interval: float = 60.0  # status request period while polling
 

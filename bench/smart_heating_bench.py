@@ -1,0 +1,122 @@
+"""A simulated week of smart heating against the owner's fixed setting and an oracle.
+
+For three tariffs and two skies, one summer week of draws (two morning
+showers, dishes in the evening, a bath on weekends) runs minute by minute on
+the simulator's tank (`navilink_sim/tank.py`) under: the owner's fixed Eco
+setting at 60 °C; each strategy of our planner, re-planning every 15 minutes
+from the tank's state; and the oracle, the cheapest plan that keeps the same
+promises, found offline by dynamic programming over the same tank.
+
+Run: ``python -m bench.smart_heating_bench``. Writes
+``docs/smart_heating_bench.json`` and ``docs/smart_heating_day.png``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Final
+
+from custom_components.navien_nwp500.planner import Strategy
+
+from .smart_heating_measure import measure_delivery_curve, measure_rates
+from .smart_heating_oracle import OracleControl, OracleModel
+from .smart_heating_plot import plot_day
+from .smart_heating_run import (
+    Case,
+    Controller,
+    FixedSetting,
+    PlannerControl,
+    Result,
+    run_week,
+)
+from .smart_heating_world import SKIES, TARIFFS, week_draws
+
+DOCS: Final = Path(__file__).resolve().parent.parent / "docs"
+STRATEGIES: Final = {
+    "ready-by": frozenset({Strategy.READY_BY}),
+    "cheap hours": frozenset({Strategy.CHEAP_HOURS}),
+    "ready-by + solar": frozenset({Strategy.READY_BY, Strategy.SOLAR_SURPLUS}),
+    "cheap hours + solar": frozenset({Strategy.CHEAP_HOURS, Strategy.SOLAR_SURPLUS}),
+}
+JUDGED: Final = "cheap hours + solar"
+"""The strategy held to the targets (everything our planner does at once)."""
+COST_TARGET: Final = 1.05
+SURPLUS_TARGET: Final = 0.90
+PLOT_CASE: Final = ("day-ahead hourly", "cloudy")
+PLOT_DAY: Final = 5  # Saturday: showers, dishes and a bath
+
+
+def _row(name: str, result: Result) -> dict[str, float | int | str]:
+    """One line of the table."""
+    return {
+        "controller": name,
+        "kwh": round(result.kwh, 2),
+        "cost": round(result.cost, 2),
+        "surplus_share": round(result.surplus_share, 3),
+        "promises_met": result.promises_met,
+        "promises": result.promises_total,
+        "minutes_below_floor": result.floor_minutes,
+    }
+
+
+def _verdict(ours: Result, oracle: Result) -> dict[str, bool]:
+    """Whether our planner meets each target in one case."""
+    return {
+        "no_missed_promise": ours.promises_met == ours.promises_total,
+        "never_below_floor": ours.floor_minutes == 0,
+        "cost_within_5pc": ours.cost <= COST_TARGET * oracle.cost,
+        "surplus_within_10pc": ours.surplus_share
+        >= SURPLUS_TARGET * oracle.surplus_share,
+    }
+
+
+def main() -> None:
+    """Run every case, print the table, write the JSON and the day plot."""
+    rates = measure_rates()
+    curve = measure_delivery_curve()
+    draws = tuple(week_draws())
+    print(f"measured: {rates}\ndelivery curve (°C, litres): {curve}")
+    oracle_model: OracleModel | None = None
+    report: list[dict[str, object]] = []
+    print(
+        f"{'tariff':24} {'sky':7} {'controller':22} {'kWh':>6} {'cost $':>7} "
+        f"{'surplus':>8} {'promises':>9} {'min<floor':>9}"
+    )
+    for tariff, prices in TARIFFS.items():
+        for sky, surplus in SKIES.items():
+            case = Case(tariff, sky, prices(), surplus(), draws)
+            oracle_model = oracle_model or OracleModel(case)
+            controllers: dict[str, Controller] = {"fixed Eco 60 °C": FixedSetting()}
+            for name, strategies in STRATEGIES.items():
+                controllers[name] = PlannerControl(case, strategies, rates, curve)
+            controllers["oracle"] = OracleControl(case, oracle_model)
+            results = {name: run_week(case, c) for name, c in controllers.items()}
+            for name, result in results.items():
+                print(
+                    f"{tariff:24} {sky:7} {name:22} {result.kwh:6.2f} "
+                    f"{result.cost:7.2f} {result.surplus_share:8.1%} "
+                    f"{result.promises_met:>4}/{result.promises_total:<4} "
+                    f"{result.floor_minutes:9d}"
+                )
+            verdict = _verdict(results[JUDGED], results["oracle"])
+            print(f"{'':33} {JUDGED} vs oracle: {verdict}")
+            report.append(
+                {
+                    "tariff": tariff,
+                    "sky": sky,
+                    "rows": [_row(name, r) for name, r in results.items()],
+                    "targets": verdict,
+                }
+            )
+            if (tariff, sky) == PLOT_CASE:
+                plot_day(
+                    case, results, PLOT_DAY, JUDGED, DOCS / "smart_heating_day.png"
+                )
+    (DOCS / "smart_heating_bench.json").write_text(
+        json.dumps({"judged": JUDGED, "cases": report}, indent=1) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

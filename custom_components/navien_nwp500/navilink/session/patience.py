@@ -1,0 +1,185 @@
+"""Controls that may have reached their heater, waiting for evidence of their fate.
+
+A control is *unconfirmed* when its answer (ack or ``ctrl-fail``) did not come
+within ``control_confirm_timeout``, or the link was lost after it was
+published. What decides it (``CommandSender`` applies the verdicts):
+
+- an ack echoing our client ID and the control's session ID proves receipt,
+  whenever it comes: DELIVERED, never sent again;
+- a late ``ctrl-fail`` is a refusal like a timely one;
+- a status showing the intent: DELIVERED;
+- a status without the intent decides nothing within the patience window
+  (``control_patience`` after the publish): a heater can take more than 16 s
+  to show a set-point (protocol.md §17.8), and a status may have left it
+  before it applied the control. After the window the first status without
+  the intent decides: NOT_APPLIED;
+- a control whose link was lost before any answer (it may never have left)
+  is judged by the first status after the reconnection, without waiting for
+  the window: lacking the intent, it is sent again (every intent is a value,
+  so a heater that did get it sees the same value twice, never a toggle);
+- no status after the window although asked: UNCONFIRMED. A control whose
+  effect no status shows waits for a late ack until the window ends.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from enum import Enum, auto
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from .details import OutcomeDetail
+from .queue import CommandOutcome
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..codec import Command
+    from .queue import CommandQueue, QueueEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Verdict(Enum):
+    """What one status means for an unconfirmed control."""
+
+    WAIT = auto()  # cannot tell yet
+    DELIVERED = auto()  # the status shows the intent
+    NOT_SHOWN = auto()  # the window is over and the status lacks the intent
+
+
+@dataclass(eq=False, slots=True)
+class Unconfirmed:
+    """One control waiting for an ack or a status to decide it."""
+
+    entry: QueueEntry[Command]
+    session_id: str  # of the publish that may have arrived
+    patience_ends: float  # monotonic time after which a status may say "not applied"
+    link_lost: bool  # the link went away before any answer: it may never have left
+    settled: asyncio.Future[None]  # resolved once it left this registry
+
+    def judge(self, met: bool | None) -> Verdict:
+        """Read one status (``met``: whether it shows the intent, None: cannot tell)."""
+        if met:
+            return Verdict.DELIVERED
+        if met is None or (
+            not self.link_lost and time.monotonic() < self.patience_ends
+        ):
+            return Verdict.WAIT
+        return Verdict.NOT_SHOWN
+
+    def fate_when_not_shown(
+        self, *, newer: bool, too_old: bool, resend_limit: int
+    ) -> tuple[CommandOutcome, OutcomeDetail] | None:
+        """How a control ends that a status after the window lacks (None: resend).
+
+        ``newer``: a waiting command replaces it; ``too_old``: past the maximum age.
+        """
+        entry = self.entry
+        if newer:
+            return CommandOutcome.SUPERSEDED, OutcomeDetail.NEWER_COMMAND
+        if not self.link_lost:  # it left on a live link: received, not applied
+            _LOGGER.warning(
+                "%s for %s: the heater's status still does not show it",
+                entry.command.kind,
+                entry.command.mac,
+            )
+            return CommandOutcome.NOT_APPLIED, OutcomeDetail.STATUS_WITHOUT_INTENT
+        if too_old:
+            return CommandOutcome.TOO_OLD, OutcomeDetail.QUEUED_TOO_LONG
+        if entry.resends < resend_limit:
+            return None
+        _LOGGER.warning(
+            "%s for %s was sent %d times and the heater does not show it",
+            entry.command.kind,
+            entry.command.mac,
+            entry.resends + 1,
+        )
+        if entry.resends:
+            return CommandOutcome.NOT_APPLIED, OutcomeDetail.RESENT_STILL_MISSING
+        return CommandOutcome.NOT_APPLIED, OutcomeDetail.STATUS_WITHOUT_INTENT
+
+
+class UnconfirmedControls:
+    """At most one unconfirmed control per heater (its lane waits for it)."""
+
+    def __init__(self, patience: float, queue: CommandQueue[Command]) -> None:
+        """``patience``: how long after its publish a control may take to show."""
+        self._patience = patience
+        self._queue = queue
+        self._by_mac: dict[str, Unconfirmed] = {}
+
+    def __len__(self) -> int:
+        """Count the unconfirmed controls."""
+        return len(self._by_mac)
+
+    def __iter__(self) -> Iterator[Unconfirmed]:
+        """Iterate over the unconfirmed controls."""
+        return iter(list(self._by_mac.values()))
+
+    def add(
+        self,
+        entry: QueueEntry[Command],
+        session_id: str,
+        published_at: float,
+        *,
+        link_lost: bool,
+    ) -> Unconfirmed:
+        """Register ``entry`` as unconfirmed, published at ``published_at``."""
+        record = Unconfirmed(
+            entry,
+            session_id,
+            published_at + self._patience,
+            link_lost,
+            asyncio.get_running_loop().create_future(),
+        )
+        self._by_mac[entry.command.mac] = record
+        return record
+
+    def get(self, mac: str) -> Unconfirmed | None:
+        """Return the unconfirmed control of ``mac``, dropping a settled one."""
+        record = self._by_mac.get(mac)
+        if record is not None and record.entry.done:  # the session cleared its queue
+            self.pop(record)
+            return None
+        return record
+
+    def holds(self, entry: QueueEntry[Command]) -> bool:
+        """Whether ``entry`` is the unconfirmed control of its heater."""
+        record = self._by_mac.get(entry.command.mac)
+        return record is not None and record.entry is entry
+
+    def pop(self, record: Unconfirmed) -> None:
+        """Remove ``record`` (it is decided) and wake whoever follows it."""
+        if self._by_mac.get(record.entry.command.mac) is record:
+            del self._by_mac[record.entry.command.mac]
+        if not record.settled.done():
+            record.settled.set_result(None)
+
+    def expire(self) -> None:
+        """End the unconfirmed controls older than the maximum age (UNCONFIRMED)."""
+        for record in self:
+            entry = record.entry
+            if entry.done:
+                self.pop(record)
+            elif self._queue.too_old(entry):
+                self.pop(record)
+                _LOGGER.warning(
+                    "%s for %s: nothing from the heater told whether it arrived",
+                    entry.command.kind,
+                    entry.command.mac,
+                )
+                self._queue.drop(
+                    entry,
+                    CommandOutcome.UNCONFIRMED,
+                    OutcomeDetail.UNCONFIRMED_TOO_LONG,
+                )
+
+    def next_expiry(self) -> float | None:
+        """Seconds until the oldest unconfirmed control gets too old (None: never)."""
+        left = [
+            age
+            for record in self
+            if (age := self._queue.age_left(record.entry)) is not None
+        ]
+        return min(left) if left else None

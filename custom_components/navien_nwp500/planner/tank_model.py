@@ -1,0 +1,93 @@
+"""The planner's own tank model: one well-mixed tank, heat in, heat out.
+
+Its state is the mean tank temperature. Hot water is counted in litres of
+40 °C water a shower gets hot from the tank, read from a measured delivery
+curve; a draw of 40 °C water takes its heat above the cold water away.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from .model import Mode
+
+if TYPE_CHECKING:
+    from .model import HeatingRates
+
+WH_PER_LITRE_KELVIN: Final = 4.186 / 3.6
+MIX_C: Final = 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class TankModel:
+    """Litres, temperatures and heating of one tank."""
+
+    litres: float
+    cold_c: float
+    delivery_curve: tuple[tuple[float, float], ...]
+    rates: HeatingRates
+
+    @property
+    def wh_per_k(self) -> float:
+        """Heat to warm the whole tank by one kelvin."""
+        return self.litres * WH_PER_LITRE_KELVIN
+
+    def _segment(self, index: int) -> tuple[float, float, float]:
+        """(°C, litres, litres per kelvin) of the curve's piece starting at point `index`."""
+        (t0, l0), (t1, l1) = self.delivery_curve[index], self.delivery_curve[index + 1]
+        return t0, l0, (l1 - l0) / (t1 - t0)
+
+    def usable_litres(self, mean_c: float) -> float:
+        """Litres of 40 °C water the tank delivers hot at `mean_c` (never negative)."""
+        temps = [t for t, _ in self.delivery_curve]
+        index = min(max(bisect_right(temps, mean_c) - 1, 0), len(temps) - 2)
+        t0, l0, slope = self._segment(index)
+        return max(0.0, l0 + slope * (mean_c - t0))
+
+    def temperature_for(self, litres: float) -> float:
+        """Mean temperature at which the tank delivers `litres`."""
+        amounts = [amount for _, amount in self.delivery_curve]
+        index = min(max(bisect_right(amounts, litres) - 1, 0), len(amounts) - 2)
+        t0, l0, slope = self._segment(index)
+        return t0 + (litres - l0) / slope
+
+    def after_draw(self, mean_c: float, litres: float) -> float:
+        """Mean temperature after drawing `litres` of 40 °C water."""
+        return mean_c - litres * (MIX_C - self.cold_c) / self.litres
+
+    def heat_w(self, mode: Mode, mean_c: float) -> float:
+        """Heat output while heating in `mode`."""
+        if mode is Mode.HEAT_PUMP:
+            return self.rates.heat_pump_heat_w(mean_c)
+        return self.rates.hybrid_heat_w
+
+    def electric_w(self, mode: Mode) -> float:
+        """Electric draw while heating in `mode`."""
+        if mode is Mode.HEAT_PUMP:
+            return self.rates.heat_pump_electric_w
+        return self.rates.hybrid_electric_w
+
+    def step(
+        self, mean_c: float, mode: Mode | None, ceiling_c: float, hours: float
+    ) -> tuple[float, float]:
+        """Move `hours` on, heating in `mode` (None: idle) up to `ceiling_c`.
+
+        Returns the new mean temperature and the hours spent heating.
+        """
+        loss_k = (
+            self.rates.loss_w_per_k
+            * (mean_c - self.rates.ambient_c)
+            * hours
+            / self.wh_per_k
+        )
+        if mode is None or mean_c >= ceiling_c:
+            return mean_c - loss_k, 0.0
+        rise_per_h = self.heat_w(mode, mean_c) / self.wh_per_k
+        if rise_per_h <= 0:
+            return mean_c - loss_k, 0.0
+        needed_h = (ceiling_c - mean_c) / rise_per_h
+        if needed_h >= hours:
+            return mean_c + rise_per_h * hours - loss_k, hours
+        return ceiling_c - loss_k * (hours - needed_h) / hours, needed_h
