@@ -52,6 +52,7 @@ COMPRESSED_TIMEOUTS = {
     "custom_components.navien_nwp500.heater_details.SCHEDULE_READ_TIMEOUT": 10.0,
     "custom_components.navien_nwp500.reservations.REPLY_TIMEOUT": 10.0,
     "custom_components.navien_nwp500.reservations.CONFIRM_TIMEOUT": 20.0,
+    "custom_components.navien_nwp500.reservations.CONFIRM_RETRY_DELAY": 1.0,
     "custom_components.navien_nwp500.services.REPLY_TIMEOUT": 10.0,
 }
 """The integration's waits for the heater, at their full length (seconds)."""
@@ -69,6 +70,8 @@ def compressed_timeouts() -> Iterator[None]:
         "control_confirm_timeout": defaults.control_confirm_timeout * TEST_DELAY_SCALE,
         "request_timeout": defaults.request_timeout * TEST_DELAY_SCALE,
         "control_spacing": defaults.control_spacing * TEST_DELAY_SCALE,
+        "control_patience": defaults.control_patience * TEST_DELAY_SCALE,
+        "status_poll_interval": defaults.status_poll_interval * TEST_DELAY_SCALE,
     }
 
     def session_config(**options: Any) -> SessionConfig:
