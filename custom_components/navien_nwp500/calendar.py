@@ -20,22 +20,19 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities
-from .heater_details import (
-    HeaterDetailCoordinator,
-    ScheduleCoordinator,
-    TouPlanCoordinator,
-)
+from .heater_details import async_read_schedule, async_read_tou_plan
 from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .heater_details import HeaterDetail
     from .navilink.codec import ReservationMode, ReservationSchedule
 
 PARALLEL_UPDATES = 0
@@ -61,21 +58,14 @@ async def async_setup_entry(
         feature = heater.feature
         if feature is None or not feature.program_reservation_use:
             return []
-        schedule = ScheduleCoordinator(hass, coordinator, mac)
+        schedule = async_read_schedule(coordinator.reader, mac)
         coordinator.schedules[mac] = schedule  # confirmed writes update it
         entities: list[Entity] = [
             NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule)
         ]
-        refreshes: list[HeaterDetailCoordinator[Any]] = [schedule]
         if feature.controller_serial_number:
-            tou = TouPlanCoordinator(hass, coordinator, mac)
+            tou = async_read_tou_plan(coordinator.reader, mac)
             entities.append(NavienTouCalendar(coordinator, mac, TOU_PLAN, tou))
-            refreshes.append(tou)
-        for detail in refreshes:
-            entry.async_on_unload(detail.async_follow_heater())
-            entry.async_create_background_task(
-                hass, detail.async_refresh(), f"{detail.name} first read"
-            )
         return entities
 
     async_add_heater_entities(entry, async_add_entities, build)
@@ -89,7 +79,7 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
         coordinator: NavienCoordinator,
         mac: str,
         description: CalendarEntityDescription,
-        detail: HeaterDetailCoordinator[Any],
+        detail: HeaterDetail[Any],
     ) -> None:
         """Follow `detail` besides the heater's status."""
         super().__init__(coordinator, mac, description)
@@ -97,7 +87,7 @@ class _DetailCalendar(NavienEntity, CalendarEntity):
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Listen to the detail's reads (this also keeps them running daily)."""
+        """Listen to the detail's reads."""
         await super().async_added_to_hass()
         self.async_on_remove(self._detail.async_add_listener(self._detail_changed))
 
@@ -149,7 +139,7 @@ class NavienScheduleCalendar(_DetailCalendar):
     description names the mode and the temperature.
     """
 
-    _detail: ScheduleCoordinator
+    _detail: HeaterDetail[ReservationSchedule]
     _mode_names: dict[str, str]
 
     @override
@@ -173,8 +163,7 @@ class NavienScheduleCalendar(_DetailCalendar):
 
     @override
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
-        # None until the first read answers (the base class types it loosely).
-        schedule: ReservationSchedule | None = self._detail.data
+        schedule = self._detail.data
         if schedule is None:
             return []
         return reservation_occurrences(
@@ -190,7 +179,7 @@ class NavienScheduleCalendar(_DetailCalendar):
 class NavienTouCalendar(_DetailCalendar):
     """The cloud's time-of-use plan: one event per price period."""
 
-    _detail: TouPlanCoordinator
+    _detail: HeaterDetail[Mapping[str, Any]]
 
     @override
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:

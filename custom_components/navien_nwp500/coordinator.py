@@ -4,7 +4,7 @@ Near 500 lines, and one class on purpose: every message of a heater decides
 both its data and its availability, so the session's life cycle, the heaters'
 state and their reachability stay together. What has a job of its own is
 apart: the liveness bookkeeping (``liveness``), the account's device list
-(``roster``), the counter polls (``energy``), the command outcomes
+(``roster``), the reads of what is not pushed (``reader``, ``energy``), the command outcomes
 (``command_result``) and the repairs.
 """
 
@@ -50,6 +50,7 @@ from .navilink.session import (
     SessionError,
     SessionState,
 )
+from .reader import HeaterReader
 from .repairs import (
     async_update_heater_offline_issue,
     async_update_unstable_connection_issue,
@@ -59,8 +60,14 @@ from .roster import HeaterRoster
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from .heater_details import ScheduleCoordinator
-    from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
+    from .heater_details import HeaterDetail
+    from .navilink.codec import (
+        Command,
+        Device,
+        DeviceFeature,
+        DeviceStatus,
+        ReservationSchedule,
+    )
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -105,9 +112,11 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self._cancel_grace: CALLBACK_TYPE | None = None
         self._cancel_safety_poll: CALLBACK_TYPE | None = None
         self._cancel_offline_issue: dict[str, CALLBACK_TYPE] = {}
-        self.counters = CounterPoller(self)
+        self.reader = HeaterReader(self)
+        """The one reader of what is read, not pushed (counters and details)."""
+        self.counters = CounterPoller(self, self.reader)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
-        self.schedules: dict[str, ScheduleCoordinator] = {}
+        self.schedules: dict[str, HeaterDetail[ReservationSchedule]] = {}
         self.roster = HeaterRoster(self)
         """The account's device list: heaters that join, and those it leaves out."""
         self.boosts = HeaterBoosts(self)
@@ -184,6 +193,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 translation_placeholders={"error": str(err)},
             ) from err
         await self._async_wait_for_first_data()
+        self.reader.async_start()
         self.counters.async_start()
         self.roster.async_start()
         self._cancel_safety_poll = async_track_time_interval(
@@ -306,7 +316,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
                 cancel()
         self._cancel_grace = None
         self.roster.async_stop()
-        await self.counters.async_stop()
+        self.counters.async_stop()
+        await self.reader.async_stop()
         self.boosts.async_stop()
         self._cancel_safety_poll = None
         self._cancel_offline_issue.clear()
@@ -464,6 +475,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self.last_raw_status.pop(mac, None)
             self.schedules.pop(mac, None)
             self.counters.data.pop(mac, None)
+            self.reader.forget(mac)
             if self.session is not None:
                 self.session.remove_device(mac)
         heaters = {m: h for m, h in self.data.heaters.items() if m not in gone}

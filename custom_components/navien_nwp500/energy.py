@@ -1,53 +1,48 @@
-"""Per-heater queries of the heater's own energy counters and maintenance counters.
+"""The heaters' own energy counters and maintenance counters, and their history.
 
 The heater keeps lifetime energy per source (the energy query's ``total`` and the
-diagnostics reply's ``cumulatedPwrHp/He``, protocol §10, §17.1, §17.6). They are
-asked for after connecting (and after every reconnect), every 15 minutes and just
-after midnight, never more often than once a minute; the diagnostics a few times a
-day. A query that gets no reply leaves the last values as they are. The daily
-history import into long-term statistics (``statistics.py``) runs here too, at
-start and once a day.
+diagnostics reply's ``cumulatedPwrHp/He``, protocol §10, §17.1, §17.6). Both are
+jobs of the account's reader (``reader``, which sets the rules: availability,
+spacing, failures): the energy every 15 minutes, and again just after midnight
+and after every reconnect; the diagnostics every 6 hours. A query that gets no
+reply leaves the last values as they are. The history import into long-term
+statistics (``statistics.py``) runs here too: at start, after the recorder's
+compiles until every energy sensor has its first compiled period (so a new
+install gets its year within minutes), and once a day.
 """
 
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import timedelta
-import logging
-import time
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.event import (
-    async_track_time_change,
-    async_track_time_interval,
-)
+from homeassistant.const import EVENT_RECORDER_5MIN_STATISTICS_GENERATED
+from homeassistant.core import CALLBACK_TYPE, Event, callback
+from homeassistant.helpers.event import async_call_later, async_track_time_change
 from homeassistant.util import dt as dt_util
 
-from .heater_state import readable
-from .navilink.codec import (
-    Diagnostics,
-    NaviLinkError,
-    commands,
-    parse_diagnostics,
-    parse_energy,
-)
-from .navilink.session import SessionError, SessionState
-from .statistics import async_import_history
+from .navilink.codec import Diagnostics, commands, parse_diagnostics, parse_energy
+from .navilink.session import NotConnectedError, SessionError, SessionState
+from .reader import Skipped
+from .statistics import RECORDER, async_import_history, awaiting_first_compile
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine, Mapping
+    from collections.abc import Mapping
     from datetime import datetime
 
     from .heater_state import HeaterSource, HeaterState
     from .navilink.codec import Command
-
-_LOGGER = logging.getLogger(__name__)
+    from .reader import HeaterReader
 
 COUNTER_INTERVAL: Final = timedelta(minutes=15)
 DIAGNOSTICS_INTERVAL: Final = timedelta(hours=6)
-MIN_QUERY_SPACING: Final = 60.0
-"""Seconds between two counter reads of one heater, whatever asks for them."""
 QUERY_TIMEOUT: Final = 30.0
+ENERGY: Final = "energy counters"
+DIAGNOSTICS: Final = "maintenance counters"
+HISTORY: Final = "energy history"
+AFTER_COMPILE: Final = 10.0
+"""Seconds from the recorder's compile to the import (its rows are written by then)."""
 HISTORY_IMPORT_TIME: Final = (1, 5)
 """Local hour and minute of the daily history top-up (after the heater's day closed)."""
 
@@ -87,58 +82,71 @@ def counts_energy(heater: HeaterState) -> bool:
 
 
 class CounterPoller:
-    """Reads every heater's counters on a schedule and keeps the latest ones."""
+    """Keeps every heater's latest counters, read by the account's reader."""
 
-    def __init__(self, coordinator: HeaterSource) -> None:
-        """Prepare (not start) the poller of ``coordinator``'s heaters."""
+    def __init__(self, coordinator: HeaterSource, reader: HeaterReader) -> None:
+        """Prepare (not start) the counters of ``coordinator``'s heaters."""
         self._coordinator = coordinator
         self._hass = coordinator.hass
+        self._reader = reader
         self.data: dict[str, HeaterCounters] = {}
-        self._last_read: dict[str, float] = {}
-        self._lock = asyncio.Lock()
+        self._history_lock = asyncio.Lock()
         self._cancel: list[CALLBACK_TYPE] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._unlisten_compiles: CALLBACK_TYPE | None = None
+        self._cancel_after_compile: CALLBACK_TYPE | None = None
 
     @callback
     def async_start(self) -> None:
-        """Read everything now, then follow the schedule and reconnects."""
+        """Read everything now, then follow the schedule, reconnects and new heaters."""
         hass = self._hass
         hour, minute = HISTORY_IMPORT_TIME
         self._cancel = [
-            async_track_time_interval(hass, self._counters_due, COUNTER_INTERVAL),
-            async_track_time_interval(
-                hass, self._diagnostics_due, DIAGNOSTICS_INTERVAL
-            ),
             async_track_time_change(
-                hass, self._counters_due, hour=0, minute=0, second=30
+                hass, self._energy_due, hour=0, minute=0, second=30
             ),
             async_track_time_change(
                 hass, self._history_due, hour=hour, minute=minute, second=0
             ),
+            self._coordinator.async_add_listener(self._add_new_heaters),
         ]
         if (session := self._coordinator.session) is not None:
             self._cancel.append(session.add_state_listener(self._follow_connection))
-        self._spawn(self._async_first_reads())
+        self._add_new_heaters()
+        if RECORDER in hass.config.components:
+            self._unlisten_compiles = hass.bus.async_listen(
+                EVENT_RECORDER_5MIN_STATISTICS_GENERATED, self._compiled
+            )
+        self._reader.spawn(self.async_import_history(), HISTORY)
 
-    async def async_stop(self) -> None:
-        """Stop the schedule and wait for reads under way to end."""
+    @callback
+    def async_stop(self) -> None:
+        """Stop the schedule (the reader stops the reads under way)."""
         for cancel in self._cancel:
             cancel()
         self._cancel.clear()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        self._stop_following_compiles()
 
-    def _spawn(self, job: Coroutine[Any, Any, Any]) -> None:
-        task = self._hass.async_create_background_task(job, "navien_nwp500 counters")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _async_first_reads(self) -> None:
-        await self.async_refresh_energy()
-        await self.async_refresh_diagnostics()
-        await self.async_import_history()
+    @callback
+    def _add_new_heaters(self) -> None:
+        """Give every heater not read yet its energy and diagnostics jobs."""
+        known = {job.mac for job in self._reader.jobs(ENERGY)}
+        for mac in self._coordinator.data.heaters:
+            if mac in known:
+                continue
+            self._reader.add_job(
+                mac,
+                ENERGY,
+                COUNTER_INTERVAL,
+                partial(self._async_read_energy, mac),
+                partial(self._set_energy, mac),
+            )
+            self._reader.add_job(
+                mac,
+                DIAGNOSTICS,
+                DIAGNOSTICS_INTERVAL,
+                partial(self._async_read_diagnostics, mac),
+                partial(self._set_diagnostics, mac),
+            )
 
     @callback
     def _follow_connection(
@@ -146,89 +154,130 @@ class CounterPoller:
     ) -> None:
         """Read the energy again after every reconnect (a day change may have passed)."""
         if state is SessionState.CONNECTED:
-            self._spawn(self.async_refresh_energy())
+            self._energy_due(None)
 
     @callback
-    def _counters_due(self, _now: datetime) -> None:
-        self._spawn(self.async_refresh_energy())
-
-    @callback
-    def _diagnostics_due(self, _now: datetime) -> None:
-        self._spawn(self.async_refresh_diagnostics())
+    def _energy_due(self, _now: datetime | None) -> None:
+        for job in self._reader.jobs(ENERGY):
+            self._reader.request(job, extra=True)
 
     @callback
     def _history_due(self, _now: datetime) -> None:
-        self._spawn(self.async_import_history())
+        self._reader.spawn(self.async_import_history(), HISTORY)
 
-    async def _async_query(self, command: Command) -> Mapping[str, Any] | None:
-        """Ask one heater; None when it is not readable now or does not answer."""
+    @callback
+    def _compiled(self, _event: Event) -> None:
+        """Import soon after a compile: an energy sensor may have its anchor now.
+
+        The recorder tells before its transaction ends; the import looks a little later.
+        """
+        if self._cancel_after_compile is None:
+            self._cancel_after_compile = async_call_later(
+                self._hass, AFTER_COMPILE, self._after_compile
+            )
+
+    @callback
+    def _after_compile(self, _now: datetime) -> None:
+        self._cancel_after_compile = None
+        self._reader.spawn(self._async_import_after_compile(), HISTORY)
+
+    async def _async_import_after_compile(self) -> None:
+        await self.async_import_history()
+        for heater in self._heaters():
+            if counts_energy(heater) and await awaiting_first_compile(
+                self._hass, heater
+            ):
+                return
+        self._stop_following_compiles()
+
+    def _stop_following_compiles(self) -> None:
+        if self._unlisten_compiles is not None:
+            self._unlisten_compiles()
+            self._unlisten_compiles = None
+        if self._cancel_after_compile is not None:
+            self._cancel_after_compile()
+            self._cancel_after_compile = None
+
+    async def _async_query(self, command: Command) -> Mapping[str, Any]:
+        """Ask one heater; raises NaviLinkError without an answer."""
         session = self._coordinator.session
-        if session is None or not readable(self._coordinator, command.mac):
-            return None
-        try:
-            return await session.query(command, timeout=QUERY_TIMEOUT)
-        except NaviLinkError as err:
-            _LOGGER.debug("No answer to %s from %s: %s", command.kind, command.mac, err)
-            return None
+        if session is None:
+            raise NotConnectedError("the session is closed")
+        return await session.query(command, timeout=QUERY_TIMEOUT)
 
     def _heaters(self) -> list[HeaterState]:
         return list(self._coordinator.data.heaters.values())
 
+    async def _async_read_energy(self, mac: str) -> EnergyCounters | None:
+        heater = self._coordinator.data.heaters.get(mac)
+        if heater is None or not counts_energy(heater):
+            return None
+        today = dt_util.now().date()
+        reply = await self._async_query(
+            commands.energy_query(
+                heater.device, heater.feature, today.year, [today.month]
+            )
+        )
+        total = parse_energy(reply).total
+        return (
+            None
+            if total is None
+            else _energy_from(total.heat_pump_wh, total.element_wh)
+        )
+
+    async def _async_read_diagnostics(self, mac: str) -> Diagnostics | None:
+        heater = self._coordinator.data.heaters.get(mac)
+        if heater is None:
+            return None
+        reply = await self._async_query(
+            commands.diagnostics_query(heater.device, heater.feature)
+        )
+        return parse_diagnostics(reply)
+
     async def async_refresh_energy(self) -> None:
-        """Read the lifetime energy of every heater that keeps it (at most once a minute)."""
-        async with self._lock:
-            for heater in self._heaters():
-                mac = heater.device.mac
-                last = self._last_read.get(mac)
-                if not counts_energy(heater) or (
-                    last is not None and time.monotonic() - last < MIN_QUERY_SPACING
-                ):
-                    continue
-                self._last_read[mac] = time.monotonic()
-                today = dt_util.now().date()
-                reply = await self._async_query(
-                    commands.energy_query(
-                        heater.device, heater.feature, today.year, [today.month]
-                    )
-                )
-                total = None if reply is None else parse_energy(reply).total
-                if total is not None:
-                    self._set(
-                        mac, energy=_energy_from(total.heat_pump_wh, total.element_wh)
-                    )
+        """Read the lifetime energy of every heater now (unless read in the last minute)."""
+        await self._reader.async_run_all(ENERGY)
 
     async def async_refresh_diagnostics(self) -> None:
-        """Read the maintenance counters (and the energy in them) of every heater."""
-        async with self._lock:
-            for heater in self._heaters():
-                reply = await self._async_query(
-                    commands.diagnostics_query(heater.device, heater.feature)
-                )
-                if reply is None:
-                    continue
-                diagnostics = parse_diagnostics(reply)
-                energy = None
-                if counts_energy(heater):
-                    energy = _energy_from(
-                        diagnostics.heat_pump_wh, diagnostics.element_wh
-                    )
-                self._set(heater.device.mac, diagnostics=diagnostics, energy=energy)
+        """Read the maintenance counters (and the energy in them) of every heater now."""
+        await self._reader.async_run_all(DIAGNOSTICS)
+
+    async def _async_history_query(self, command: Command) -> Mapping[str, Any] | None:
+        """One month of the history import, read by the reader; None without answer."""
+        reply = await self._reader.async_read(
+            command.mac, HISTORY, partial(self._async_query, command)
+        )
+        return None if isinstance(reply, Skipped) else reply
 
     async def async_import_history(self) -> int:
         """Add the days that closed since the last import to long-term statistics.
 
         Return how many rows were added (0 without the recorder).
         """
-        if "recorder" not in self._hass.config.components:
+        if RECORDER not in self._hass.config.components:
             return 0
         added = 0
-        async with self._lock:
+        async with self._history_lock:
             for heater in self._heaters():
                 if counts_energy(heater):
                     added += await async_import_history(
-                        self._hass, self._async_query, heater
+                        self._hass, self._async_history_query, heater
                     )
         return added
+
+    @callback
+    def _set_energy(self, mac: str, energy: EnergyCounters | None) -> None:
+        self._set(mac, energy=energy)
+
+    @callback
+    def _set_diagnostics(self, mac: str, diagnostics: Diagnostics | None) -> None:
+        heater = self._coordinator.data.heaters.get(mac)
+        if diagnostics is None or heater is None:
+            return
+        energy = None
+        if counts_energy(heater):
+            energy = _energy_from(diagnostics.heat_pump_wh, diagnostics.element_wh)
+        self._set(mac, diagnostics=diagnostics, energy=energy)
 
     @callback
     def _set(

@@ -1,170 +1,134 @@
-"""Slow-changing heater details, read once a day: firmware, schedule, TOU plan.
+"""Slow-changing heater details, read daily by the account's reader: firmware, schedule, TOU.
 
-Each detail has its own coordinator per heater, so a failing read of one never
-holds back the others. A read follows the heater's availability: while the heater
-(or the cloud) is unavailable it is not attempted, and it runs as soon as the
-heater reports again. A failed read keeps the last value, is tried again after
-15 minutes and is logged once (info) until a read succeeds again.
+Each detail of each heater is its own job of `reader.HeaterReader`, so a failing
+read of one never holds back the others, and the reader's rules apply: no read
+while the heater is unavailable (the read owed then runs when it is back), reads
+of one heater one at a time and spaced, a failure kept quiet after one log line
+and tried again after 15 minutes. The entities show a `HeaterDetail`'s value.
 """
 
-from abc import abstractmethod
 from datetime import timedelta
-import logging
-from typing import TYPE_CHECKING, Any, Final, override
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .const import DOMAIN
-from .heater_state import readable
-from .navilink.codec import (
-    NaviLinkError,
-    ReservationSchedule,
-    commands,
-    parse_reservations,
-)
+from .navilink.codec import ReservationSchedule, commands, parse_reservations
 from .navilink.session import NotConnectedError
+from .reader import RETRY_AFTER
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from homeassistant.core import HomeAssistant
+    from collections.abc import Awaitable, Callable, Mapping
 
     from .heater_state import HeaterSource, HeaterState
     from .navilink.cloud import FirmwareComponent
-
-_LOGGER = logging.getLogger(__name__)
+    from .reader import HeaterReader
 
 DETAILS_REFRESH_INTERVAL: Final = timedelta(days=1)
-DETAILS_RETRY_AFTER: Final = 15 * 60.0
+DETAILS_RETRY_AFTER: Final = RETRY_AFTER.total_seconds()
 """Seconds until a failed read is tried again (instead of the next day)."""
 SCHEDULE_READ_TIMEOUT: Final = 10.0
 """Seconds to wait for the heater's answer to a schedule read."""
 
 
-class HeaterDetailCoordinator[T](DataUpdateCoordinator[T | None]):
-    """Reads one detail of one heater once a day; None until the first read answers."""
+class HeaterDetail[T]:
+    """The latest value of one detail of one heater; None until a read answers."""
 
-    def __init__(
-        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str, what: str
-    ) -> None:
-        """Refresh daily; the first read is the caller's to start."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=coordinator.config_entry,
-            name=f"{DOMAIN} {mac} {what}",
-            update_interval=DETAILS_REFRESH_INTERVAL,
-            always_update=False,
-        )
-        self.navien = coordinator
+    def __init__(self, source: HeaterSource, mac: str, what: str) -> None:
+        """Hold ``what`` of heater ``mac``, read by the reader."""
+        self.source = source
         self.mac = mac
         self.what = what
-        self._owed = False
-        """A read fell due while the heater was unavailable."""
-        self._failing = False
-        """The last read failed (logged once until one succeeds)."""
+        self.data: T | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
 
     @property
     def heater(self) -> HeaterState:
         """The heater's latest state."""
-        return self.navien.data.heaters[self.mac]
+        return self.source.data.heaters[self.mac]
 
     @callback
-    def async_follow_heater(self) -> CALLBACK_TYPE:
-        """Read what fell due as soon as the heater is available again."""
-        return self.navien.async_add_listener(self._heater_changed)
+    def async_add_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update_callback`` whenever the value changes; return the remover."""
+        self._listeners.append(update_callback)
+
+        @callback
+        def remove() -> None:
+            if update_callback in self._listeners:
+                self._listeners.remove(update_callback)
+
+        return remove
 
     @callback
-    def _heater_changed(self) -> None:
-        if self._owed and readable(self.navien, self.mac):
-            self._owed = False
-            self.navien.config_entry.async_create_background_task(
-                self.hass, self.async_refresh(), f"{self.name} read on return"
-            )
-
-    @override
-    async def _async_update_data(self) -> T | None:
-        """Read now if the heater is available; keep the last value otherwise."""
-        if not readable(self.navien, self.mac):
-            self._owed = True
-            return self.data
-        name = self.heater.device.name or "NWP500"
-        try:
-            value = await self._async_read()
-        except NaviLinkError as err:
-            self.update_interval = timedelta(seconds=DETAILS_RETRY_AFTER)
-            if not self._failing:
-                self._failing = True
-                _LOGGER.info(
-                    "Reading the %s of %s failed (%s); retrying every %g minutes",
-                    self.what,
-                    name,
-                    err,
-                    DETAILS_RETRY_AFTER / 60,
-                )
-            return self.data
-        self.update_interval = DETAILS_REFRESH_INTERVAL
-        if self._failing:
-            self._failing = False
-            _LOGGER.info("Reading the %s of %s works again", self.what, name)
-        return value
-
-    @abstractmethod
-    async def _async_read(self) -> T:
-        """Read the detail from the cloud or the heater; NaviLinkError on failure."""
+    def async_set_updated_data(self, data: T) -> None:
+        """Keep a value read (or confirmed by a write); tell the listeners if it changed."""
+        if data == self.data:
+            return
+        self.data = data
+        for update_callback in list(self._listeners):
+            update_callback()
 
 
-class FirmwareCoordinator(HeaterDetailCoordinator[tuple["FirmwareComponent", ...]]):
-    """The heater's firmware components (REST ``/device/firmware/info``)."""
-
-    def __init__(
-        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str
-    ) -> None:
-        """Read the firmware of heater `mac`."""
-        super().__init__(hass, coordinator, mac, "firmware")
-
-    @override
-    async def _async_read(self) -> tuple[FirmwareComponent, ...]:
-        return tuple(await self.navien.rest.async_get_firmware(self.heater.device))
-
-
-class TouPlanCoordinator(HeaterDetailCoordinator["Mapping[str, Any]"]):
-    """The cloud's time-of-use plan of the heater (REST ``GET /device/tou``)."""
-
-    def __init__(
-        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str
-    ) -> None:
-        """Read the TOU plan of heater `mac`."""
-        super().__init__(hass, coordinator, mac, "TOU plan")
-
-    @override
-    async def _async_read(self) -> Mapping[str, Any]:
-        feature = self.heater.feature
-        serial = feature.controller_serial_number if feature else None
-        if not serial:
-            return {}
-        return await self.navien.rest.async_get_tou(self.heater.device, serial)
+def _follow[T](
+    reader: HeaterReader,
+    detail: HeaterDetail[T],
+    read: Callable[[HeaterDetail[T]], Awaitable[T]],
+) -> HeaterDetail[T]:
+    reader.add_job(
+        detail.mac,
+        detail.what,
+        DETAILS_REFRESH_INTERVAL,
+        lambda: read(detail),
+        detail.async_set_updated_data,
+    )
+    return detail
 
 
-class ScheduleCoordinator(HeaterDetailCoordinator[ReservationSchedule]):
-    """The heater's reservation program, read over MQTT (§11.1)."""
+@callback
+def async_read_firmware(
+    reader: HeaterReader, mac: str
+) -> HeaterDetail[tuple[FirmwareComponent, ...]]:
+    """Read the heater's firmware components (REST ``/device/firmware/info``) daily."""
+    return _follow(reader, HeaterDetail(reader.source, mac, "firmware"), _firmware)
 
-    def __init__(
-        self, hass: HomeAssistant, coordinator: HeaterSource, mac: str
-    ) -> None:
-        """Read the schedule of heater `mac`."""
-        super().__init__(hass, coordinator, mac, "schedule")
 
-    @override
-    async def _async_read(self) -> ReservationSchedule:
-        session = self.navien.session
-        if session is None:
-            raise NotConnectedError("the session is closed")
-        heater = self.heater
-        read = commands.reservation_read(heater.device, heater.feature)
-        reply = await session.query(read, timeout=SCHEDULE_READ_TIMEOUT)
-        return parse_reservations(reply)
+async def _firmware(
+    detail: HeaterDetail[tuple[FirmwareComponent, ...]],
+) -> tuple[FirmwareComponent, ...]:
+    return tuple(await detail.source.rest.async_get_firmware(detail.heater.device))
+
+
+@callback
+def async_read_tou_plan(
+    reader: HeaterReader, mac: str
+) -> HeaterDetail[Mapping[str, Any]]:
+    """Read the cloud's time-of-use plan of the heater (REST ``GET /device/tou``) daily."""
+    return _follow(reader, HeaterDetail(reader.source, mac, "TOU plan"), _tou_plan)
+
+
+async def _tou_plan(detail: HeaterDetail[Mapping[str, Any]]) -> Mapping[str, Any]:
+    feature = detail.heater.feature
+    serial = feature.controller_serial_number if feature else None
+    if not serial:
+        return {}
+    return await detail.source.rest.async_get_tou(detail.heater.device, serial)
+
+
+@callback
+def async_read_schedule(
+    reader: HeaterReader, mac: str
+) -> HeaterDetail[ReservationSchedule]:
+    """Read the heater's reservation program (MQTT, §11.1) daily."""
+    return _follow(reader, HeaterDetail(reader.source, mac, "schedule"), _schedule)
+
+
+async def _schedule(detail: HeaterDetail[ReservationSchedule]) -> ReservationSchedule:
+    session = detail.source.session
+    if session is None:
+        raise NotConnectedError("the session is closed")
+    heater = detail.heater
+    read = commands.reservation_read(heater.device, heater.feature)
+    reply = await session.query(read, timeout=SCHEDULE_READ_TIMEOUT)
+    return parse_reservations(reply)
 
 
 @callback
@@ -172,5 +136,5 @@ def async_schedule_written(
     coordinator: HeaterSource, mac: str, schedule: ReservationSchedule
 ) -> None:
     """Show a schedule the heater confirmed after a write, without reading it again."""
-    if (schedule_coordinator := coordinator.schedules.get(mac)) is not None:
-        schedule_coordinator.async_set_updated_data(schedule)
+    if (detail := coordinator.schedules.get(mac)) is not None:
+        detail.async_set_updated_data(schedule)

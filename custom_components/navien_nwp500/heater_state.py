@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
-    from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
     from .account_cache import CachedAccount
     from .navilink.cloud import NaviLinkRestClient
@@ -35,6 +34,13 @@ class NavienData:
     """Coordinator data: every heater of the account, keyed by MAC."""
 
     heaters: Mapping[str, HeaterState] = field(default_factory=dict)
+
+
+class ConfirmedDetail(Protocol):
+    """A read detail that a confirmed write sets without reading it again."""
+
+    def async_set_updated_data(self, data: Any) -> None:
+        """Keep ``data`` as the detail's value and tell its listeners."""
 
 
 class HeaterSource(Protocol):
@@ -73,7 +79,7 @@ class HeaterSource(Protocol):
         """False while the cloud is lost (past the grace period)."""
 
     @property
-    def schedules(self) -> Mapping[str, DataUpdateCoordinator[Any]]:
+    def schedules(self) -> Mapping[str, ConfirmedDetail]:
         """Each heater's schedule reader, by MAC (for confirmed writes)."""
 
     def heater_available(self, mac: str) -> bool:

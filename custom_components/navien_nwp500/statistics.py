@@ -290,6 +290,21 @@ async def _import(hass: HomeAssistant, target: _Target, days: Days) -> int:
     return len(rows)
 
 
+async def awaiting_first_compile(hass: HomeAssistant, heater: HeaterState) -> bool:
+    """Whether an enabled energy sensor of ``heater`` has no anchor yet."""
+    progress = (await _progress(hass)).data
+    assert progress is not None
+    registry = er.async_get(hass)
+    for source in SOURCES:
+        unique_id = f"{heater.device.mac}_{source.key}"
+        entity_id = registry.async_get_entity_id(SENSOR_DOMAIN, DOMAIN, unique_id)
+        entry = None if entity_id is None else registry.async_get(entity_id)
+        waiting = "anchor" not in progress.get(unique_id, {})
+        if entry is not None and not entry.disabled and waiting:
+            return True
+    return False
+
+
 async def async_import_history(
     hass: HomeAssistant, query: Query, heater: HeaterState
 ) -> int:

@@ -12,7 +12,7 @@ from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities, format_version
-from .heater_details import FirmwareCoordinator
+from .heater_details import async_read_firmware
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .heater_details import HeaterDetail
     from .navilink.cloud import FirmwareComponent
 
 PARALLEL_UPDATES = 0
@@ -43,7 +44,7 @@ async def async_setup_entry(
     def build(
         coordinator: NavienCoordinator, mac: str, _heater: HeaterState
     ) -> Iterable[Entity]:
-        firmware = FirmwareCoordinator(hass, coordinator, mac)
+        firmware = async_read_firmware(coordinator.reader, mac)
         added = False
 
         @callback
@@ -53,12 +54,7 @@ async def async_setup_entry(
                 added = True
                 async_add_entities([NavienFirmwareUpdate(coordinator, mac, firmware)])
 
-        # Kept for the entry's life: it also keeps the daily read going.
         entry.async_on_unload(firmware.async_add_listener(_add_when_known))
-        entry.async_on_unload(firmware.async_follow_heater())
-        entry.async_create_background_task(
-            hass, firmware.async_refresh(), f"navien_nwp500 firmware {mac}"
-        )
         return ()
 
     async_add_heater_entities(entry, async_add_entities, build)
@@ -83,15 +79,18 @@ class NavienFirmwareUpdate(NavienEntity, UpdateEntity):
     """
 
     def __init__(
-        self, coordinator: NavienCoordinator, mac: str, firmware: FirmwareCoordinator
+        self,
+        coordinator: NavienCoordinator,
+        mac: str,
+        firmware: HeaterDetail[tuple[FirmwareComponent, ...]],
     ) -> None:
-        """Follow the heater's firmware coordinator besides its status."""
+        """Follow the heater's firmware reads besides its status."""
         super().__init__(coordinator, mac, FIRMWARE)
         self._firmware = firmware
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Listen to firmware refreshes (this also keeps them running daily)."""
+        """Listen to firmware reads."""
         await super().async_added_to_hass()
         self.async_on_remove(self._firmware.async_add_listener(self._firmware_changed))
         self._sync_device_registry()

@@ -103,6 +103,17 @@ def counter_reads(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def back_to_back_reads() -> Iterator[None]:
+    """Let the reader start a heater's next read as soon as one ends.
+
+    Its spacing (a second) would add up to minutes over the suite; the test of
+    the spacing rule sets it again.
+    """
+    with patch("custom_components.navien_nwp500.reader.READ_SPACING", 0.0):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def platforms(request: pytest.FixtureRequest) -> Iterator[None]:
     """Load only the platforms named by the closest ``platforms`` marker, if any."""
     marker = request.node.get_closest_marker("platforms")

@@ -29,8 +29,10 @@ pytestmark = [
 ]
 
 SAFETY_POLL = 5 * 60.0
+ENERGY_QUERY = 16777225
+DIAGNOSTICS_QUERY = 16777228
 FIRMWARE = "/device/firmware/info"
-DETAILS_LOGGER = "custom_components.navien_nwp500.heater_details"
+READER_LOGGER = "custom_components.navien_nwp500.reader"
 DAY = DETAILS_REFRESH_INTERVAL.total_seconds()
 
 
@@ -60,11 +62,11 @@ def unavailable(hass: HomeAssistant, entity_ids: list[str]) -> bool:
 
 
 def detail_lines(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
-    """Return the detail readers' log lines of exactly ``level``."""
+    """Return the reader's log lines of exactly ``level``."""
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name.startswith(DETAILS_LOGGER) and record.levelno == level
+        if record.name.startswith(READER_LOGGER) and record.levelno == level
     ]
 
 
@@ -163,20 +165,37 @@ async def test_counters_are_not_asked_of_a_heater_that_does_not_answer(
     init_integration: MockConfigEntry,
     simulator: NaviLinkSimulator,
 ) -> None:
-    """The counters follow the same rule: no query while the heater is unavailable."""
+    """The counters follow the same rule: no query while the heater is unavailable.
+
+    What fell due meanwhile is read once it answers again.
+    """
     coordinator = init_integration.runtime_data
     counters = coordinator.counters
     heater = simulator.heaters[DEMO_MAC]
-    await wait_for(hass, lambda: DEMO_MAC in counters.data and not counters._tasks)
+    await wait_for(
+        hass, lambda: DEMO_MAC in counters.data and not coordinator.reader.busy
+    )
     simulator.faults.drop_replies(mac=DEMO_MAC)  # it hears requests, answers none
     for _ in range(3):  # asks; one missed; two missed
         await advance(hass, SAFETY_POLL + 60)
     assert not coordinator.heater_available(DEMO_MAC)
-    await wait_for(hass, lambda: not counters._tasks)
+    await wait_for(hass, lambda: not coordinator.reader.busy)
 
     sent = len(heater.received)
-    with patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0):
+    with patch("custom_components.navien_nwp500.reader.MIN_REREAD", 0):
         await counters.async_refresh_energy()
         await counters.async_refresh_diagnostics()
     # Both returned without asking: nothing can be on its way to the heater.
     assert len(heater.received) == sent
+
+    # The reads owed meanwhile run as soon as it answers again.
+    simulator.faults.drop_replies(False, mac=DEMO_MAC)
+    await advance(hass, SAFETY_POLL + 60)
+    await wait_for(hass, lambda: coordinator.heater_available(DEMO_MAC))
+    await wait_for(
+        hass,
+        lambda: (
+            {ENERGY_QUERY, DIAGNOSTICS_QUERY}
+            <= {m["request"]["command"] for m in heater.received[sent:]}
+        ),
+    )

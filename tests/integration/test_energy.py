@@ -46,7 +46,7 @@ ELECTRIC = 2
 def quick_queries() -> Iterator[None]:
     """Allow back-to-back counter reads and give up on a silent heater quickly."""
     with (
-        patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0),
+        patch("custom_components.navien_nwp500.reader.MIN_REREAD", 0),
         patch("custom_components.navien_nwp500.energy.QUERY_TIMEOUT", 0.5),
     ):
         yield
@@ -84,7 +84,7 @@ def poller(entry: MockConfigEntry) -> CounterPoller:
 
 async def reads_done(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Wait until no counter read is under way."""
-    await wait_for(hass, lambda: not poller(entry)._tasks, within=30)
+    await wait_for(hass, lambda: not entry.runtime_data.reader.busy, within=30)
 
 
 async def counters_read(hass: HomeAssistant) -> None:
@@ -230,7 +230,7 @@ async def test_reads_are_never_closer_than_the_spacing(
     sent = queries(heater, ENERGY_QUERY)
     counters = poller(init_integration)
     # However slow this machine is, the first read was less than an hour ago.
-    with patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 3600):
+    with patch("custom_components.navien_nwp500.reader.MIN_REREAD", 3600):
         await counters.async_refresh_energy()
         await counters.async_refresh_energy()
     # Both calls returned without asking: nothing can be on its way to the heater.
@@ -297,7 +297,7 @@ async def test_reconnect_reads_the_counters_again(
     await reads_done(hass, init_integration)
     sent = queries(heater, ENERGY_QUERY)
     coordinator = init_integration.runtime_data
-    with patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0):
+    with patch("custom_components.navien_nwp500.reader.MIN_REREAD", 0):
         simulator.faults.refuse_for(600)
         simulator.faults.drop_all()
         await wait_for(hass, lambda: not coordinator.connected, within=30)

@@ -16,6 +16,7 @@ from homeassistant.components.recorder.statistics import (
     statistic_during_period,
     statistics_during_period,
 )
+from homeassistant.components.recorder.tasks import StatisticsTask
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.const import Platform
 from homeassistant.helpers.recorder import get_instance
@@ -28,10 +29,11 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.energy import AFTER_COMPILE
 from navilink_sim import heater_wire
 from tests.simulator_fixture import TEST_PROFILE
 
-from .helpers import get_entity_id, get_state, wait_for
+from .helpers import advance, get_entity_id, get_state, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -83,7 +85,7 @@ def mock_recorder_before_hass(async_test_recorder: Any) -> None:
 def quick_queries() -> Iterator[None]:
     """Allow back-to-back counter reads; give up on a silent heater quickly."""
     with (
-        patch("custom_components.navien_nwp500.energy.MIN_QUERY_SPACING", 0),
+        patch("custom_components.navien_nwp500.reader.MIN_REREAD", 0),
         patch("custom_components.navien_nwp500.energy.QUERY_TIMEOUT", 0.5),
         patch(
             "custom_components.navien_nwp500.statistics.local_today",
@@ -109,7 +111,7 @@ def poller(entry: MockConfigEntry) -> CounterPoller:
 
 async def settled(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Wait until the counter reads and imports are over and the recorder wrote them."""
-    await wait_for(hass, lambda: not poller(entry)._tasks, within=60)
+    await wait_for(hass, lambda: not entry.runtime_data.reader.busy, within=60)
     await async_wait_recording_done(hass)
 
 
@@ -140,6 +142,15 @@ def kwh(hass: HomeAssistant, key: str) -> float:
 async def compile_until(hass: HomeAssistant, end: datetime) -> None:
     """Compile the 5-minute period that ends at ``end`` (and its hour, at :00)."""
     do_adhoc_statistics(hass, start=end - timedelta(minutes=5))
+    await async_wait_recording_done(hass)
+
+
+async def compile_as_the_recorder(hass: HomeAssistant, end: datetime) -> None:
+    """Compile the 5-minute period that ends at ``end`` as the recorder's timer does.
+
+    Unlike ``compile_until``, it announces the compile to listeners.
+    """
+    get_instance(hass).queue_task(StatisticsTask(end - timedelta(minutes=5), True))
     await async_wait_recording_done(hass)
 
 
@@ -235,6 +246,41 @@ async def test_a_year_of_days_leads_into_what_the_recorder_compiles(
         year = sum(wh(heater.daily_wh(FIRST + timedelta(days=n))) for n in range(365))
         total = await dashboard_change(hass, sensor_id(hass, key))
         assert total == pytest.approx(year / 1000 + used, abs=1e-6)
+
+
+async def test_a_new_install_gets_its_year_after_the_first_compile(
+    recorded: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+) -> None:
+    """The import runs again by itself after the recorder's first compile.
+
+    At start nothing is compiled, so nothing can be imported; the year comes
+    right after the first 5-minute compile, not at the nightly run. Once every
+    sensor has its anchor, later compiles import nothing more.
+    """
+    hass, entry = recorded, init_integration
+    await settled(hass, entry)
+    statistic_id = sensor_id(hass, "energy_total")
+    assert await hourly(hass, statistic_id) == []
+    await use_energy(hass, entry, heater, hours=1)  # the heater counts today
+    first_hour = next_hour()
+    await compile_as_the_recorder(hass, first_hour)
+
+    await advance(hass, AFTER_COMPILE + 1)
+    await settled(hass, entry)
+    for key, wh in SENSORS.items():
+        rows = await hourly(hass, sensor_id(hass, key))
+        assert len(rows) == 365 + 1  # the year, then the compiled hour
+        assert day_of(rows[0]) == FIRST
+        assert day_of(rows[364]) == YESTERDAY
+        assert_days(rows[:365], heater, wh)
+
+    asked = len(heater.received)
+    await compile_as_the_recorder(hass, first_hour + timedelta(hours=1))
+    await advance(hass, AFTER_COMPILE + 1)
+    await settled(hass, entry)
+    assert len(heater.received) == asked  # the heater is not asked again
 
 
 async def test_importing_again_reloading_or_re_adding_changes_nothing(
