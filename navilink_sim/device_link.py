@@ -124,6 +124,11 @@ class DeviceLink:
         self._next_malformed = kind
 
     @property
+    def idle(self) -> bool:
+        """Whether no control waits to apply and no late reply waits to leave."""
+        return not self._waiting and not self._later
+
+    @property
     def connected(self) -> bool:
         """Whether the link is connected and subscribed."""
         return self._connected.is_set()

@@ -1,0 +1,196 @@
+"""The invariants every scenario must keep, read from the observer and the simulator.
+
+Each check returns the violations it found, as sentences naming the command or
+the moment; an empty list is a pass.
+"""
+
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from navilink_sim.heater import SimulatedHeater
+
+    from .observer import CommandRecord, Observer
+
+NOT_APPLIED_OUTCOMES = frozenset(
+    {"not_applied", "refused", "too_old", "invalid", "overflow", "not_connected"}
+)
+"""Outcomes that promise the heater did not take the command."""
+HOT_WATER_TOLERANCE = 0.10
+HOT_WATER_FLOOR_LITRES = 1.0
+"""Below this the 10 % would be under the sensor's rounding: litres off instead."""
+HIDDEN_K = 2.0
+"""A layer this far from its half's probe is hidden from every status (K)."""
+
+
+def _name(record: CommandRecord) -> str:
+    param = record.command.request.get("param")
+    return f"{record.command.kind}{param} from {record.action}"
+
+
+RESENT_AFTER_LOSS = "was lost with the link; resending"
+"""The session's words when it resends a control lost with the link."""
+
+
+def check_outcomes(
+    observer: Observer,
+    heater: SimulatedHeater,
+    max_age: float,
+    slack: float,
+    known: list[str],
+) -> list[str]:
+    """Every command has exactly one outcome, true to what the heater did.
+
+    Two open limits of the session go to ``known``, reported apart (both in
+    tests/session/test_regressions_invariants.py): a command applied twice
+    because a control lost with the link was resent, and one delivered by a
+    status that already showed its intent though the heater never got it; one
+    reported not applied because another client's control replaced it.
+    """
+    violations: list[str] = []
+    ours = {cid for r in observer.commands.values() for cid, _sid in r.publishes}
+    for record in observer.given():
+        name = _name(record)
+        if len(record.outcomes) != 1:
+            violations.append(
+                f"{name}: {len(record.outcomes)} outcomes {record.outcomes}"
+            )
+            if not record.outcomes:
+                continue
+        outcome, detail, decided = record.outcomes[0]
+        applies = sum(heater.applied[pair] for pair in record.publishes)
+        said = [
+            text
+            for at, text in observer.session_log
+            if record.given_at <= at <= decided and record.command.kind in text
+        ]
+        if applies > 1:
+            found = violations
+            if any(RESENT_AFTER_LOSS in text for text in said):
+                found = known
+            found.append(
+                f"{name}: applied {applies} times ({outcome}/{detail},"
+                f" {len(record.publishes)} publishes; the session said {said})"
+            )
+        if outcome == "delivered" and applies == 0:
+            later = _applied_after(heater, record.publishes)
+            shown = detail == "status_shows_intent"
+            (known if shown else violations).append(
+                f"{name}: delivered ({detail}) but never applied"
+                f" ({len(record.publishes)} publishes; the session said {said};"
+                f" then applied: {later})"
+            )
+        if outcome in NOT_APPLIED_OUTCOMES and applies:
+            later = _applied_after(heater, record.publishes)
+            overridden = any(not any(t.startswith(c[:10]) for c in ours) for t in later)
+            (known if overridden else violations).append(
+                f"{name}: {outcome} ({detail}) but applied; then applied: {later}"
+            )
+        if outcome == "too_old":
+            waited = decided - record.given_at
+            if not max_age - 0.05 <= waited <= max_age + slack:
+                violations.append(
+                    f"{name}: too_old after {waited:.2f} s, its deadline was {max_age} s"
+                )
+    return violations
+
+
+def _applied_after(
+    heater: SimulatedHeater, publishes: list[tuple[str, str]]
+) -> list[str]:
+    """Name the controls the heater applied after the first of `publishes`."""
+    received = heater.received
+    ids = [(m["clientID"], m.get("sessionID", "")) for m in received]
+    first = min((ids.index(pair) for pair in publishes if pair in ids), default=None)
+    if first is None:
+        return []
+    return [
+        f"{cid[:10]} {m['request']['command']}{m['request'].get('param')}"
+        for m, (cid, sid) in zip(received[first + 1 :], ids[first + 1 :], strict=True)
+        if heater.applied[cid, sid]
+    ]
+
+
+def check_events(observer: Observer) -> list[str]:
+    """Each outcome reached Home Assistant's bus as one command result event."""
+    fired = sorted((e["command"], e["outcome"]) for e in observer.events)
+    decided = sorted(
+        (r.command.kind, outcome)
+        for r in observer.commands.values()
+        for outcome, _detail, _at in r.outcomes
+    )
+    if fired != decided:
+        return [f"events {fired} differ from outcomes {decided}"]
+    return []
+
+
+def check_actions(observer: Observer, bound: float, slack: float) -> list[str]:
+    """Every action ended, within its bound."""
+    violations = []
+    for action in observer.actions:
+        if action.ended is None:
+            violations.append(f"action {action.name} never ended")
+        elif action.ended - action.started > bound + slack:
+            took = action.ended - action.started
+            violations.append(
+                f"action {action.name} took {took:.1f} s (bound {bound} s)"
+            )
+    return violations
+
+
+def check_fresh(observer: Observer) -> list[str]:
+    """After an outage, the water heater returns only with a status from after it.
+
+    The outage that counts is the one under way when it went away: later short
+    ones (within the grace period) keep what it shows, by design.
+    """
+    violations = []
+    for returned in observer.returns:
+        went = bisect_left(observer.aways, returned)
+        if went == 0:
+            continue  # the first appearance
+        before = bisect_right(observer.outages, observer.aways[went - 1])
+        if before == 0:
+            continue  # it went away before any outage (setup)
+        outage = observer.outages[before - 1]
+        first_status = bisect_left(observer.statuses, outage)
+        if first_status == len(observer.statuses) or (
+            observer.statuses[first_status] > returned
+        ):
+            violations.append(
+                f"water heater available again {returned - outage:.2f} s after an"
+                " outage without a status since"
+            )
+    return violations
+
+
+def check_kept(before: Collection[str], after: Collection[str], what: str) -> list[str]:
+    """Nothing the integration created was removed (the user removed nothing)."""
+    gone = sorted(set(before) - set(after))
+    return [f"{what} removed: {', '.join(gone)}"] if gone else []
+
+
+def check_hot_water(observer: Observer, *, hidden: bool) -> list[str]:
+    """Hot water available agrees with the tank's ground truth within 10 %.
+
+    ``hidden``: check only the samples whose tank had a layer more than
+    HIDDEN_K away from its half's probe, else only the others. No status shows
+    such a layer (a thermocline away from the middle, cold water under the
+    lower probe), so the figure from the two probes cannot see it: those
+    disagreements are a known open limit (test_regressions_hot_water.py),
+    reported apart.
+    """
+    violations = []
+    for sample in observer.hot_water:
+        if (sample.hidden_k > HIDDEN_K) is not hidden:
+            continue
+        allowed = max(sample.truth * HOT_WATER_TOLERANCE, HOT_WATER_FLOOR_LITRES)
+        if abs(sample.shown - sample.truth) > allowed:
+            violations.append(
+                f"hot water {sample.shown:.1f} L shown, {sample.truth:.1f} L in the"
+                f" tank (probes {sample.upper_c:.1f}/{sample.lower_c:.1f} °C,"
+                f" a layer {sample.hidden_k:.1f} K from its probe)"
+            )
+    return violations

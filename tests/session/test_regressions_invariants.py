@@ -1,0 +1,135 @@
+"""Regressions found by the invariants bench (issue 15 §2): the session's side.
+
+Seed 205 of ``tests/integration/test_invariants.py`` (bench ``--seed 200``): a
+mode control published just before the link was lost reached the heater, which
+applies controls seconds late (protocol.md §17.8: a set-point more than 16 s).
+The first status after the reconnection did not show it yet, so the session sent
+it again under a new session ID, and the heater applied the one command twice
+(had the official app changed the mode in between, the resend would have undone
+that). It is open: a control lost with the link is judged by the first status
+after the reconnection, without the patience window (issue 15 §3, a choice of
+the session); telling a control that never left from a slow one needs that wait.
+
+Seed 1028 (bench ``--seed 1000``): a power-on given with a vacation, lost with
+the link, was reported ``delivered`` (``status_shows_intent``) though the heater
+never received it: the first status after the reconnection showed the heater on
+(an earlier control had turned it on). "Delivered" from a status means the heater
+shows what was asked, not that it applied this command; the event's reason says
+so, but the invariant "delivered if and only if applied" does not hold.
+
+Seed 2011 (bench ``--seed 2000``): a mode control whose ack was lost was applied,
+then the official app set another mode; the statuses after the patience window
+showed the app's mode, and the session reported ours ``not_applied``. Another
+client's ack on the shared topics shows that a newer control changed the heater.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from custom_components.navien_nwp500.navilink.codec import commands
+from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.session import SessionState
+from navilink_sim.profile import HeaterProfile
+from tests.session import DEVICE, MAC, eventually, fast, open_session
+
+if TYPE_CHECKING:
+    from navilink_sim.simulator import NaviLinkSimulator
+
+CLIENT_ID = "navien-ha-invariants"
+DHW_TEMPERATURE = 33554464
+POWER_ON = 33554434
+APPLY_DELAY = 3.0  # the heater applies every control this late
+
+pytestmark = pytest.mark.simulator(
+    profile=HeaterProfile(apply_delay=(APPLY_DELAY, APPLY_DELAY)),
+    push_interval=None,
+    time_scale=0,
+)
+
+
+def our_set_point_applies(sim: NaviLinkSimulator) -> int:
+    """Count the applies of our set-point controls, whatever their session IDs."""
+    heater = sim.heaters[MAC]
+    return sum(
+        heater.applied[CLIENT_ID, m["sessionID"]]
+        for m in heater.received
+        if m["clientID"] == CLIENT_ID and m["request"]["command"] == DHW_TEMPERATURE
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a control lost with the link is resent before a slow heater shows it",
+)
+async def test_a_set_point_held_by_a_stall_is_applied_once(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """The held set-point arrives after the link is lost: applied once, not twice."""
+    config = fast(request_timeout=2.0, first_connect_timeout=2.0)
+    async with open_session(simulator, client_id=CLIENT_ID, config=config) as h:
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        simulator.faults.stall()
+        await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
+        await eventually(
+            lambda: h.session.state is not SessionState.CONNECTED, 20.0, "loss"
+        )
+        simulator.faults.unstall()  # the held set-point reaches the heater now
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        link = simulator.device_links[MAC]
+        await eventually(lambda: link.idle, 10.0, "every control applied")
+        assert simulator.heaters[MAC].setpoint == 105
+        assert our_set_point_applies(simulator) == 1
+
+
+@pytest.mark.simulator(profile="ideal")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a status that already shows the intent makes a lost control delivered",
+)
+async def test_a_lost_power_on_to_a_heater_already_on_is_not_delivered(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """The power-on never reached the heater: it is not reported delivered."""
+    config = fast(request_timeout=2.0, first_connect_timeout=2.0)
+    async with open_session(simulator, client_id=CLIENT_ID, config=config) as h:
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        simulator.faults.stall()
+        await h.session.send(commands.power(DEVICE, None, True))
+        await eventually(
+            lambda: h.session.state is not SessionState.CONNECTED, 20.0, "loss"
+        )
+        simulator.faults.unstall(lose_held=True)  # the power-on is lost
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        heater = simulator.heaters[MAC]
+        assert not any(m["request"]["command"] == POWER_ON for m in heater.received)
+        assert h.recorder.outcomes[0][1] is not CommandOutcome.DELIVERED
+
+
+@pytest.mark.simulator(profile="ideal")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a control another client's control overrode is reported not applied",
+)
+async def test_a_set_point_the_app_overrode_is_not_reported_not_applied(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """Applied, then replaced by the app's set-point: anything but not_applied."""
+    app = await simulator.official_app()
+    async with open_session(simulator, client_id=CLIENT_ID, config=fast()) as h:
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        simulator.faults.drop_replies()  # our ack and the statuses are lost
+        await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
+        await eventually(
+            lambda: our_set_point_applies(simulator) == 1, 10.0, "ours applied"
+        )
+        await app.control(MAC, DHW_TEMPERATURE, "dhw-temperature", [110])
+        await eventually(
+            lambda: simulator.heaters[MAC].setpoint == 110, 10.0, "the app's applied"
+        )
+        simulator.faults.drop_replies(enabled=False)
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        assert our_set_point_applies(simulator) == 1
+        assert h.recorder.outcomes[0][1] is not CommandOutcome.NOT_APPLIED
