@@ -133,11 +133,6 @@ class DeviceLink:
         """Whether the link is connected and subscribed."""
         return self._connected.is_set()
 
-    @property
-    def idle(self) -> bool:
-        """Whether no control waits to apply and no late reply waits to leave."""
-        return not self._later
-
     async def start(self) -> None:
         """Start the link; wait up to `connect_timeout` s until it is subscribed."""
         if self._task is None:
