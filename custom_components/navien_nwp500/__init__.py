@@ -10,6 +10,7 @@ from .boost import async_remove_stored_boosts
 from .const import DOMAIN
 from .coordinator import NavienConfigEntry, NavienCoordinator
 from .services import async_setup_services
+from .smart_heating import async_remove_stored_smart_heating
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -25,6 +26,7 @@ PLATFORMS: list[Platform] = [
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.TIME,
     Platform.UPDATE,
     Platform.WATER_HEATER,
 ]
@@ -42,6 +44,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bo
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await coordinator.boosts.async_load()
+    await coordinator.smart.async_load()
 
     async def _async_close_on_stop(_event: Event) -> None:
         await coordinator.async_shutdown()
@@ -60,13 +63,14 @@ async def _async_options_updated(hass: HomeAssistant, entry: NavienConfigEntry) 
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> bool:
-    """End any boost, unload the platforms; the coordinator then closes the session.
+    """End any boost and smart heating, unload the platforms; then close the session.
 
-    A boost ends with the entry (its heater goes back to what was before), but
-    not when Home Assistant stops: then it stays stored and goes on after the
-    restart.
+    A boost ends with the entry (its heater goes back to what was before), and
+    smart heating gives the owner's mode and set-point back, but not when Home
+    Assistant stops: then both stay stored and go on after the restart.
     """
     await entry.runtime_data.boosts.async_restore_all()
+    await entry.runtime_data.smart.async_restore_all()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         async_forget_account(hass, entry.entry_id)
@@ -74,9 +78,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> None:
-    """Forget a removed entry's tokens and boosts (also when it never finished setup)."""
+    """Forget a removed entry's tokens, boosts and smart heating (even if never set up)."""
     async_forget_account(hass, entry.entry_id)
     await async_remove_stored_boosts(hass, entry.entry_id)
+    await async_remove_stored_smart_heating(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

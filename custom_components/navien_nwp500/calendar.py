@@ -23,6 +23,7 @@ from .entity import NavienEntity, async_add_heater_entities
 from .heater_details import async_read_schedule, async_read_tou_plan
 from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
+from .smart_entities import smart_calendars
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -56,15 +57,20 @@ async def async_setup_entry(
         coordinator: NavienCoordinator, mac: str, heater: HeaterState
     ) -> Iterable[Entity]:
         feature = heater.feature
-        if feature is None or not feature.program_reservation_use:
+        if feature is None:
             return []
+        plan = list(smart_calendars(coordinator, mac, feature))
+        if not feature.program_reservation_use:
+            return plan
         schedule = async_read_schedule(coordinator.reader, mac)
         coordinator.schedules[mac] = schedule  # confirmed writes update it
         entities: list[Entity] = [
-            NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule)
+            NavienScheduleCalendar(coordinator, mac, SCHEDULE, schedule),
+            *plan,
         ]
         if feature.controller_serial_number:
             tou = async_read_tou_plan(coordinator.reader, mac)
+            coordinator.tou_plans[mac] = tou  # smart heating's prices, if chosen
             entities.append(NavienTouCalendar(coordinator, mac, TOU_PLAN, tou))
         return entities
 

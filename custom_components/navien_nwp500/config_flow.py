@@ -26,7 +26,9 @@ import probatio
 
 from .cloud_override import endpoints_from_env
 from .const import (
+    CONF_PRICE_ENTITY,
     CONF_QUEUE_MAX_AGE,
+    CONF_SURPLUS_ENTITY,
     DEFAULT_QUEUE_MAX_AGE,
     DOMAIN,
     MAX_QUEUE_MAX_AGE,
@@ -44,6 +46,13 @@ from .navilink.cloud import (
     InvalidCredentialsError,
     NaviLinkAuth,
     NaviLinkRestClient,
+)
+from .smart_options import (
+    CELSIUS,
+    setpoint_range,
+    smart_form_values,
+    smart_options,
+    smart_schema,
 )
 
 if TYPE_CHECKING:
@@ -76,8 +85,8 @@ OPTIONS_SCHEMA = probatio.Schema(
             )
         ),
     }
-).extend(hot_water_schema(METRIC_SYSTEM))
-"""The options form of a metric system; `hot_water_schema` adapts it to others."""
+).extend(hot_water_schema(METRIC_SYSTEM) | smart_schema(CELSIUS))
+"""The options form of a metric system; the unit-aware parts adapt it to others."""
 
 
 class NavienConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -225,22 +234,42 @@ class NavienOptionsFlow(OptionsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the queue wait and the hot water settings."""
+        """Ask for the queue wait, the hot water and the smart heating settings."""
         options = self.config_entry.options
         units = self.hass.config.units
         current = {
             CONF_QUEUE_MAX_AGE: options.get(CONF_QUEUE_MAX_AGE, DEFAULT_QUEUE_MAX_AGE),
             **hot_water_form_values(options, units),
+            **smart_form_values(options, units.temperature_unit),
         }
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {
+            "queue_min": f"{MIN_QUEUE_MAX_AGE:g}",
+            "queue_max": f"{MAX_QUEUE_MAX_AGE:g}",
+            **hot_water_placeholders(units),
+        }
         if user_input is not None:
-            errors = _queue_errors(user_input) | hot_water_errors(user_input, units)
+            smart, smart_errors, smart_placeholders = smart_options(
+                self.hass, user_input, self._setpoint_range()
+            )
+            errors = (
+                _queue_errors(user_input)
+                | hot_water_errors(user_input, units)
+                | smart_errors
+            )
+            placeholders |= smart_placeholders
             if not errors:
+                kept = {
+                    key: value
+                    for key, value in options.items()
+                    if key not in (CONF_PRICE_ENTITY, CONF_SURPLUS_ENTITY)
+                }
                 return self.async_create_entry(
                     data={
-                        **options,
+                        **kept,
                         CONF_QUEUE_MAX_AGE: int(user_input[CONF_QUEUE_MAX_AGE]),
                         **hot_water_options(user_input, units),
+                        **smart,
                     }
                 )
             current = {**current, **user_input}
@@ -248,15 +277,20 @@ class NavienOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA.extend(hot_water_schema(units)), current
+                OPTIONS_SCHEMA.extend(
+                    hot_water_schema(units) | smart_schema(units.temperature_unit)
+                ),
+                current,
             ),
             errors=errors,
-            description_placeholders={
-                "queue_min": f"{MIN_QUEUE_MAX_AGE:g}",
-                "queue_max": f"{MAX_QUEUE_MAX_AGE:g}",
-                **hot_water_placeholders(units),
-            },
+            description_placeholders=placeholders,
         )
+
+    def _setpoint_range(self) -> tuple[float, float]:
+        """Return the set-points every heater of the entry takes, °C."""
+        coordinator = getattr(self.config_entry, "runtime_data", None)
+        heaters = coordinator.data.heaters.values() if coordinator else ()
+        return setpoint_range(heater.feature for heater in heaters)
 
 
 def _queue_errors(user_input: Mapping[str, Any]) -> dict[str, str]:

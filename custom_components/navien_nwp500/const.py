@@ -52,3 +52,25 @@ ATTR_MODE: Final = "mode"
 ATTR_YEAR: Final = "year"
 ATTR_MONTH: Final = "month"
 ATTR_DURATION: Final = "duration"
+
+# Smart heating options (entry.options, stored in °C); changing them needs no reload.
+CONF_PRICE_ENTITY: Final = "price_entity"
+"""Sensor with the electricity price (and its forecast, where it offers one)."""
+CONF_PRICE_FROM_TOU: Final = "price_from_tou"
+"""Without a price entity: take prices from the heater's own cloud TOU plan."""
+CONF_SURPLUS_ENTITY: Final = "surplus_entity"
+"""Sensor with the solar surplus: the power exported to the grid, W."""
+CONF_COMFORT_FLOOR_SHOWERS: Final = "comfort_floor_showers"
+"""Showers' worth of hot water the tank keeps at any time."""
+DEFAULT_COMFORT_FLOOR_SHOWERS: Final = 1.0
+MIN_COMFORT_FLOOR_SHOWERS: Final = 0.0
+MAX_COMFORT_FLOOR_SHOWERS: Final = 6.0
+CONF_SETBACK_TEMPERATURE: Final = "setback_temperature"
+"""Set-point the tank is held at between promises, °C."""
+DEFAULT_SETBACK_TEMPERATURE: Final = 45.0
+CONF_STORAGE_MAX_TEMPERATURE: Final = "storage_max_temperature"
+"""Highest set-point solar surplus may raise the tank to, °C."""
+DEFAULT_STORAGE_MAX_TEMPERATURE: Final = 60.0
+ATTR_SEGMENTS: Final = "segments"
+ATTR_START: Final = "start"
+ATTR_END: Final = "end"

@@ -56,6 +56,7 @@ from .repairs import (
     async_update_unstable_connection_issue,
 )
 from .roster import HeaterRoster
+from .smart_heating import SmartHeating
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -117,10 +118,14 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.counters = CounterPoller(self, self.reader)
         """The heaters' energy and maintenance counters (queried, not pushed)."""
         self.schedules: dict[str, HeaterDetail[ReservationSchedule]] = {}
+        self.tou_plans: dict[str, HeaterDetail[Mapping[str, Any]]] = {}
+        """Each heater's cloud TOU plan reader, by MAC (set up by the calendar)."""
         self.roster = HeaterRoster(self)
         """The account's device list: heaters that join, and those it leaves out."""
         self.boosts = HeaterBoosts(self)
         """The heaters' boosts (``boost``); loaded once the heaters are known."""
+        self.smart = SmartHeating(self, self.boosts)
+        """The heaters' smart heating (``smart_heating``); loaded after the boosts."""
 
     @property
     def connected(self) -> bool:
@@ -319,6 +324,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.counters.async_stop()
         await self.reader.async_stop()
         self.boosts.async_stop()
+        self.smart.async_stop()
         self._cancel_safety_poll = None
         self._cancel_offline_issue.clear()
         for heater in self.data.heaters.values():

@@ -43,6 +43,14 @@ class ConfirmedDetail(Protocol):
         """Keep ``data`` as the detail's value and tell its listeners."""
 
 
+class ReadDetail(Protocol):
+    """A detail read from the cloud: its latest value, None until read."""
+
+    @property
+    def data(self) -> Any:
+        """The latest value read."""
+
+
 class HeaterSource(Protocol):
     """The coordinator as its helpers see it: the heaters, the cloud, availability."""
 
@@ -81,6 +89,10 @@ class HeaterSource(Protocol):
     @property
     def schedules(self) -> Mapping[str, ConfirmedDetail]:
         """Each heater's schedule reader, by MAC (for confirmed writes)."""
+
+    @property
+    def tou_plans(self) -> Mapping[str, ReadDetail]:
+        """Each heater's cloud TOU plan reader, by MAC (smart heating's prices)."""
 
     def heater_available(self, mac: str) -> bool:
         """Whether a heater answers and its status is current."""

@@ -5,7 +5,7 @@ threshold) as soon as the options are saved, without reloading the entry.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, override
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -23,16 +23,8 @@ from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util.dt import utcnow
 
-from .const import (
-    CONF_COLD_WATER_TEMPERATURE,
-    CONF_LITRES_PER_SHOWER,
-    CONF_LOW_HOT_WATER_SHOWERS,
-)
 from .entity import NavienEntity, reported
 from .hot_water import (
-    DEFAULT_COLD_WATER_C,
-    DEFAULT_LITRES_PER_SHOWER,
-    DEFAULT_LOW_HOT_WATER_SHOWERS,
     HotWaterSettings,
     RecoveryEstimator,
     hot_water_litres,
@@ -40,10 +32,11 @@ from .hot_water import (
     showers,
     tank_litres,
 )
+from .hot_water_options import hot_water_settings
 from .units import SystemUnitSensor
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Iterator
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.helpers.typing import StateType
@@ -59,21 +52,6 @@ _RECOVERY_FIELDS = (
     "heat_upper_use",
     "heat_lower_use",
 )
-
-
-def hot_water_settings(options: Mapping[str, Any]) -> HotWaterSettings:
-    """Read the owner's hot water settings from the entry options."""
-    return HotWaterSettings(
-        cold_water_c=float(
-            options.get(CONF_COLD_WATER_TEMPERATURE, DEFAULT_COLD_WATER_C)
-        ),
-        litres_per_shower=float(
-            options.get(CONF_LITRES_PER_SHOWER, DEFAULT_LITRES_PER_SHOWER)
-        ),
-        low_hot_water_showers=float(
-            options.get(CONF_LOW_HOT_WATER_SHOWERS, DEFAULT_LOW_HOT_WATER_SHOWERS)
-        ),
-    )
 
 
 def _has_tank(feature: DeviceFeature, status: DeviceStatus) -> bool:

@@ -36,6 +36,7 @@ from .hot_water import (
     DEFAULT_COLD_WATER_C,
     DEFAULT_LITRES_PER_SHOWER,
     DEFAULT_LOW_HOT_WATER_SHOWERS,
+    HotWaterSettings,
 )
 
 if TYPE_CHECKING:
@@ -201,3 +202,18 @@ def hot_water_placeholders(units: UnitSystem) -> dict[str, str]:
     for f in FIELDS:
         placeholders |= f.range_placeholders(imperial)
     return placeholders
+
+
+def hot_water_settings(options: Mapping[str, Any]) -> HotWaterSettings:
+    """Read the owner's hot water settings from the entry options."""
+    return HotWaterSettings(
+        cold_water_c=float(
+            options.get(CONF_COLD_WATER_TEMPERATURE, DEFAULT_COLD_WATER_C)
+        ),
+        litres_per_shower=float(
+            options.get(CONF_LITRES_PER_SHOWER, DEFAULT_LITRES_PER_SHOWER)
+        ),
+        low_hot_water_showers=float(
+            options.get(CONF_LOW_HOT_WATER_SHOWERS, DEFAULT_LOW_HOT_WATER_SHOWERS)
+        ),
+    )

@@ -1,9 +1,11 @@
-"""The logbook says why a boost ended.
+"""The logbook says why a boost ended and what smart heating did, and why.
 
 A boost's start, end time and end show as the state changes of its *Boost*
 binary sensor and *Boost end* sensor; the event ``navien_nwp500_boost_ended``
 adds why it ended (its time was up, a change by hand, a vacation, the
-integration unloaded), on the *Boost* binary sensor's logbook.
+integration unloaded), on the *Boost* binary sensor's logbook. The event
+``navien_nwp500_smart_heating`` carries a message key and its placeholders
+(already in the owner's units), shown on the *Smart heating* switch's logbook.
 """
 
 from typing import TYPE_CHECKING, Final
@@ -18,13 +20,16 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .const import DOMAIN
-from .texts import exception_text
+from .texts import exception_text, translated_message
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 EVENT_BOOST_ENDED: Final = f"{DOMAIN}_boost_ended"
+EVENT_SMART_HEATING: Final = f"{DOMAIN}_smart_heating"
 ATTR_REASON: Final = "reason"
+ATTR_MESSAGE: Final = "message"
+ATTR_PLACEHOLDERS: Final = "placeholders"
 
 
 @callback
@@ -46,13 +51,36 @@ def async_fire_boost_ended(
 
 
 @callback
+def async_fire_smart_heating(
+    hass: HomeAssistant,
+    entry_id: str,
+    mac: str,
+    message: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Say what smart heating did to a heater and why (a message key, placeholders)."""
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, mac), entry_id)
+    hass.bus.async_fire(
+        EVENT_SMART_HEATING,
+        {
+            ATTR_DEVICE_ID: device.id if device else None,
+            ATTR_ENTITY_ID: er.async_get(hass).async_get_entity_id(
+                Platform.SWITCH, DOMAIN, f"{mac}_smart_heating"
+            ),
+            ATTR_MESSAGE: message,
+            ATTR_PLACEHOLDERS: placeholders,
+        },
+    )
+
+
+@callback
 def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[
         [str, str, Callable[[Event], dict[str, str | None]]], None
     ],
 ) -> None:
-    """Describe the end of a boost in the user's language."""
+    """Describe the end of a boost and smart heating in the user's language."""
 
     @callback
     def describe(event: Event) -> dict[str, str | None]:
@@ -65,4 +93,17 @@ def async_describe_events(
             LOGBOOK_ENTRY_ENTITY_ID: entity_id,
         }
 
+    @callback
+    def describe_smart(event: Event) -> dict[str, str | None]:
+        entity_id = event.data.get(ATTR_ENTITY_ID)
+        state = hass.states.get(entity_id) if entity_id else None
+        return {
+            LOGBOOK_ENTRY_NAME: state.name if state else "Smart heating",
+            LOGBOOK_ENTRY_MESSAGE: translated_message(
+                hass, event.data[ATTR_MESSAGE], event.data.get(ATTR_PLACEHOLDERS)
+            ),
+            LOGBOOK_ENTRY_ENTITY_ID: entity_id,
+        }
+
     async_describe_event(DOMAIN, EVENT_BOOST_ENDED, describe)
+    async_describe_event(DOMAIN, EVENT_SMART_HEATING, describe_smart)

@@ -25,6 +25,7 @@ from .const import DOMAIN
 from .entity import NavienEntity, async_add_heater_entities
 from .helpers import navien_command
 from .navilink.codec import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
+from .smart_entities import smart_numbers
 from .vacation import DEFAULT_VACATION_DAYS, VACATION_LENGTH_KEY
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ async def async_setup_entry(
             )
         if feature.dhw_use and feature.holiday_use:
             entities.append(VacationLength(coordinator, mac, VACATION_LENGTH))
+        entities.extend(smart_numbers(coordinator, mac, feature))
         return entities
 
     async_add_heater_entities(entry, async_add_entities, _build)

@@ -48,6 +48,8 @@ class Occurrence:
     summary: str
     description: str
     rrule: str | None = None
+    price: float | None = None
+    """A TOU period's price per kWh (the middle of its range); None if unknown."""
 
 
 def _days(start: datetime, end: datetime) -> Iterator[date]:
@@ -178,6 +180,7 @@ def tou_occurrences(
                         end=occurrence.end,
                         summary=occurrence.summary,
                         description=f"{name}\n{utility}".strip(),
+                        price=occurrence.price,
                     )
                 )
     found.sort(key=lambda occurrence: occurrence.start)
@@ -207,4 +210,5 @@ def _tou_period(
         price = f"{low:g} {currency}/kWh"
     else:
         price = f"{low:g}-{high:g} {currency}/kWh"
-    return Occurrence("", begins, ends, price, "")
+    middle = None if low is None or high is None else (low + high) / 2
+    return Occurrence("", begins, ends, price, "", price=middle)

@@ -48,6 +48,7 @@ from .sensor_energy import (
     NavienEnergySensor,
     async_add_maintenance_entities,
 )
+from .smart_entities import smart_sensors
 from .units import SystemUnitSensor
 
 if TYPE_CHECKING:
@@ -421,6 +422,7 @@ async def async_setup_entry(
             yield NavienEnergySensor(coordinator, mac, ENERGY_ESTIMATE)
         yield from hot_water_sensors(coordinator, mac, feature, status)
         yield from boost_sensors(coordinator, mac, feature)
+        yield from smart_sensors(coordinator, mac, feature)
 
     async_add_reported_entities(entry, async_add_entities, build)
     async_add_maintenance_entities(entry, async_add_entities)

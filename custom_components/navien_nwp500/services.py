@@ -41,6 +41,7 @@ from .const import (
     ATTR_MONTH,
     ATTR_PERIOD_DAYS,
     ATTR_RESERVATIONS,
+    ATTR_SEGMENTS,
     ATTR_YEAR,
     DOMAIN,
 )
@@ -57,6 +58,7 @@ from .reservations import (
     schedule_response,
     schedule_write,
 )
+from .smart_actions import APPLY_PLAN_SCHEMA, async_apply_plan
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -71,6 +73,7 @@ SERVICE_GET_RESERVATIONS: Final = "get_reservations"
 SERVICE_SET_RESERVATIONS: Final = "set_reservations"
 SERVICE_GET_ENERGY_USAGE: Final = "get_energy_usage"
 SERVICE_BOOST: Final = "boost"
+SERVICE_APPLY_PLAN: Final = "apply_plan"
 
 DEVICE_SCHEMA = cv.make_entity_service_schema({})
 SET_VACATION_SCHEMA = cv.make_entity_service_schema(
@@ -210,6 +213,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
             )
         )
 
+    @navien_command
+    async def apply_plan(call: ServiceCall) -> None:
+        for coordinator, heater in _heaters_of_call(hass, call):
+            await async_apply_plan(
+                hass, coordinator.smart, heater, call.data[ATTR_SEGMENTS]
+            )
+
     register = hass.services.async_register
     register(DOMAIN, SERVICE_SET_VACATION, set_vacation, SET_VACATION_SCHEMA)
     register(
@@ -243,6 +253,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SupportsResponse.ONLY,
     )
     register(DOMAIN, SERVICE_BOOST, boost, BOOST_SCHEMA)
+    register(DOMAIN, SERVICE_APPLY_PLAN, apply_plan, APPLY_PLAN_SCHEMA)
 
 
 def _heater_mac(device: dr.AnyDeviceEntry) -> str | None:

@@ -21,6 +21,7 @@ from .navilink.codec import (
     demand_response,
     tou,
 )
+from .smart_entities import smart_switches
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -110,11 +111,16 @@ async def async_setup_entry(
 
     def _build(
         coordinator: NavienCoordinator, mac: str, heater: HeaterState
-    ) -> list[NavienSwitch]:
+    ) -> list[SwitchEntity]:
+        if heater.feature is None:
+            return []
         return [
-            NavienSwitch(coordinator, mac, description)
-            for description in SWITCHES
-            if heater.feature is not None and description.exists_fn(heater.feature)
+            *(
+                NavienSwitch(coordinator, mac, description)
+                for description in SWITCHES
+                if description.exists_fn(heater.feature)
+            ),
+            *smart_switches(coordinator, mac, heater.feature),
         ]
 
     async_add_heater_entities(entry, async_add_entities, _build)

@@ -51,3 +51,10 @@ def localized_placeholders(
         key: name_of(hass, key, value) if key in NAMED_PLACEHOLDERS else value
         for key, value in placeholders.items()
     }
+
+
+def translated_message(
+    hass: HomeAssistant, key: str, placeholders: Mapping[str, str] | None = None
+) -> str:
+    """Return the exception text ``key`` in the user's language (the key if none)."""
+    return exception_text(hass, key, placeholders or {}, key)

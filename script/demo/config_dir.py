@@ -46,6 +46,61 @@ logger:
     custom_components.navien_nwp500: {our_level}
 """
 
+SMART_HEATING_INPUTS_YAML: Final = """
+# A price and a solar surplus to pick in the integration's options (smart heating).
+# Move the sliders: the price sensor offers a day-ahead forecast (Nord Pool style
+# raw_today/raw_tomorrow) with an evening peak at three times the slider's price.
+input_number:
+  demo_electricity_price:
+    name: Demo electricity price
+    min: 0
+    max: 1
+    step: 0.01
+    initial: 0.2
+    unit_of_measurement: USD/kWh
+  demo_grid_export:
+    name: Demo grid export
+    min: 0
+    max: 6000
+    step: 100
+    initial: 0
+    unit_of_measurement: W
+
+template:
+  - sensor:
+      - name: Demo electricity price
+        unique_id: demo_electricity_price
+        unit_of_measurement: USD/kWh
+        state: "{{ states('input_number.demo_electricity_price') | float(0.2) }}"
+        attributes:
+          raw_today: >-
+            {% set base = states('input_number.demo_electricity_price') | float(0.2) %}
+            {% set day = today_at('00:00') %}
+            {% set ns = namespace(hours=[]) %}
+            {% for h in range(24) %}
+            {% set ns.hours = ns.hours + [{'start': (day + timedelta(hours=h)).isoformat(),
+              'end': (day + timedelta(hours=h + 1)).isoformat(),
+              'value': base * 3 if 16 <= h < 21 else base}] %}
+            {% endfor %}
+            {{ ns.hours }}
+          raw_tomorrow: >-
+            {% set base = states('input_number.demo_electricity_price') | float(0.2) %}
+            {% set day = today_at('00:00') + timedelta(days=1) %}
+            {% set ns = namespace(hours=[]) %}
+            {% for h in range(24) %}
+            {% set ns.hours = ns.hours + [{'start': (day + timedelta(hours=h)).isoformat(),
+              'end': (day + timedelta(hours=h + 1)).isoformat(),
+              'value': base * 3 if 16 <= h < 21 else base}] %}
+            {% endfor %}
+            {{ ns.hours }}
+      - name: Demo grid export
+        unique_id: demo_grid_export
+        device_class: power
+        unit_of_measurement: W
+        state: "{{ states('input_number.demo_grid_export') | float(0) }}"
+"""
+"""Appended to configuration.yaml as is (Jinja braces: not a format string)."""
+
 # The onboarding steps the script marks done before HA first starts: finishing the
 # "core_config" step through the API starts flows for met, google_translate and
 # radio_browser, which go to the internet; the location is in configuration.yaml.
@@ -110,7 +165,8 @@ def write_config(config_dir: Path, *, port: int, our_level: str = "info") -> Non
     yaml = config_dir / "configuration.yaml"
     if not yaml.exists():
         yaml.write_text(
-            CONFIGURATION_YAML.format(host=HOST, port=port, our_level=our_level),
+            CONFIGURATION_YAML.format(host=HOST, port=port, our_level=our_level)
+            + SMART_HEATING_INPUTS_YAML,
             encoding="utf-8",
         )
 

@@ -16,6 +16,7 @@ from custom_components.navien_nwp500.sensor_energy import (
     ENERGY_SENSORS,
     MAINTENANCE_SENSORS,
 )
+from custom_components.navien_nwp500.smart_entities import SMART_ENTITIES
 from navilink_sim.heater import SimulatedHeater
 from navilink_sim.official_app import APP_CLIENT_PREFIX
 
@@ -141,9 +142,10 @@ def heater_states(hass: HomeAssistant, mac: str = DEMO_MAC) -> dict[str, str]:
     Left out: the cloud connection; the counters the integration queries on its
     own schedule (off in tests not marked ``counters``); what the cloud or an
     occasional read provides (firmware, schedule and TOU calendars); and the
-    vacation length, a setting kept in Home Assistant.
+    vacation length and smart heating, settings kept in Home Assistant.
     """
     own = {f"{mac}_{d.key}" for d in (*ENERGY_SENSORS, *MAINTENANCE_SENSORS)}
+    own |= {f"{mac}_{d.key}" for d in SMART_ENTITIES}
     own |= {f"{mac}_cloud_connection", f"{mac}_vacation_length"}
     states: dict[str, str] = {}
     for entry in er.async_get(hass).entities.values():

@@ -129,14 +129,14 @@ async def test_tou_plan_events(
 async def test_no_schedule_support_no_calendars(
     hass: HomeAssistant, heater: SimulatedHeater, mock_config_entry: MockConfigEntry
 ) -> None:
-    """A heater without schedule support gets neither calendar."""
+    """A heater without schedule support gets neither calendar (only smart heating's)."""
     feature = heater.feature | {"programReservationUse": 1}
     with pytest.MonkeyPatch.context() as patcher:
         patcher.setattr(type(heater), "feature", property(lambda _self: feature))
         mock_config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
-        assert not hass.states.async_entity_ids(CALENDAR_DOMAIN)
+        assert hass.states.async_entity_ids(CALENDAR_DOMAIN) == ["calendar.nwp500_plan"]
         assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
 

@@ -251,6 +251,7 @@ async def test_options_in_us_customary_units(
     suggested = {
         str(key): key.description["suggested_value"]
         for key in flow["data_schema"].schema
+        if key.description
     }
     assert suggested[CONF_COLD_WATER_TEMPERATURE] == 59.0
     assert suggested[CONF_LITRES_PER_SHOWER] == 10.6

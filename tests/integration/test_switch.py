@@ -209,7 +209,11 @@ async def test_unsupported_heater_gets_no_switches(
         mock_config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
-        assert hass.states.async_entity_ids(SWITCH_DOMAIN) == []
+        # Only smart heating's switches, which every heat-pump heater has.
+        assert sorted(hass.states.async_entity_ids(SWITCH_DOMAIN)) == [
+            "switch.nwp500_ready_by",
+            "switch.nwp500_smart_heating",
+        ]
         assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
 
@@ -236,7 +240,7 @@ async def test_heater_reporting_late_gets_its_entities(
         device = coordinator.data.heaters[DEMO_MAC].device
         await coordinator.session.request_device_info(device)
         await coordinator.async_request_status()
-        await wait_for(hass, lambda: len(hass.states.async_entity_ids()) == 9)
+        await wait_for(hass, lambda: len(hass.states.async_entity_ids()) == 12)
         await wait_for(
             hass,
             lambda: hass.states.get(entity_id(hass, "tou")).state == STATE_OFF,

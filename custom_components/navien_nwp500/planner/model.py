@@ -47,6 +47,8 @@ class ReasonCode(StrEnum):
     COMFORT_FLOOR = "comfort_floor"
     HYBRID_BOOST = "hybrid_boost"
     SOLAR_SURPLUS = "solar_surplus"
+    EXTERNAL = "external"
+    """A segment an external planner handed over (never made by `make_plan`)."""
 
 
 @dataclass(frozen=True, slots=True)

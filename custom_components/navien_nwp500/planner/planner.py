@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import DEFAULT_DELIVERY_CURVE, HeatingRates, Plan
+from .model import DEFAULT_DELIVERY_CURVE, HeatingRates, Plan, Strategy
 from .schedule import Targets, plan_actions
+from .search import search_actions
 from .segments import build_segments, round_up_half
 from .tank_model import TankModel
 from .timeline import build_slots
@@ -60,13 +61,17 @@ def make_plan(request: PlanRequest) -> Plan:
         floor_litres=request.comfort_floor_litres,
     )
     slots = build_slots(request)
-    schedule = plan_actions(
-        model,
-        slots,
-        request.tank.mean_c,
-        targets,
-        strategies=request.strategies,
-        export_price=request.export_price,
-    )
+    if request.strategies <= {Strategy.READY_BY}:
+        # Ready-by alone starts as late as it can.
+        schedule = plan_actions(model, slots, request.tank.mean_c, targets)
+    else:
+        schedule = search_actions(
+            model,
+            slots,
+            request.tank.mean_c,
+            targets,
+            strategies=request.strategies,
+            export_price=request.export_price,
+        )
     segments = build_segments(slots, schedule, targets, request.strategies, model)
     return Plan(segments, tuple(schedule.unmet))

@@ -1,10 +1,10 @@
 """Choose, slot by slot, when to heat so that every promise and the floor hold.
 
-A greedy search on the planner's tank model: while some slot boundary falls
-short (a promise due there, or the comfort floor after its draw), heat in the
-best slot before it that still adds heat there: the latest one (ready-by) or
-the cheapest one (cheap hours). Only when the heat pump cannot make it in any
-slot does a slot switch to hybrid heating.
+A greedy search on the planner's tank model, for ready-by alone (prices and
+surplus go to the cost-aware search in `search.py`): while some slot boundary
+falls short (a promise due there, or the comfort floor after its draw), heat
+in the latest slot before it that still adds heat there. Only when the heat
+pump cannot make it in any slot does a slot switch to hybrid heating.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Final
 
-from .model import Mode, Promise, Strategy
+from .model import Mode, Promise
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +35,8 @@ class Action(IntEnum):
     """Heat with the heat pump and the element (hybrid)."""
     SURPLUS = 3
     """Store solar surplus up to the surplus ceiling."""
+    COAST = 4
+    """Ask only for the comfort floor while the tank holds more than the set-back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +61,6 @@ class Schedule:
     """For a heating slot, the promise it heats for (None: the comfort floor)."""
     temps: list[float] = field(default_factory=list)
     """Mean tank temperature at each slot boundary, before that slot's draw."""
-    heated: list[bool] = field(default_factory=list)
-    """Whether the modelled heater heats in each slot."""
     unmet: list[Promise] = field(default_factory=list)
 
 
@@ -110,9 +110,6 @@ def simulate(
             mode = Mode.HEAT_PUMP if heating else None
         elif action is Action.BOOST:
             mode = Mode.HIGH_DEMAND
-        elif action is Action.SURPLUS:
-            ceiling = targets.surplus_c
-            mode = surplus_action(slot, model)
         mean_c, heated_h = model.step(mean_c, mode, ceiling, slot.hours)
         heating = mode is not None and heated_h >= slot.hours - 1e-9
         temps.append(mean_c)
@@ -142,37 +139,6 @@ def _first_shortfall(
     return None
 
 
-def slot_cost(slot: Slot, model: TankModel, mode: Mode, export_price: float) -> float:
-    """Return the cost of heating through `slot` in `mode` (surplus at its export price)."""
-    electric = model.electric_w(mode)
-    from_surplus = min(electric, slot.surplus_w)
-    return (
-        slot.hours
-        * ((electric - from_surplus) * slot.price + from_surplus * export_price)
-        / 1000
-    )
-
-
-def _ranking(
-    slots: Sequence[Slot],
-    model: TankModel,
-    strategies: frozenset[Strategy],
-    export_price: float,
-) -> dict[Mode, list[tuple[float, int]]]:
-    """Sort key of each slot per heating mode: the cheapest first, or the latest first."""
-    cheap = Strategy.CHEAP_HOURS in strategies
-    return {
-        mode: [
-            (
-                round(slot_cost(slot, model, mode, export_price), 9) if cheap else 0.0,
-                -index,
-            )
-            for index, slot in enumerate(slots)
-        ]
-        for mode in (Mode.HEAT_PUMP, Mode.HIGH_DEMAND)
-    }
-
-
 def _boundary_cause(slots: Sequence[Slot], boundary: int) -> Promise | None:
     """Return the promise due at `boundary`, None when only the floor is short there."""
     if boundary < len(slots) and slots[boundary].promises:
@@ -185,18 +151,10 @@ def plan_actions(
     slots: Sequence[Slot],
     start_c: float,
     targets: Targets,
-    *,
-    strategies: frozenset[Strategy],
-    export_price: float,
 ) -> Schedule:
     """Greedy choice of heating slots that keeps every promise and the floor."""
     actions = [Action.HOLD] * len(slots)
-    if Strategy.SOLAR_SURPLUS in strategies:
-        for index, slot in enumerate(slots):
-            if surplus_action(slot, model) is not None:
-                actions[index] = Action.SURPLUS
     schedule = Schedule(actions, [None] * len(slots))
-    keys = _ranking(slots, model, strategies, export_price)
     required = _required_temps(model, slots, targets.floor_litres)
     accepted: set[int] = set()
     tried: set[tuple[int, int, Action]] = set()
@@ -204,7 +162,7 @@ def plan_actions(
         model, slots, actions, targets, base=Trajectory([start_c], [False], [])
     )
     while (boundary := _first_shortfall(path.temps, required, accepted)) is not None:
-        upgrade = _best_upgrade(actions, boundary, tried, keys)
+        upgrade = _latest_upgrade(actions, boundary, tried)
         if upgrade is None:
             accepted.add(boundary)
             if boundary < len(slots):
@@ -222,20 +180,23 @@ def plan_actions(
             continue
         schedule.causes[index] = _boundary_cause(slots, boundary)
         path = simulate(model, slots, actions, targets, base=trial, start=boundary)
-    schedule.temps, schedule.heated = path.temps, path.heated
+    schedule.temps = path.temps
+    schedule.actions = [
+        Action.COAST if action is Action.HOLD and not heated else action
+        for action, heated in zip(actions, path.heated, strict=True)
+    ]
     return schedule
 
 
-def _best_upgrade(
+def _latest_upgrade(
     actions: Sequence[Action],
     boundary: int,
     tried: set[tuple[int, int, Action]],
-    keys: dict[Mode, list[tuple[float, int]]],
 ) -> tuple[int, Action] | None:
-    """Return the best slot before `boundary` to heat in: heat pump first, then hybrid."""
-    for action, mode, upgradable in (
-        (Action.HEAT, Mode.HEAT_PUMP, (Action.HOLD,)),
-        (Action.BOOST, Mode.HIGH_DEMAND, (Action.HOLD, Action.HEAT)),
+    """Return the latest slot before `boundary` to heat in: heat pump first, then hybrid."""
+    for action, upgradable in (
+        (Action.HEAT, (Action.HOLD,)),
+        (Action.BOOST, (Action.HOLD, Action.HEAT)),
     ):
         candidates = [
             index
@@ -243,5 +204,5 @@ def _best_upgrade(
             if actions[index] in upgradable and (boundary, index, action) not in tried
         ]
         if candidates:
-            return min(candidates, key=keys[mode].__getitem__), action
+            return max(candidates), action
     return None

@@ -62,25 +62,25 @@ def build_segments(
     """One segment per run of slots that share an action and a reason."""
     cheap = Strategy.CHEAP_HOURS in strategies
     peak_price = _peak_price(slots)
+    holding = (Action.HOLD, Action.COAST)
     keys = [
         (
             action,
-            schedule.causes[index],
-            action is Action.HOLD and cheap and slots[index].price > peak_price,
+            schedule.causes[index] if action not in holding else None,
+            action in holding and cheap and slots[index].price > peak_price,
             surplus_action(slots[index], model) if action is Action.SURPLUS else None,
-            action is Action.HOLD and not schedule.heated[index],
         )
         for index, action in enumerate(schedule.actions)
     ]
     segments: list[Segment] = []
     for start, end in _runs(keys):
-        action, cause, expensive, surplus_mode, coasting = keys[start]
+        action, cause, expensive, surplus_mode = keys[start]
         begin, finish = slots[start].start, slots[end - 1].end
-        if action is Action.HOLD:
+        if action in holding:
             # While the tank holds more than the set-back, only the floor is
             # asked for: the heater's thermostat would otherwise restart on a
             # bottom cooled by a draw while the tank as a whole is still warm.
-            setpoint = targets.floor_c if coasting else targets.hold_c
+            setpoint = targets.floor_c if action is Action.COAST else targets.hold_c
             code = ReasonCode.PRICE_PEAK if expensive else ReasonCode.SET_BACK
             params: dict[str, str | float] = {"setpoint": targets.hold_c}
             if expensive:

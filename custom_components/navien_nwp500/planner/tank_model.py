@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+import math
 from typing import TYPE_CHECKING, Final
 
 from .model import Mode
@@ -56,6 +57,18 @@ class TankModel:
     def after_draw(self, mean_c: float, litres: float) -> float:
         """Mean temperature after drawing `litres` of 40 °C water."""
         return mean_c - litres * (MIX_C - self.cold_c) / self.litres
+
+    def lower_after_draw(self, mean_c: float, litres: float) -> float:
+        """Bottom temperature after drawing `litres` of 40 °C water from a mixed tank.
+
+        Hot water leaves at the top and as much cold water enters the bottom
+        half, which the heater's lower sensor watches.
+        """
+        drawn = litres
+        if mean_c > MIX_C:
+            drawn = litres * (MIX_C - self.cold_c) / (mean_c - self.cold_c)
+        share = math.exp(-2 * drawn / self.litres)
+        return self.cold_c + (mean_c - self.cold_c) * share
 
     def heat_w(self, mode: Mode, mean_c: float) -> float:
         """Heat output while heating in `mode`."""

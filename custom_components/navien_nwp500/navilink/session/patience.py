@@ -13,10 +13,11 @@ published. What decides it (``CommandSender`` applies the verdicts):
   to show a set-point (protocol.md §17.8), and a status may have left it
   before it applied the control. After the window the first status without
   the intent decides: NOT_APPLIED;
-- a control whose link was lost before any answer (it may never have left)
-  is judged by the first status after the reconnection, without waiting for
-  the window: lacking the intent, it is sent again (every intent is a value,
-  so a heater that did get it sees the same value twice, never a toggle);
+- a control whose link was lost before any answer (it may never have left,
+  bytes held on the old path may still arrive, or a slow heater may still be
+  applying it) gets the whole window again from the next link's start
+  (``link_back``): the first status after it that lacks the intent sends it
+  again, so a control that did arrive is never applied twice;
 - no status after the window although asked: UNCONFIRMED. A control whose
   effect no status shows waits for a late ack until the window ends.
 """
@@ -62,9 +63,7 @@ class Unconfirmed:
         """Read one status (``met``: whether it shows the intent, None: cannot tell)."""
         if met:
             return Verdict.DELIVERED
-        if met is None or (
-            not self.link_lost and time.monotonic() < self.patience_ends
-        ):
+        if met is None or time.monotonic() < self.patience_ends:
             return Verdict.WAIT
         return Verdict.NOT_SHOWN
 
@@ -135,6 +134,13 @@ class UnconfirmedControls:
         )
         self._by_mac[entry.command.mac] = record
         return record
+
+    def link_back(self) -> None:
+        """Give the controls lost with the old link a whole window from now."""
+        restart = time.monotonic() + self._patience
+        for record in self:
+            if record.link_lost:
+                record.patience_ends = max(record.patience_ends, restart)
 
     def get(self, mac: str) -> Unconfirmed | None:
         """Return the unconfirmed control of ``mac``, dropping a settled one."""

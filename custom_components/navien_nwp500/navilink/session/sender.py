@@ -147,6 +147,10 @@ class CommandSender:
 
     # ------------------------------------------------------------ lanes
 
+    def link_up(self) -> None:
+        """Give the controls lost with the old link a whole window from now."""
+        self._unconfirmed.link_back()
+
     async def run(self, link: Link, watch: LinkWatch) -> None:
         """Deliver until the link is lost (raises LinkLostError) or cancelled."""
         loop = asyncio.get_running_loop()

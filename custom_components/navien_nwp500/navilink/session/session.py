@@ -547,6 +547,7 @@ class NaviLinkSession:
         )
         self._counters["connects"] += 1
         self._last_failure = None
+        self._sender.link_up()  # before the first status on this link can arrive
         self._set_state(SessionState.CONNECTED)
         poller: asyncio.Task[None] | None = None
         try:

@@ -1,0 +1,309 @@
+"""Smart heating's entities: the switches, ready-by times and showers, plan, status.
+
+They show and change what ``smart_heating`` keeps for a heater; they are
+settings of ours, so they stay available while the heater is away (a heater
+that is away is simply not planned for). Every heater that offers the heat
+pump has them.
+"""
+
+from typing import TYPE_CHECKING, Any, override
+
+from homeassistant.components.calendar import (
+    CalendarEntity,
+    CalendarEntityDescription,
+    CalendarEvent,
+)
+from homeassistant.components.number import (
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.components.time import TimeEntity, TimeEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.util import dt as dt_util
+
+from .entity import NavienEntity
+from .helpers import navien_command
+from .modes import mode_offered
+from .navilink.codec import DhwOperationSetting
+from .smart_state import HOLD_CODES, ReadyByStatus, ready_by_status
+from .smart_text import reason_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime, time
+
+    from homeassistant.core import HomeAssistant
+
+    from .coordinator import NavienCoordinator
+    from .navilink.codec import DeviceFeature
+    from .planner import Segment
+    from .smart_state import HeaterSmart
+
+SMART_HEATING = SwitchEntityDescription(
+    key="smart_heating", translation_key="smart_heating"
+)
+READY_BY = SwitchEntityDescription(key="ready_by", translation_key="ready_by")
+READY_BY_WEEKDAYS = TimeEntityDescription(
+    key="ready_by_weekdays",
+    translation_key="ready_by_weekdays",
+    entity_category=EntityCategory.CONFIG,
+)
+READY_BY_WEEKENDS = TimeEntityDescription(
+    key="ready_by_weekends",
+    translation_key="ready_by_weekends",
+    entity_category=EntityCategory.CONFIG,
+)
+READY_BY_SHOWERS = NumberEntityDescription(
+    key="ready_by_showers",
+    translation_key="ready_by_showers",
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=0.5,
+    native_max_value=10,
+    native_step=0.5,
+    mode=NumberMode.BOX,
+)
+PLAN = CalendarEntityDescription(key="plan", translation_key="plan")
+NEXT_HEATING = SensorEntityDescription(
+    key="next_heating",
+    translation_key="next_heating",
+    device_class=SensorDeviceClass.TIMESTAMP,
+)
+READY_BY_STATUS = SensorEntityDescription(
+    key="ready_by_status",
+    translation_key="ready_by_status",
+    device_class=SensorDeviceClass.ENUM,
+    options=[status.value for status in ReadyByStatus],
+)
+
+SMART_ENTITIES = (
+    SMART_HEATING,
+    READY_BY,
+    READY_BY_WEEKDAYS,
+    READY_BY_WEEKENDS,
+    READY_BY_SHOWERS,
+    PLAN,
+    NEXT_HEATING,
+    READY_BY_STATUS,
+)
+"""Every entity of smart heating: settings of ours, available whatever the heater."""
+
+
+def smart_offered(feature: DeviceFeature) -> bool:
+    """Whether a heater can be heated smartly: it offers the heat pump."""
+    return bool(feature.dhw_use) and mode_offered(
+        feature, DhwOperationSetting.HEAT_PUMP
+    )
+
+
+class NavienSmartEntity(NavienEntity):
+    """An entity that follows a heater's smart heating; always available."""
+
+    @property
+    def smart(self) -> HeaterSmart:
+        """The heater's smart heating."""
+        return self.coordinator.smart.get(self.mac)
+
+    @property
+    @override
+    def available(self) -> bool:
+        """A setting of ours: there whatever the heater's connection."""
+        return True
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow smart heating too."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.smart.add_listener(self.async_write_ha_state)
+        )
+
+
+class SmartHeatingSwitch(NavienSmartEntity, SwitchEntity):
+    """Smart heating on; off gives the owner's mode and set-point back."""
+
+    @property
+    @override
+    def is_on(self) -> bool:
+        """Whether smart heating runs the heater (its own plan or a handed one)."""
+        return self.smart.active
+
+    @navien_command
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start planning for the heater."""
+        await self.coordinator.smart.async_set(self.mac, enabled=True)
+
+    @navien_command
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop, and send the owner's own mode and set-point back."""
+        await self.coordinator.smart.async_set(self.mac, enabled=False)
+
+
+class ReadyBySwitch(NavienSmartEntity, SwitchEntity):
+    """Plan hot water ready by the weekday and weekend times."""
+
+    @property
+    @override
+    def is_on(self) -> bool:
+        """Whether the ready-by times are promised."""
+        return self.smart.settings.ready_by
+
+    @navien_command
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Promise hot water by the ready-by times."""
+        await self.coordinator.smart.async_set(self.mac, ready_by=True)
+
+    @navien_command
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop promising."""
+        await self.coordinator.smart.async_set(self.mac, ready_by=False)
+
+
+class ReadyByTime(NavienSmartEntity, TimeEntity):
+    """When hot water must be ready, on weekdays or on weekends."""
+
+    @property
+    def _setting(self) -> str:
+        return self.entity_description.key.removeprefix("ready_by_")
+
+    @property
+    @override
+    def native_value(self) -> time:
+        """Return the ready-by time."""
+        value: time = getattr(self.smart.settings, self._setting)
+        return value
+
+    @navien_command
+    @override
+    async def async_set_value(self, value: time) -> None:
+        """Keep the new time and plan again."""
+        await self.coordinator.smart.async_set(self.mac, **{self._setting: value})
+
+
+class ReadyByShowers(NavienSmartEntity, NumberEntity):
+    """Showers' worth of hot water to have ready (litres per shower is an option)."""
+
+    @property
+    @override
+    def native_value(self) -> float:
+        """Return the showers wanted."""
+        return self.smart.settings.showers
+
+    @navien_command
+    @override
+    async def async_set_native_value(self, value: float) -> None:
+        """Keep the new number of showers and plan again."""
+        await self.coordinator.smart.async_set(self.mac, showers=value)
+
+
+def _heating(smart: HeaterSmart, after: datetime) -> list[Segment]:
+    """Return the plan's heating windows that end after ``after`` (holds left out)."""
+    plan = smart.plan
+    if plan is None:
+        return []
+    return [
+        s for s in plan.segments if s.reason.code not in HOLD_CODES and s.end > after
+    ]
+
+
+class PlanCalendar(NavienSmartEntity, CalendarEntity):
+    """The next heating windows, each with why it is planned."""
+
+    def _event(self, segment: Segment) -> CalendarEvent:
+        text = reason_text(self.hass, segment.reason)
+        return CalendarEvent(
+            start=segment.start, end=segment.end, summary=text, description=text
+        )
+
+    @property
+    @override
+    def event(self) -> CalendarEvent | None:
+        """The heating window in force now, else the next one."""
+        found = _heating(self.smart, dt_util.utcnow())
+        return self._event(found[0]) if found else None
+
+    @override
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: datetime, end_date: datetime
+    ) -> list[CalendarEvent]:
+        """Return the heating windows that overlap the range."""
+        return [
+            self._event(segment)
+            for segment in _heating(self.smart, start_date)
+            if segment.start < end_date
+        ]
+
+
+class NextHeatingSensor(NavienSmartEntity, SensorEntity):
+    """When the next heating window starts (now, while one is under way)."""
+
+    @property
+    @override
+    def native_value(self) -> datetime | None:
+        """Return the start of the next (or current) heating window."""
+        found = _heating(self.smart, dt_util.utcnow())
+        return found[0].start if found else None
+
+
+class ReadyByStatusSensor(NavienSmartEntity, SensorEntity):
+    """Whether the next promise is on track, late, or the last one was met."""
+
+    @property
+    @override
+    def native_value(self) -> str | None:
+        """Return on track, late or met; unknown while ready-by is off."""
+        status = ready_by_status(self.smart, dt_util.utcnow())
+        return status.value if status else None
+
+
+def smart_switches(
+    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+) -> Iterator[SwitchEntity]:
+    """Yield the *Smart heating* and *Ready by* switches."""
+    if smart_offered(feature):
+        yield SmartHeatingSwitch(coordinator, mac, SMART_HEATING)
+        yield ReadyBySwitch(coordinator, mac, READY_BY)
+
+
+def smart_times(
+    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+) -> Iterator[TimeEntity]:
+    """Yield the *Ready by (weekdays)* and *Ready by (weekends)* times."""
+    if smart_offered(feature):
+        yield ReadyByTime(coordinator, mac, READY_BY_WEEKDAYS)
+        yield ReadyByTime(coordinator, mac, READY_BY_WEEKENDS)
+
+
+def smart_numbers(
+    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+) -> Iterator[NumberEntity]:
+    """Yield the *Showers ready* number."""
+    if smart_offered(feature):
+        yield ReadyByShowers(coordinator, mac, READY_BY_SHOWERS)
+
+
+def smart_calendars(
+    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+) -> Iterator[CalendarEntity]:
+    """Yield the *Plan* calendar."""
+    if smart_offered(feature):
+        yield PlanCalendar(coordinator, mac, PLAN)
+
+
+def smart_sensors(
+    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+) -> Iterator[SensorEntity]:
+    """Yield the *Next heating* and *Ready by* status sensors."""
+    if smart_offered(feature):
+        yield NextHeatingSensor(coordinator, mac, NEXT_HEATING)
+        yield ReadyByStatusSensor(coordinator, mac, READY_BY_STATUS)
