@@ -37,7 +37,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         choices=sorted(PROFILES),
-        default="ideal",
+        default="realistic",
         help="how true to life the heaters are (navilink_sim.profile)",
     )
     parser.add_argument(

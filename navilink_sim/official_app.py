@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiomqtt
 
+from navilink_sim.device_link import RETRY_DELAY
 from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE, STATUS
 from navilink_sim.tank import HIGH_DEMAND
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from navilink_sim.profile import Range
 
 _LOGGER = logging.getLogger(__name__)
+
+APP_CLIENT_PREFIX = "navien-app-"
+"""How the app's client IDs begin."""
 
 
 def _settings_in(status: Any) -> bool:
@@ -51,7 +55,7 @@ class OfficialApp:
 
     def __init__(self, devices: list[SimDevice], host: str, port: int) -> None:
         """Prepare (not start) an app client for ``devices`` on the broker."""
-        self.client_id = f"navien-app-{secrets.token_hex(4)}"
+        self.client_id = f"{APP_CLIENT_PREFIX}{secrets.token_hex(4)}"
         self.answers: dict[str, list[str]] = {}
         """Session ID of each request -> what answered it ("ack" or "refused")."""
         self._devices = {device.mac.lower(): device for device in devices}
@@ -147,6 +151,15 @@ class OfficialApp:
         return self.answers[session_id][0]
 
     async def _run(self) -> None:
+        """Stay connected: like the phone, come back after the broker went away."""
+        while True:
+            try:
+                await self._connected_session()
+            except aiomqtt.MqttError as err:
+                _LOGGER.debug("%s: broker connection lost: %s", self.client_id, err)
+            await asyncio.sleep(RETRY_DELAY)
+
+    async def _connected_session(self) -> None:
         async with aiomqtt.Client(
             self._host, self._port, identifier=self.client_id
         ) as client:

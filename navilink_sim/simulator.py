@@ -67,7 +67,7 @@ class NaviLinkSimulator:
         draw_interval: float | None = 7200.0,
         physics_tick: float = 1.0,
         device_clock_start: datetime | None = None,
-        profile: ProfileName | HeaterProfile = "ideal",
+        profile: ProfileName | HeaterProfile = "realistic",
         delay_scale: float = 1.0,
     ) -> None:
         """

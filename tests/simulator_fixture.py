@@ -4,6 +4,9 @@ Pytest plugin: a running NaviLink simulator per test.
 ``simulator`` starts one with the options of the test's
 ``@pytest.mark.simulator(...)`` marker (keyword arguments of
 ``NaviLinkSimulator``), e.g. ``@pytest.mark.simulator(aws_lifetime=5)``.
+Unless told otherwise, the heater is the realistic one (`TEST_PROFILE`, seed 0)
+with its delays compressed by `TEST_DELAY_SCALE`; a test that needs the ideal
+heater says why next to ``profile="ideal"``.
 ``simulator_factory`` starts more, each with its own options; every simulator
 is stopped when the test ends. Both use random free ports on 127.0.0.1 and
 enable Python sockets for the test (pytest-socket).
@@ -18,7 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 import uuid
 
@@ -26,12 +29,27 @@ from awscrt import auth, mqtt
 from awsiot import mqtt_connection_builder
 import pytest_asyncio
 
+from navilink_sim.profile import REALISTIC
 from navilink_sim.simulator import NaviLinkSimulator
 
 if TYPE_CHECKING:
     import pytest
 
 type SimulatorFactory = Callable[..., Awaitable[NaviLinkSimulator]]
+
+TEST_DELAY_SCALE = 0.05
+"""How much tests compress the realistic heater's delays (a 1-5 s apply takes 50-250 ms)."""
+
+TEST_PROFILE = replace(
+    REALISTIC,
+    app_control_interval=(
+        60.0 / TEST_DELAY_SCALE,
+        300.0 / TEST_DELAY_SCALE,
+    ),
+)
+"""The realistic heater, its household app kept at its real pace (a control every
+1-5 minutes): compressed, it would re-send stale settings over the ones a test
+sets. Its acks and refusals are tested in tests/sim/test_realism_mqtt.py."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,6 +69,8 @@ async def simulator_factory(
     started: list[NaviLinkSimulator] = []
 
     async def factory(**options: Any) -> NaviLinkSimulator:
+        options.setdefault("profile", TEST_PROFILE)
+        options.setdefault("delay_scale", TEST_DELAY_SCALE)
         sim = NaviLinkSimulator(**options)
         started.append(sim)
         await sim.start()

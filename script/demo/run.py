@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 import logging
 from pathlib import Path
@@ -56,6 +57,7 @@ async def _wait_water_heater(client: HassClient, within: float) -> list[str]:
 async def run_demo(args: argparse.Namespace) -> None:
     """Start everything, set it up on the first run, and run until cancelled."""
     from navilink_sim.accounts import demo_account
+    from navilink_sim.profile import resolve
     from navilink_sim.simulator import NaviLinkSimulator
 
     config_dir: Path = args.config
@@ -66,12 +68,16 @@ async def run_demo(args: argparse.Namespace) -> None:
             f" free it, or change server_port in {config_dir / 'configuration.yaml'}"
         )
     account = demo_account()
+    profile = resolve(args.profile)
+    if args.installed_days is not None:
+        profile = replace(profile, installed_days=args.installed_days)
     sim = NaviLinkSimulator(
-        device_clock_start=datetime.now(UTC),  # a year of history up to yesterday
+        device_clock_start=datetime.now(UTC),  # history up to yesterday
         time_scale=args.time_scale,
         draw_interval=args.draw_interval or None,
         push_interval=args.push_interval or None,
-        profile=args.profile,
+        profile=profile,
+        seed=args.seed,
     )
     started = time.monotonic()
     async with sim:
@@ -179,8 +185,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         choices=("ideal", "realistic"),
-        default="ideal",
+        default="realistic",
         help="how true to life the simulated heater is (late controls, lost replies...)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the simulator's random behaviour"
+    )
+    parser.add_argument(
+        "--installed-days",
+        type=int,
+        metavar="DAYS",
+        help="days of energy history before today (default: the profile's;"
+        " 400 shows a full year)",
     )
     parser.add_argument(
         "--screenshots",

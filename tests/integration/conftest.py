@@ -1,6 +1,7 @@
 """Fixtures that run the integration inside Home Assistant against the simulator."""
 
-from typing import TYPE_CHECKING
+import contextlib
+from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.config_entries import ConfigEntryState
@@ -17,7 +18,9 @@ from custom_components.navien_nwp500.cloud_override import (
 )
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.energy import CounterPoller
+from custom_components.navien_nwp500.navilink.session import SessionConfig
 from navilink_sim.accounts import demo_account
+from tests.simulator_fixture import TEST_DELAY_SCALE
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -41,6 +44,49 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "counters: let the integration query the heater's counters"
     )
+
+
+COMPRESSED_TIMEOUTS = {
+    "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT": 15.0,
+    "custom_components.navien_nwp500.energy.QUERY_TIMEOUT": 30.0,
+    "custom_components.navien_nwp500.heater_details.SCHEDULE_READ_TIMEOUT": 10.0,
+    "custom_components.navien_nwp500.reservations.REPLY_TIMEOUT": 10.0,
+    "custom_components.navien_nwp500.reservations.CONFIRM_TIMEOUT": 20.0,
+    "custom_components.navien_nwp500.reservations.CONFIRM_RETRY_DELAY": 1.0,
+    "custom_components.navien_nwp500.services.REPLY_TIMEOUT": 10.0,
+}
+"""The integration's waits for the heater, at their full length (seconds)."""
+
+
+@pytest.fixture(autouse=True)
+def compressed_timeouts() -> Iterator[None]:
+    """Compress the integration's waits for the heater as much as the heater's delays.
+
+    A reply the realistic heater loses then costs a test a fraction of a second,
+    and a late control stays as late, relative to the wait, as in real life.
+    """
+    defaults = SessionConfig()
+    session_waits = {
+        "control_confirm_timeout": defaults.control_confirm_timeout * TEST_DELAY_SCALE,
+        "request_timeout": defaults.request_timeout * TEST_DELAY_SCALE,
+        "control_spacing": defaults.control_spacing * TEST_DELAY_SCALE,
+        "control_patience": defaults.control_patience * TEST_DELAY_SCALE,
+        "status_poll_interval": defaults.status_poll_interval * TEST_DELAY_SCALE,
+    }
+
+    def session_config(**options: Any) -> SessionConfig:
+        return SessionConfig(**(session_waits | options))
+
+    with contextlib.ExitStack() as stack:
+        for target, seconds in COMPRESSED_TIMEOUTS.items():
+            stack.enter_context(patch(target, seconds * TEST_DELAY_SCALE))
+        stack.enter_context(
+            patch(
+                "custom_components.navien_nwp500.coordinator.SessionConfig",
+                session_config,
+            )
+        )
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from custom_components.navien_nwp500.sensor_energy import (
 )
 from custom_components.navien_nwp500.smart_entities import SMART_ENTITIES
 from navilink_sim.heater import SimulatedHeater
+from navilink_sim.official_app import APP_CLIENT_PREFIX
 
 from .conftest import DEMO_MAC
 
@@ -62,8 +63,15 @@ def get_state(hass: HomeAssistant, entity_id: str) -> State:
 
 
 def commands(heater: SimulatedHeater) -> list[int]:
-    """Return the command codes the heater received, oldest first."""
-    return [message["request"]["command"] for message in heater.received]
+    """Return the command codes the heater received from us, oldest first.
+
+    The household app's own controls (the realistic heater's) are left out.
+    """
+    return [
+        message["request"]["command"]
+        for message in heater.received
+        if not str(message.get("clientID")).startswith(APP_CLIENT_PREFIX)
+    ]
 
 
 def patch_status(**changes: Any) -> Any:
@@ -88,9 +96,11 @@ async def push(
     """Make the heater publish a status and wait until Home Assistant has had it.
 
     Waiting for this very payload, not just any new status, keeps a late reply
-    to an earlier request from passing for it.
+    to an earlier request from passing for it; waiting first until the heater
+    has no late reply or control left keeps one from landing after it.
     """
     coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    await wait_for(hass, lambda: simulator.device_links[mac.lower()].idle)
     seen: list[Mapping[str, Any]] = []
 
     def record() -> None:

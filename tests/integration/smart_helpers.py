@@ -11,6 +11,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.session.session import SessionConfig
+from navilink_sim.official_app import APP_CLIENT_PREFIX
 
 from .conftest import DEMO_MAC
 from .helpers import get_entity_id, get_state, wait_for
@@ -74,8 +75,12 @@ def state(hass: HomeAssistant, domain: str, key: str) -> str:
 
 
 def controls(heater: SimulatedHeater) -> int:
-    """Count the controls the heater received (status requests left out)."""
-    return sum(m["requestTopic"].endswith("/ctrl") for m in heater.received)
+    """Count our controls the heater received (status requests and the app's left out)."""
+    return sum(
+        m["requestTopic"].endswith("/ctrl")
+        and not str(m.get("clientID")).startswith(APP_CLIENT_PREFIX)
+        for m in heater.received
+    )
 
 
 async def switch(hass: HomeAssistant, key: str, on: bool) -> None:

@@ -14,6 +14,7 @@ from custom_components.navien_nwp500.sensor_energy import (
     ENERGY_SENSORS,
     MAINTENANCE_SENSORS,
 )
+from navilink_sim.profile import REALISTIC
 
 from .conftest import DEMO_MAC
 from .helpers import find_entity_id, get_state, wait_for
@@ -264,7 +265,8 @@ async def test_maintenance_counters(
     await counters_read(hass)
     ta = heater.diagnostics["taData"]
     assert kwh(hass, "compressor_hours") == ta["cumulatedOpTimeComp"]
-    assert kwh(hass, "days_installed") == 400
+    days = heater.diagnostics["tsData"]["daysSinceInstallation"]
+    assert kwh(hass, "days_installed") == days == REALISTIC.installed_days
     for description in MAINTENANCE_SENSORS:
         entity_id = find_entity_id(hass, SENSOR_DOMAIN, description.key)
         assert entity_id is not None

@@ -14,6 +14,7 @@ from custom_components.navien_nwp500.command_result import EVENT_COMMAND_RESULT
 from custom_components.navien_nwp500.const import DOMAIN, HEATER_OFFLINE_ISSUE_DELAY
 from custom_components.navien_nwp500.navilink.codec import commands
 from navilink_sim.accounts import demo_account_with, second_heater
+from navilink_sim.official_app import APP_CLIENT_PREFIX
 
 from .conftest import DEMO_MAC
 from .helpers import (
@@ -167,7 +168,10 @@ async def test_a_silent_heaters_command_waits_and_is_delivered_when_it_answers(
     assert results[0].data["outcome"] == "delivered"  # the event followed
     assert heater.setpoint == 104  # 52 °C in half degrees
     assert [
-        r["request"].get("param") for r in heater.received if r["request"].get("mode")
+        r["request"].get("param")
+        for r in heater.received
+        if r["request"].get("mode")
+        and not r["clientID"].startswith(APP_CLIENT_PREFIX)  # the household app's
     ] == [[104]]
 
 

@@ -28,7 +28,10 @@ pytestmark = [
     # Every reply leaves the heater 0.3 s late, without holding back the
     # requests that come meanwhile: reads sent together would overlap.
     pytest.mark.simulator(
-        time_scale=0, push_interval=None, profile=HeaterProfile(reply_delay=(0.3, 0.3))
+        time_scale=0,
+        push_interval=None,
+        profile=HeaterProfile(reply_delay=(0.3, 0.3)),
+        delay_scale=1.0,  # the 0.3 s are real seconds, not compressed
     ),
     pytest.mark.platforms(Platform.SENSOR, Platform.CALENDAR),
     pytest.mark.counters,

@@ -116,6 +116,11 @@ async def test_values_follow_the_heater(
     await push(hass, simulator)
     assert state(hass, "flow_rate") == "8.0"
     assert state(hass, "hot_water_total") == "18254"
+    # The tank is stratified: cold water reaches the lower probe, a quarter of
+    # the way up, only once about 80 litres are drawn.
+    assert state(hass, "tank_lower_temperature") == "57.5"
+    simulator.advance(570)
+    await push(hass, simulator)
     assert float(state(hass, "tank_lower_temperature")) < 57.5
 
     heater.mode = ELECTRIC

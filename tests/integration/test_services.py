@@ -13,6 +13,7 @@ import pytest
 from custom_components.navien_nwp500 import reservations, services
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.navilink.codec.enums import CommandCode
+from tests.simulator_fixture import TEST_PROFILE
 
 from .conftest import DEMO_MAC
 from .helpers import commands, wait_for
@@ -228,6 +229,8 @@ async def test_invalid_reservation(
 async def test_energy_usage(
     hass: HomeAssistant, device_id: str, heater: SimulatedHeater
 ) -> None:
+    # The heater's own day (UTC-8) begins this long after its clock's start.
+    heater.advance(-TEST_PROFILE.clock_offset_hours * 3600)
     heater.start_draw(12.0, 1200)
     heater.advance(6 * 3600)
     response = await _call(

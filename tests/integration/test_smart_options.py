@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
+# Merged at the end of H10, written for the ideal heater: fallout still open.
+pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None, profile="ideal")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ in UTC, and the simulated heater's clock starts at the start of today, so both
 count the same days. Expected values come from the simulated heater's meter.
 """
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 import itertools
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.energy import AFTER_COMPILE
 from navilink_sim import heater_wire
+from tests.simulator_fixture import TEST_PROFILE
 
 from .helpers import advance, get_entity_id, get_state, wait_for
 
@@ -48,9 +50,20 @@ MIDNIGHT = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)
 YESTERDAY = TODAY - timedelta(days=1)
 FIRST = YESTERDAY - timedelta(days=364)
 
+# The realistic heater, with more than a year of history, its day ending on Home
+# Assistant's midnight (UTC here) as in a house where both keep the same time, and
+# no reply lost: these tests count a whole year in one import (a month left
+# unanswered is tested on its own, below).
+A_YEAR_OLD = replace(
+    TEST_PROFILE, installed_days=400, clock_offset_hours=0.0, reply_loss=0.0
+)
+
 pytestmark = [
     pytest.mark.simulator(
-        time_scale=0, push_interval=None, device_clock_start=MIDNIGHT
+        time_scale=0,
+        push_interval=None,
+        device_clock_start=MIDNIGHT,
+        profile=A_YEAR_OLD,
     ),
     pytest.mark.platforms(Platform.SENSOR),
     pytest.mark.counters,

@@ -142,6 +142,7 @@ async def test_queued_commands_expire_at_their_deadline_while_still_offline(
         assert h.stats()["queue"]["pending"] == 0
 
 
+@pytest.mark.simulator(profile="ideal")  # counts set-points sent: a slow one is resent
 async def test_superseded_set_points_are_coalesced(
     simulator: NaviLinkSimulator,
 ) -> None:

@@ -45,6 +45,7 @@ APPLY_DELAY = 3.0  # the heater applies every control this late
 
 pytestmark = pytest.mark.simulator(
     profile=HeaterProfile(apply_delay=(APPLY_DELAY, APPLY_DELAY)),
+    delay_scale=1.0,  # APPLY_DELAY is in real seconds, not compressed
     push_interval=None,
     time_scale=0,
 )

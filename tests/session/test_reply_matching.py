@@ -13,6 +13,8 @@ import contextlib
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 from custom_components.navien_nwp500.navilink.codec import commands
 from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
 from custom_components.navien_nwp500.navilink.codec.inbound import InboundDecoder
@@ -47,6 +49,7 @@ async def app_set_points(app: OfficialApp, count: int) -> list[str]:
     ]
 
 
+@pytest.mark.simulator(profile="ideal")  # counts six refusals: one lost or repeated
 async def test_the_apps_refusals_never_count_against_our_control(
     simulator: NaviLinkSimulator,
 ) -> None:
@@ -102,6 +105,7 @@ async def test_the_apps_acks_never_confirm_our_refused_control(
         assert heater.setpoint == 90  # only the app's set-points were applied
 
 
+@pytest.mark.simulator(profile="ideal")  # counts confirm timeouts: a lost ack adds one
 async def test_our_controls_are_matched_while_the_app_interleaves(
     simulator: NaviLinkSimulator,
 ) -> None:

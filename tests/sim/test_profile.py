@@ -9,6 +9,7 @@ from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE
 from navilink_sim.lag import Lag
 from navilink_sim.profile import IDEAL, REALISTIC, resolve
 from navilink_sim.simulator import NaviLinkSimulator
+from script.demo.run import _parse_args as _demo_args
 
 
 def _apply_delays(lag: Lag, command: int, count: int) -> list[float]:
@@ -75,3 +76,12 @@ def test_profiles_are_named_or_given_and_unknown_names_refused() -> None:
         ["--profile", "realistic", "--seed", "4", "--delay-scale", "0.1"]
     )
     assert (args.profile, args.seed, args.delay_scale) == ("realistic", 4, 0.1)
+
+
+def test_the_realistic_profile_is_the_default_of_the_simulator_cli_and_demo() -> None:
+    assert NaviLinkSimulator().profile is REALISTIC
+    assert NaviLinkSimulator().delay_scale == 1.0
+    assert (_parse_args([]).profile, _parse_args([]).seed) == ("realistic", 0)
+    demo = _demo_args([])
+    assert (demo.profile, demo.seed, demo.installed_days) == ("realistic", 0, None)
+    assert _demo_args(["--installed-days", "400"]).installed_days == 400

@@ -54,6 +54,22 @@ async def test_a_set_point_shows_in_status_only_after_its_delay(
         assert sim.heaters[MAC].setpoint == 100
 
 
+async def test_the_link_is_idle_only_once_its_late_control_and_reply_are_out(
+    simulator_factory: SimulatorFactory,
+) -> None:
+    sim = await realistic(
+        simulator_factory, 0.05, apply_delay=(6, 6), reply_delay=(6, 6)
+    )
+    link = sim.device_links[MAC]
+    assert link.idle
+    async with peer_on(sim) as peer:
+        await peer.request("ctrl", DHW_MODE, "mode", [1])
+        await eventually(lambda: not link.idle, what="the control waiting")
+        await peer.wait_for(lambda: bool(peer.replies("mode")), what="the ack")
+        await eventually(lambda: link.idle, what="nothing left in flight")
+        assert sim.heaters[MAC].mode == 1
+
+
 async def test_a_status_pushed_before_the_control_applies_shows_the_old_values(
     simulator_factory: SimulatorFactory,
 ) -> None:

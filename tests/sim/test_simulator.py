@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 import json
 import os
 from pathlib import Path
@@ -16,8 +17,10 @@ from awscrt import mqtt
 import pytest
 
 from navilink_sim.accounts import SimAccount, SimDevice, demo_account
+from navilink_sim.profile import IDEAL, REALISTIC
 from navilink_sim.simulator import NaviLinkSimulator
 from tests.session import eventually
+from tests.simulator_fixture import TEST_DELAY_SCALE
 
 if TYPE_CHECKING:
     from tests.simulator_fixture import SimMqttClientFactory, SimulatorFactory
@@ -107,6 +110,28 @@ async def test_marker_options_reach_the_simulator(simulator: NaviLinkSimulator) 
     assert simulator.accounts.aws_lifetime == 5
     assert simulator.accounts.jwt_lifetime == 7
     assert simulator.push_interval is None
+
+
+async def test_tests_get_the_realistic_heater_with_compressed_delays(
+    simulator: NaviLinkSimulator,
+) -> None:
+    assert simulator.profile == replace(
+        REALISTIC, app_control_interval=simulator.profile.app_control_interval
+    )
+    assert simulator.delay_scale == TEST_DELAY_SCALE < 1
+    assert simulator.chatty_app is not None
+    # The household app keeps its real pace: one control every 1-5 minutes.
+    low, high = simulator.profile.app_control_interval or (0, 0)
+    assert (low * TEST_DELAY_SCALE, high * TEST_DELAY_SCALE) == (60.0, 300.0)
+
+
+@pytest.mark.simulator(profile="ideal", delay_scale=1.0)
+async def test_a_marker_can_choose_the_ideal_heater(
+    simulator: NaviLinkSimulator,
+) -> None:
+    assert simulator.profile is IDEAL
+    assert simulator.delay_scale == 1.0
+    assert simulator.chatty_app is None
 
 
 async def test_factory_runs_independent_simulators(
