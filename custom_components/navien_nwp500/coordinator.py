@@ -1,27 +1,27 @@
 """The coordinator: owns the one NaviLink session of a config entry.
 
-Near 500 lines, and one class on purpose: every message of a heater decides
-both its data and its availability, so the session's life cycle, the heaters'
-state and their reachability stay together. What has a job of its own is
-apart: the liveness bookkeeping (``liveness``), the account's device list
-(``roster``), the reads of what is not pushed (``reader``, ``energy``), the command outcomes
-(``command_result``) and the repairs.
+It sets the session up, hears its messages and state, keeps the heaters' data
+and sends their commands. What has a job of its own is apart: which heaters
+answer and the cloud's grace period (``availability``, over ``liveness``), the
+account's device list (``roster``), the reads of what is not pushed
+(``reader``, ``energy``), the command outcomes (``command_result``) and the
+repairs.
 """
 
 import asyncio
 from dataclasses import replace
-from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
-from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .account_cache import async_get_account
+from .availability import HeaterAvailability
 from .boost import HeaterBoosts
 from .cloud_override import endpoints_from_env
 from .command_result import CommandResults
@@ -30,14 +30,10 @@ from .const import (
     DEFAULT_QUEUE_MAX_AGE,
     DOMAIN,
     FIRST_DATA_TIMEOUT,
-    HEATER_OFFLINE_ISSUE_DELAY,
-    MISSED_POLLS_OFFLINE,
     SAFETY_POLL_INTERVAL,
-    UNAVAILABLE_GRACE_PERIOD,
 )
 from .energy import CounterPoller
 from .heater_state import HeaterState, NavienData
-from .liveness import HeaterLiveness
 from .navilink.cloud import (
     CannotConnectError,
     InvalidCredentialsError,
@@ -51,10 +47,7 @@ from .navilink.session import (
     SessionState,
 )
 from .reader import HeaterReader
-from .repairs import (
-    async_update_heater_offline_issue,
-    async_update_unstable_connection_issue,
-)
+from .repairs import async_update_unstable_connection_issue
 from .roster import HeaterRoster
 from .smart_heating import SmartHeating
 
@@ -62,6 +55,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .heater_details import HeaterDetail
+    from .liveness import HeaterLiveness
     from .navilink.codec import (
         Command,
         Device,
@@ -108,11 +102,10 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.command_results = CommandResults(hass, entry.entry_id)
         self.data = NavienData()
         self.last_raw_status: dict[str, Mapping[str, Any]] = {}
-        self._liveness: dict[str, HeaterLiveness] = {}
         self._unsubscribers: list[Callable[[], None]] = []
-        self._cancel_grace: CALLBACK_TYPE | None = None
         self._cancel_safety_poll: CALLBACK_TYPE | None = None
-        self._cancel_offline_issue: dict[str, CALLBACK_TYPE] = {}
+        self.availability = HeaterAvailability(self)
+        """Which heaters answer, their offline repairs and the cloud's grace."""
         self.reader = HeaterReader(self)
         """The one reader of what is read, not pushed (counters and details)."""
         self.counters = CounterPoller(self, self.reader)
@@ -135,12 +128,11 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     def heater_available(self, mac: str) -> bool:
         """Whether a heater answers and has reported since the cloud was last lost."""
-        liveness = self._liveness.get(mac)
-        return liveness is not None and liveness.reachable and liveness.fresh
+        return self.availability.heater_available(mac)
 
     def liveness(self, mac: str) -> HeaterLiveness | None:
         """Return a heater's liveness record (for diagnostics)."""
-        return self._liveness.get(mac)
+        return self.availability.liveness(mac)
 
     @override
     async def _async_setup(self) -> None:
@@ -168,7 +160,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             )
         self.roster.async_first_read(heaters, dt_util.utcnow())
         self.data = NavienData({d.mac: HeaterState(d) for d in heaters})
-        self._liveness = {d.mac: HeaterLiveness() for d in heaters}
+        self.availability.track(d.mac for d in heaters)
         self.session = NaviLinkSession(
             self.auth,
             heaters,
@@ -254,51 +246,12 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         is back until a heater has spoken, it fails.
         """
         if self.connected:
-            await self._async_poll_heaters()
+            await self.availability.async_poll()
         if not self.last_update_success:
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="cloud_unreachable"
             )
         return self.data
-
-    async def _async_poll_heaters(self) -> None:
-        """Mark heaters that missed too many polls unreachable, then ask all again."""
-        suspects = [
-            mac
-            for mac, live in self._liveness.items()
-            if live.count_missed_poll() and live.reachable
-        ]
-        listed_offline = await self._async_listed_offline() if suspects else set()
-        for mac in suspects:
-            # Read the count again: a late answer may have come in meanwhile.
-            missed = self._liveness[mac].missed_polls
-            if missed >= MISSED_POLLS_OFFLINE or (missed and mac in listed_offline):
-                self._async_set_heater_reachable(mac, False)
-        await self._async_request_all_status(count_as_poll=True)
-
-    async def _async_listed_offline(self) -> set[str]:
-        """MAC addresses that ``/device/list`` reports as not connected."""
-        try:
-            devices = await self.rest.async_list_devices()
-        except NaviLinkError as err:
-            _LOGGER.debug("Device list for liveness failed: %s", err)
-            return set()
-        return {device.mac for device in devices if device.connected is False}
-
-    async def _async_request_all_status(self, *, count_as_poll: bool) -> None:
-        session = self.session
-        if session is None:
-            return
-        for mac, heater in self.data.heaters.items():
-            liveness = self._liveness[mac]
-            if count_as_poll:  # before sending: the answer may beat our resume
-                liveness.poll_sent()
-            try:
-                await session.request_status(heater.device)
-            except NaviLinkError as err:
-                _LOGGER.debug("Status request to %s skipped: %s", mac, err)
-                if count_as_poll:
-                    liveness.poll_not_sent()
 
     @override
     async def async_shutdown(self) -> None:
@@ -311,24 +264,15 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
-        timers = [
-            self._cancel_grace,
-            self._cancel_safety_poll,
-            *self._cancel_offline_issue.values(),
-        ]
-        for cancel in timers:
-            if cancel is not None:
-                cancel()
-        self._cancel_grace = None
+        if self._cancel_safety_poll is not None:
+            self._cancel_safety_poll()
+            self._cancel_safety_poll = None
+        self.availability.async_stop()
         self.roster.async_stop()
         self.counters.async_stop()
         await self.reader.async_stop()
         self.boosts.async_stop()
         self.smart.async_stop()
-        self._cancel_safety_poll = None
-        self._cancel_offline_issue.clear()
-        for heater in self.data.heaters.values():
-            async_update_heater_offline_issue(self.hass, heater.device, offline=False)
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()
@@ -352,7 +296,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
 
     async def async_request_status(self) -> None:
         """Ask every heater for a fresh status now."""
-        await self._async_request_all_status(count_as_poll=False)
+        await self.availability.async_request_all_status(count_as_poll=False)
 
     @callback
     def _handle_status(self, device: Device, status: DeviceStatus) -> None:
@@ -360,23 +304,15 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         if heater is None:
             return
         self.last_raw_status[device.mac] = status.raw
-        self._heard(device.mac, status=True)
+        self.availability.heard(device.mac, status=True)
         self._set_heater(replace(heater, status=status))
 
     @callback
     def _handle_feature(self, device: Device, feature: DeviceFeature) -> None:
         heater = self.data.heaters.get(device.mac)
         if heater is not None:
-            self._heard(device.mac, status=False)
+            self.availability.heard(device.mac, status=False)
             self._set_heater(replace(heater, feature=feature))
-
-    @callback
-    def _heard(self, mac: str, *, status: bool) -> None:
-        """Note a message; only a status brings an unreachable heater back."""
-        liveness = self._liveness[mac]
-        liveness.heard(dt_util.utcnow(), status=status)
-        if status and not liveness.reachable:
-            self._async_set_heater_reachable(mac, True)
 
     @callback
     def _set_heater(self, heater: HeaterState) -> None:
@@ -387,79 +323,23 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.async_set_updated_data(NavienData(heaters))
 
     @callback
-    def _async_set_heater_reachable(self, mac: str, reachable: bool) -> None:
-        """Record that one heater answers again, or no longer does.
-
-        The one place where a heater's own reachability changes: its log line,
-        its entities' availability and its offline repair follow from here.
-        """
-        liveness = self._liveness[mac]
-        if liveness.reachable is reachable:
-            return
-        liveness.reachable = reachable
-        if self.session is not None:
-            # While a heater is silent its commands wait (max age applies).
-            self.session.set_device_reachable(mac, reachable)
-        device = self.data.heaters[mac].device
-        name = device.name or "NWP500"
-        if cancel := self._cancel_offline_issue.pop(mac, None):
-            cancel()
-        if reachable:
-            _LOGGER.info("Water heater %s answers again", name)
-            async_update_heater_offline_issue(self.hass, device, offline=False)
-        else:
-            _LOGGER.info(
-                "Water heater %s does not answer; it is unavailable until it does",
-                name,
-            )
-            self._cancel_offline_issue[mac] = async_call_later(
-                self.hass,
-                HEATER_OFFLINE_ISSUE_DELAY,
-                partial(self._async_raise_offline_issue, mac),
-            )
-        self.async_update_listeners()
-
-    @callback
-    def _async_raise_offline_issue(self, mac: str, _now: Any) -> None:
-        self._cancel_offline_issue.pop(mac, None)
-        if not self._liveness[mac].reachable:
-            device = self.data.heaters[mac].device
-            async_update_heater_offline_issue(self.hass, device, offline=True)
-
-    @callback
     def _handle_state(self, state: SessionState, error: SessionError | None) -> None:
         """Follow the session: availability after a grace period, reauth, repairs."""
         async_update_unstable_connection_issue(self.hass, self.config_entry, error)
         if state is SessionState.CONNECTED:
-            if self._cancel_grace is not None:
-                self._cancel_grace()
-                self._cancel_grace = None
+            self.availability.cloud_connected()
             # Entities wait for a heater's next message; the session asks
             # every heater for its status on each new connection.
             self.async_update_listeners()
             return
         if state is SessionState.AUTH_FAILED:
             self.config_entry.async_start_reauth(self.hass)
-        if self._cancel_grace is None and self.last_update_success:
-            self._cancel_grace = async_call_later(
-                self.hass, UNAVAILABLE_GRACE_PERIOD, self._grace_expired
-            )
-
-    @callback
-    def _grace_expired(self, _now: Any) -> None:
-        self._cancel_grace = None
-        if self.connected or not self.last_update_success:
-            return
-        for liveness in self._liveness.values():
-            liveness.fresh = False
-        self.async_set_update_error(
-            UpdateFailed(translation_domain=DOMAIN, translation_key="cloud_unreachable")
-        )
+        self.availability.cloud_lost()
 
     async def async_add_heater(self, device: Device) -> None:
         """Serve a heater that joined the account; its entities come with its feature."""
         _LOGGER.info("Water heater %s joined the account", device.name or device.mac)
-        self._liveness[device.mac] = HeaterLiveness()
+        self.availability.track([device.mac])
         # No success claimed (the cloud may be lost): its messages bring its data.
         self.data = NavienData({**self.data.heaters, device.mac: HeaterState(device)})
         if self.session is not None:
@@ -474,10 +354,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self.roster.async_forget(mac)
             if (heater := self.data.heaters.get(mac)) is None:
                 continue
-            if cancel := self._cancel_offline_issue.pop(mac, None):
-                cancel()
-            async_update_heater_offline_issue(self.hass, heater.device, offline=False)
-            self._liveness.pop(mac, None)
+            self.availability.async_forget(heater.device)
             self.last_raw_status.pop(mac, None)
             self.schedules.pop(mac, None)
             self.counters.data.pop(mac, None)

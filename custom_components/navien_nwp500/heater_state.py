@@ -105,6 +105,9 @@ class HeaterSource(Protocol):
     def async_update_listeners(self) -> None:
         """Tell the entities that something changed."""
 
+    def async_set_update_error(self, err: Exception) -> None:
+        """Mark every heater's data failed (the cloud is lost) and tell the entities."""
+
     async def async_add_heater(self, device: Device) -> None:
         """Serve a heater that joined the account."""
 

@@ -2,13 +2,13 @@
 
 The status sensors are described here; the energy and maintenance counters,
 and the energy estimate for a heater without counters, in ``sensor_energy``;
-the hot-water sensors in ``hot_water_entities``. The module is a little over
-400 lines because the table of status sensors is: it stays beside the entity
-class that reads it, as in Home Assistant core.
+the hot-water sensors in ``hot_water_entities``; the values that take more
+than reading one status field in ``sensor_values``. The table of status
+sensors stays beside the entity class that reads it, as in Home Assistant core.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, override
+from typing import TYPE_CHECKING, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -35,11 +35,8 @@ from .hot_water_entities import hot_water_sensors
 from .modes import MODE_NAMES
 from .navilink.codec import (
     CurrentOperationMode,
-    DhwOperationSetting,
     DrEvent,
     HeatSource,
-    WireEnum,
-    error_description,
 )
 from .sensor_energy import (
     ENERGY_ESTIMATE,
@@ -47,6 +44,14 @@ from .sensor_energy import (
     NavienCounterSensor,
     NavienEnergySensor,
     async_add_maintenance_entities,
+)
+from .sensor_values import (
+    air_filter_remaining,
+    enum_options,
+    enum_state,
+    error_text,
+    tou_state,
+    vacation_days_left,
 )
 from .smart_entities import smart_sensors
 from .units import SystemUnitSensor
@@ -72,64 +77,6 @@ class NavienSensorEntityDescription(SensorEntityDescription):
     value_fn: Callable[[DeviceStatus], StateType]
     fahrenheit_precision: int | None = None
     """Decimals shown in °F, when they differ from those in °C."""
-
-
-def enum_options(cls: type[WireEnum]) -> list[str]:
-    """Return the state names of an enum sensor: its members but UNKNOWN."""
-    return [member.name.lower() for member in cls if member.name != "UNKNOWN"]
-
-
-def enum_state(member: WireEnum) -> str | None:
-    """Return the state name of a decoded enum; None (unknown) for UNKNOWN."""
-    return None if member.name == "UNKNOWN" else member.name.lower()
-
-
-NO_ERROR: Final = "no_error"
-"""The *Error* sensor's state while the heater reports no error."""
-
-
-def error_text(status: DeviceStatus) -> str | None:
-    """Describe the error as the front panel shows it, e.g. "E799 Water leak detected".
-
-    Code 0 is the state ``no_error``, translated like an enum state ("No
-    error"). The code texts are not: the code table is open ended (unlisted
-    codes and sub-codes exist), so an enum cannot hold them.
-    """
-    code, sub = status.error_code, status.sub_error_code
-    if code is None:
-        return None
-    if code == 0:
-        return NO_ERROR
-    label = f"E{code:03d}" + (f"-{sub:02d}" if sub else "")
-    meaning = error_description(code, sub)
-    return f"{label} {meaning}" if meaning else label
-
-
-def air_filter_remaining(status: DeviceStatus) -> int | None:
-    """Fan hours left before the filter reminder (period minus hours since reset)."""
-    period, used = status.air_filter_alarm_period, status.cumulated_op_time_eva_fan
-    if not period or used is None:
-        return None
-    return max(0, period - used)
-
-
-def vacation_days_left(status: DeviceStatus) -> int | None:
-    """Days of vacation left; unknown (None) while the heater is not on vacation."""
-    if status.dhw_operation_setting is not DhwOperationSetting.VACATION:
-        return None
-    setting, elapsed = status.vacation_day_setting, status.vacation_day_elapsed
-    if setting is None or elapsed is None:
-        return None
-    return max(0, setting - elapsed)
-
-
-def tou_state(status: DeviceStatus) -> str | None:
-    """Say whether TOU is off, followed, or overridden by the user."""
-    if status.tou_enabled is None:
-        return None
-    if not status.tou_enabled:
-        return "off"
-    return "override" if status.tou_override_active else "following"
 
 
 def _temperature(

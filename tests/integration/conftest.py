@@ -145,7 +145,7 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 def short_grace_period() -> Iterator[None]:
     """Mark entities unavailable 0.2 s after a disconnect."""
     with patch(
-        "custom_components.navien_nwp500.coordinator.UNAVAILABLE_GRACE_PERIOD", 0.2
+        "custom_components.navien_nwp500.availability.UNAVAILABLE_GRACE_PERIOD", 0.2
     ):
         yield
 

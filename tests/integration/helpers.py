@@ -118,7 +118,12 @@ async def push(
         unsubscribe()
 
 
-COORDINATOR_LOGGER = "custom_components.navien_nwp500.coordinator"
+COORDINATOR_LOGGERS = frozenset(  # the coordinator and its availability part
+    {
+        "custom_components.navien_nwp500.coordinator",
+        "custom_components.navien_nwp500.availability",
+    }
+)
 
 
 async def advance(hass: HomeAssistant, seconds: float) -> None:
@@ -163,7 +168,7 @@ def coordinator_lines(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == COORDINATOR_LOGGER
+        if record.name in COORDINATOR_LOGGERS
         and record.levelno >= logging.INFO
         and text in record.getMessage()
     ]

@@ -9,7 +9,7 @@ from homeassistant.helpers.translation import async_get_translations
 import pytest
 
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.session.session import (
+from custom_components.navien_nwp500.navilink.session.session_types import (
     SessionConfig,
     SessionState,
     UnstableConnectionError,

@@ -15,7 +15,7 @@ from custom_components.navien_nwp500.navilink.cloud.errors import (
     InvalidCredentialsError,
 )
 from custom_components.navien_nwp500.navilink.codec import commands
-from custom_components.navien_nwp500.navilink.session.session import (
+from custom_components.navien_nwp500.navilink.session import (
     NaviLinkSession,
     RequestTimeoutError,
     SessionState,

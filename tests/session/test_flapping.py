@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from awscrt import auth as crt_auth, mqtt
 from awsiot import mqtt_connection_builder
 
-from custom_components.navien_nwp500.navilink.session.session import (
+from custom_components.navien_nwp500.navilink.session.session_types import (
     SessionState,
     UnstableConnectionError,
 )

@@ -15,7 +15,7 @@ from custom_components.navien_nwp500.navilink.codec import commands
 from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
 from custom_components.navien_nwp500.navilink.codec.models import Device
 from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session.session import SendOutcome
+from custom_components.navien_nwp500.navilink.session.session_types import SendOutcome
 from navilink_sim.accounts import SimAccount, SimDevice, demo_account
 from tests.session import DEVICE, MAC, eventually, fast, open_session
 

@@ -10,8 +10,10 @@ import pytest
 from custom_components.navien_nwp500.navilink.cloud.errors import (
     InvalidCredentialsError,
 )
-from custom_components.navien_nwp500.navilink.session import session as session_module
-from custom_components.navien_nwp500.navilink.session.session import SessionState
+from custom_components.navien_nwp500.navilink.session import (
+    SessionState,
+    connection as connection_module,
+)
 from tests.session import eventually, fast, open_session
 
 if TYPE_CHECKING:
@@ -51,13 +53,13 @@ async def test_tls_context_is_built_once_per_session_off_the_event_loop(
     simulator: NaviLinkSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built_on: list[threading.Thread] = []
-    build = session_module.build_client
+    build = connection_module.build_client
 
     def recording_build(settings: LinkSettings) -> MqttClient:
         built_on.append(threading.current_thread())
         return build(settings)
 
-    monkeypatch.setattr(session_module, "build_client", recording_build)
+    monkeypatch.setattr(connection_module, "build_client", recording_build)
     async with open_session(simulator, config=OUTAGE) as h:
         for connects in (2, 3, 4):
             simulator.faults.drop_all()

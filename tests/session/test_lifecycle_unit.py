@@ -178,7 +178,8 @@ async def test_a_session_task_that_will_not_stop_is_logged(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "custom_components.navien_nwp500.navilink.session.session._CLOSE_TIMEOUT", 0.05
+        "custom_components.navien_nwp500.navilink.session.connection._CLOSE_TIMEOUT",
+        0.05,
     )
     endpoints = Endpoints()
     auth: NaviLinkAuth = object()  # type: ignore[assignment]  # never used
@@ -192,7 +193,7 @@ async def test_a_session_task_that_will_not_stop_is_logged(
             except asyncio.CancelledError:
                 continue
 
-    session._task = asyncio.create_task(stubborn())
+    session._connection._task = asyncio.create_task(stubborn())
     await asyncio.sleep(0)  # the task is inside its loop
     with caplog.at_level(logging.ERROR):
         await session.close()

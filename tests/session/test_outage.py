@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from custom_components.navien_nwp500.navilink.codec import commands
 from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
 from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session.session import (
+from custom_components.navien_nwp500.navilink.session.session_types import (
     AuthFailedError,
     SendOutcome,
     SessionState,
@@ -169,7 +169,7 @@ async def test_wrong_password_after_outage_reports_auth_failure(
         assert state is SessionState.AUTH_FAILED
         assert isinstance(error, AuthFailedError)
         # It stopped: the connection loop itself has ended, so no attempt follows.
-        task = h.session._task
+        task = h.session._connection._task
         assert task is not None
         await eventually(task.done, 20.0, "the connection loop ends")
         assert h.session.state is SessionState.AUTH_FAILED

@@ -10,7 +10,7 @@ import pytest
 from custom_components.navien_nwp500.navilink.codec import commands
 from custom_components.navien_nwp500.navilink.codec.enums import DhwOperationSetting
 from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
-from custom_components.navien_nwp500.navilink.session.session import (
+from custom_components.navien_nwp500.navilink.session.session_types import (
     NotConnectedError,
     SendOutcome,
     SessionClosedError,

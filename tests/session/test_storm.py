@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from awscrt.exceptions import AwsCrtError
 
-from custom_components.navien_nwp500.navilink.session.session import SessionState
+from custom_components.navien_nwp500.navilink.session import SessionState
 from tests.session import eventually, open_session, session_tasks
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ HANGUP = AwsCrtError(
 
 def current_link(h: Harness) -> Link:
     """Return the session's live link."""
-    link = h.session._link
+    link = h.session._connection._link
     assert link is not None
     return link
 
@@ -65,7 +65,7 @@ async def check_single_connection(h: Harness, generation: int) -> None:
     be a second session task: both are visible right away, no waiting needed.
     """
     await reports_handled()
-    watch = h.session._watch
+    watch = h.session._connection._watch
     assert watch is not None
     assert (watch.generation, watch.reason) == (generation, "")
     assert h.stats()["generation"] == generation
