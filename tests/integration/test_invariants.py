@@ -67,7 +67,7 @@ def compressed_timings(monkeypatch: pytest.MonkeyPatch) -> None:
         partial(SessionConfig, **SESSION_TIMINGS),
     )
     monkeypatch.setattr(
-        "custom_components.navien_nwp500.coordinator.UNAVAILABLE_GRACE_PERIOD", 0.5
+        "custom_components.navien_nwp500.availability.UNAVAILABLE_GRACE_PERIOD", 0.5
     )
     monkeypatch.setattr(
         "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT",
