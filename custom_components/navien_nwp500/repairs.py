@@ -20,19 +20,8 @@ def async_update_heater_offline_issue(
     hass: HomeAssistant, device: Device, *, offline: bool
 ) -> None:
     """Show an issue while a heater has been unreachable for long; clear it after."""
-    issue_id = f"heater_offline_{device.mac}"
-    if not offline:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="heater_offline",
-        translation_placeholders={"name": device.name or "NWP500"},
+    _update_heater_issue(
+        hass, "heater_offline", device.mac, device.name or "NWP500", shown=offline
     )
 
 
@@ -41,8 +30,15 @@ def async_update_heater_unlisted_issue(
     hass: HomeAssistant, mac: str, name: str, *, unlisted: bool
 ) -> None:
     """Ask the user about a heater the account has not listed for a day; clear it after."""
-    issue_id = f"heater_unlisted_{mac}"
-    if not unlisted:
+    _update_heater_issue(hass, "heater_unlisted", mac, name, shown=unlisted)
+
+
+def _update_heater_issue(
+    hass: HomeAssistant, key: str, mac: str, name: str, *, shown: bool
+) -> None:
+    """Create (``shown``) or delete a heater's warning issue ``key``."""
+    issue_id = f"{key}_{mac}"
+    if not shown:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
     ir.async_create_issue(
@@ -52,7 +48,7 @@ def async_update_heater_unlisted_issue(
         is_fixable=False,
         is_persistent=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key="heater_unlisted",
+        translation_key=key,
         translation_placeholders={"name": name},
     )
 
