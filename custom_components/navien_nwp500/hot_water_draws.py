@@ -14,7 +14,9 @@ units report 0 there (§17.1); for them the flow rate of each status
 (``currentDhwFlowRate``), held until the next status, is integrated over time:
 the heater pushes a status when a draw starts or stops.
 
-The cold litres shrink as the heater warms them: water under the lower probe
+The probes bound them: a hot upper probe has no cold water above it (an
+element heats what reached it). The cold litres shrink as the heater warms
+them: water under the lower probe
 warms as the probe does while it heats (the heat pump's coil and the lower
 element warm the lower half), and once it is as warm as the probe, or once the
 lower probe, inside the cold water, reads as hot as the upper one, the tank is
@@ -48,6 +50,9 @@ class ColdWater:
 
     litres: float = 0.0
     """Litres of cold water that came in since the tank was last hot."""
+    known: bool = False
+    """Whether `litres` is all of it: false until the tank was seen hot again
+    (or emptied of what it held), since water may have come in unseen before."""
     warmed_k: float = 0.0
     """How much that water warmed since it came in, while it lies under the lower probe."""
     counter: int | None = None
@@ -55,16 +60,17 @@ class ColdWater:
     flow_lpm: float = 0.0
     """The flow rate of the last status (for heaters whose count reads 0)."""
     at: float | None = None
-    """When the last status came (seconds, monotonic) for the flow rate."""
+    """When the last status came (a timestamp, seconds), for the flow rate."""
     lower_c: float | None = None
     """The lower probe at the last status."""
     top_c: float | None = None
-    """The upper probe when it last read above the cold water."""
+    """The hottest the upper probe read since cold water came in: warm water
+    rises, so the top quarter lies between that and what it reads now."""
 
     def take(
         self, capacity: float, status: DeviceStatus, now: float, cold_water_c: float
     ) -> None:
-        """Follow a new status that came at `now` (monotonic seconds)."""
+        """Follow a new status that came at `now` (a timestamp, seconds)."""
         upper, lower = status.tank_upper_temperature, status.tank_lower_temperature
         drawn = self._drawn(status, now)
         if upper is None or lower is None:
@@ -72,14 +78,19 @@ class ColdWater:
         quarter = capacity / 4
         if self.litres <= quarter and self.lower_c is not None:
             self.warmed_k += max(0.0, lower - self.lower_c)
+        if self.top_c is None or (self.litres <= 0 and drawn <= 0):
+            self.top_c = upper
+        self.top_c = max(self.top_c, upper)
         if drawn > 0:
             self.warmed_k *= self.litres / (self.litres + drawn)
             self.litres = min(capacity, self.litres + drawn)
+            self.known = self.known or self.litres >= capacity  # all came in seen
         self.lower_c = lower
-        if self.litres <= 3 * quarter:
-            self.top_c = upper
+        if upper > MIX_C:  # a hot upper probe: the cold water ends below it
+            self.litres = min(self.litres, 3 * quarter)
         if self._caught_up(quarter, upper, lower, cold_water_c):
             self.litres = self.warmed_k = 0.0
+            self.known = True
 
     def _drawn(self, status: DeviceStatus, now: float) -> float:
         """Litres drawn since the last status: from the count, else the flow."""
@@ -88,6 +99,8 @@ class ColdWater:
         if counter:  # a unit whose count reads 0 has none (§17.1)
             if self.counter is not None and counter >= self.counter:
                 drawn = float(counter - self.counter)
+            elif self.counter is not None:  # a new count: what came in is unknown
+                self.known = False
             self.counter = counter
         elif self.at is not None:
             drawn = self.flow_lpm * max(0.0, now - self.at) / 60
@@ -97,12 +110,14 @@ class ColdWater:
     def _caught_up(
         self, quarter: float, upper: float, lower: float, cold_water_c: float
     ) -> bool:
-        """Whether the cold water warmed to the hot water around it."""
-        if self.litres <= 0:
+        """Whether the cold water (or, unknown, any under the lower probe) warmed up."""
+        if self.litres <= 0 and self.known:
+            return False
+        if lower <= MIX_C:
             return False
         if self.litres <= quarter:  # under the lower probe: it warmed with it
             return cold_water_c + self.warmed_k >= lower - CAUGHT_UP_K
-        return lower > MIX_C and upper - lower <= CAUGHT_UP_K
+        return upper - lower <= CAUGHT_UP_K
 
     def mixed_litres(
         self, capacity: float, status: DeviceStatus, cold_water_c: float
@@ -112,17 +127,17 @@ class ColdWater:
         if upper is None or lower is None or cold_water_c >= MIX_C:
             return None
         cold, half, quarter = self.litres, capacity / 2, capacity / 4
-        top, bottom = (
-            _mixed_share(upper, cold_water_c),
-            _mixed_share(lower, cold_water_c),
-        )
+        bottom = _mixed_share(lower, cold_water_c)
+        middle = _mixed_share(upper, cold_water_c)
+        hottest = upper if self.top_c is None else max(self.top_c, upper)
+        top = _mixed_share((upper + hottest) / 2, cold_water_c)
         if cold <= quarter:  # both probes above it: the lower one shows its half
             warmed = _mixed_share(cold_water_c + self.warmed_k, cold_water_c)
-            return cold * warmed + (half - cold) * bottom + half * top
+            return cold * warmed + (half - cold) * bottom + quarter * (middle + top)
         if cold <= 3 * quarter:  # the lower probe in it, the upper above it
-            return cold * bottom + (capacity - cold) * top
-        above = _mixed_share(self.top_c, cold_water_c)
-        return half * bottom + (cold - half) * top + (capacity - cold) * above
+            return cold * bottom + (3 * quarter - cold) * middle + quarter * top
+        above = _mixed_share(hottest, cold_water_c)
+        return half * bottom + (cold - half) * middle + (capacity - cold) * above
 
     def as_stored(self) -> dict[str, Any]:
         """Return what to keep over a restart (JSON)."""

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
-from homeassistant.util import dt as dt_util
+from homeassistant.util.dt import utcnow
 
 from .const import DOMAIN
 from .hot_water import tank_litres
@@ -57,7 +57,7 @@ class HotWaterTanks:
             return
         cold_c = hot_water_settings(self._entry.options).cold_water_c
         tank = self._tanks.setdefault(mac, ColdWater())
-        tank.take(capacity, status, dt_util.utcnow().timestamp(), cold_c)
+        tank.take(capacity, status, utcnow().timestamp(), cold_c)
         self._store.async_delay_save(self._stored, SAVE_DELAY_S)
 
     def get(self, mac: str) -> ColdWater | None:

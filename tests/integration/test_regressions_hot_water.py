@@ -11,17 +11,23 @@ its status carries the count as a real heater's does, and the heater is off so
 that no heating makes up for the draw while the test looks.
 """
 
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
 from homeassistant.const import Platform
 import pytest
 
+from custom_components.navien_nwp500.const import DOMAIN
 from navilink_sim.layered_tank import LAYERS, LOWER_PROBE, LayeredTank
 from navilink_sim.tank import HEAT_PUMP, POWER_OFF
 
-from .helpers import get_entity_id, get_state, push
+from .conftest import DEMO_MAC
+from .helpers import get_entity_id, get_state, patch_status, push
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -170,3 +176,64 @@ async def test_a_recovery_warms_the_cold_water_and_the_count_starts_over(
     truth = heater.hot_water_litres()
     assert probes_figure(tank) > 1.15 * truth
     assert shown(hass) == pytest.approx(truth, rel=0.10)
+
+
+@pytest.fixture
+def clock() -> Iterator[list[datetime]]:
+    """Give the cold water count a clock the test moves (``clock[0]``)."""
+    now = [datetime(2026, 11, 1, 12, 0, tzinfo=UTC)]
+    with patch(
+        "custom_components.navien_nwp500.hot_water_tanks.utcnow",
+        side_effect=lambda: now[0],
+    ):
+        yield now
+
+
+async def test_a_heater_whose_litre_count_reads_0_is_followed_by_its_flow_rate(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    clock: list[datetime],
+) -> None:
+    """The §17.1 unit: no count; the flow of each status, held until the next, counts.
+
+    The heater pushes a status as the tap opens and one as it closes; the
+    flow rate the first shows, over the time to the second, is the draw.
+    """
+    simulator = point_at_simulator
+    heater = simulator.heaters[DEMO_MAC.lower()]
+    with patch_status(cumulatedDhwFlowRate=0):
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        tank = await full_tank(hass, simulator, heater)
+        seconds = 0.22 * tank.tank_litres / FLOW_LPM * 60
+        heater.start_draw(FLOW_LPM, seconds)
+        simulator.advance(10)
+        clock[0] += timedelta(seconds=10)
+        await push(hass, simulator)  # the tap opens
+        simulator.advance(seconds - 10)
+        clock[0] += timedelta(seconds=seconds - 10)
+        await push(hass, simulator)  # the tap closes
+
+    assert tank.layers[0] < 40.0 < tank.lower
+    truth = heater.hot_water_litres()
+    assert probes_figure(tank) > 1.15 * truth
+    assert shown(hass) == pytest.approx(truth, rel=0.10)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+async def test_removing_the_entry_forgets_its_cold_water(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The cold water is kept for the next start, and dropped with the entry."""
+    key = f"{DOMAIN}.cold_water.{init_integration.entry_id}"
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    assert DEMO_MAC in hass_storage[key]["data"]
+
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert key not in hass_storage
