@@ -14,14 +14,20 @@ units report 0 there (§17.1); for them the flow rate of each status
 (``currentDhwFlowRate``), held until the next status, is integrated over time:
 the heater pushes a status when a draw starts or stops.
 
-The probes bound them: a hot upper probe has no cold water above it (an
-element heats what reached it). The cold litres shrink as the heater warms
-them: water under the lower probe
-warms as the probe does while it heats (the heat pump's coil and the lower
-element warm the lower half), and once it is as warm as the probe, or once the
-lower probe, inside the cold water, reads as hot as the upper one, the tank is
-hot again and the count starts over. With no cold litres the figure is the
-probes' own (``hot_water.hot_water_litres``).
+That many litres of cold water lie at the bottom, bounded by the probes: a hot
+upper probe has none above it (an element heats what reaches it). Warm water
+rises, so the top quarter lies between what the upper probe reads and the
+hottest it read since the cold water came in. The heater warms the cold water:
+under the lower probe it warms as the probe does while it heats (the heat
+pump's coil and the lower element sit in the lower half); once it is as warm
+as the probe, or once the lower probe, inside it, reads as hot as the upper
+one, the tank is hot again and the count starts over. With no cold litres the
+figure is the probes' own (``hot_water.hot_water_litres``).
+
+Cold water that came in before the first status seen (a first start, a heater
+without a count after a restart, a count that went back) is not known: the
+figure leaves it out, so it can be too high until the tank is hot again
+(`ColdWater.known`).
 """
 
 from dataclasses import asdict, dataclass
@@ -52,7 +58,7 @@ class ColdWater:
     """Litres of cold water that came in since the tank was last hot."""
     known: bool = False
     """Whether `litres` is all of it: false until the tank was seen hot again
-    (or emptied of what it held), since water may have come in unseen before."""
+    (or a whole tank was drawn), since water may have come in unseen before."""
     warmed_k: float = 0.0
     """How much that water warmed since it came in, while it lies under the lower probe."""
     counter: int | None = None

@@ -1,4 +1,12 @@
-"""Each heater's cold water (``hot_water_draws``), fed by every status, kept over restarts."""
+"""Each heater's cold water (``hot_water_draws``), fed by every status, kept over restarts.
+
+The coordinator hands each status here before the entities show it. What is
+kept over a restart (or a reload) is only what cannot lie after it: the cold
+water of a heater that counts its litres, with the count it was read at, so
+the first status after the restart adds what came in meanwhile. A heater whose
+count reads 0 (protocol §17.1) starts over from its probes: nobody watched its
+flow while Home Assistant was down.
+"""
 
 from typing import TYPE_CHECKING, Any, Final
 

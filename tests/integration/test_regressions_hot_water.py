@@ -237,3 +237,38 @@ async def test_removing_the_entry_forgets_its_cold_water(
     await hass.async_block_till_done()
 
     assert key not in hass_storage
+
+
+async def test_a_heater_without_a_count_falls_back_to_its_probes_after_a_restart(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    clock: list[datetime],
+) -> None:
+    """No count (§17.1): what the flow told before a restart is not carried over it.
+
+    Nobody watched the flow while Home Assistant was down, so a kept figure
+    could miss a draw made meanwhile: after the restart the figure is the
+    probes' own (documented as possibly too high) until the tank is hot again.
+    """
+    simulator = point_at_simulator
+    heater = simulator.heaters[DEMO_MAC.lower()]
+    with patch_status(cumulatedDhwFlowRate=0):
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        tank = await full_tank(hass, simulator, heater)
+        seconds = 0.22 * tank.tank_litres / FLOW_LPM * 60
+        heater.start_draw(FLOW_LPM, seconds)
+        simulator.advance(10)
+        clock[0] += timedelta(seconds=10)
+        await push(hass, simulator)
+        simulator.advance(seconds - 10)
+        clock[0] += timedelta(seconds=seconds - 10)
+        await push(hass, simulator)
+        assert shown(hass) == pytest.approx(heater.hot_water_litres(), rel=0.10)
+
+        assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+        await push(hass, simulator)
+        assert shown(hass) == pytest.approx(probes_figure(tank), rel=0.01)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
