@@ -142,7 +142,9 @@ class ColdWater:
             return cold * warmed + (half - cold) * bottom + quarter * (middle + top)
         if cold <= 3 * quarter:  # the lower probe in it, the upper above it
             return cold * bottom + (3 * quarter - cold) * middle + quarter * top
-        above = _mixed_share(hottest, cold_water_c)
+        # Both probes in it: the water above it left the upper probe's sight
+        # hot, unless some came in unseen (then none is claimed).
+        above = _mixed_share(hottest, cold_water_c) if self.known else 0.0
         return half * bottom + (cold - half) * middle + (capacity - cold) * above
 
     def as_stored(self) -> dict[str, Any]:

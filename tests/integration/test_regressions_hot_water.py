@@ -85,6 +85,21 @@ async def draw(
     await push(hass, simulator)
 
 
+async def recover(
+    hass: HomeAssistant, simulator: NaviLinkSimulator, heater: SimulatedHeater
+) -> None:
+    """Let the heat pump heat the tank back, within 10 % all along."""
+    heater.mode = HEAT_PUMP
+    for _ in range(40):
+        simulator.advance(600)
+        await push(hass, simulator)
+        truth = heater.hot_water_litres()
+        assert shown(hass) == pytest.approx(truth, rel=0.10, abs=2.0)
+        if not heater.heating:
+            break
+    assert not heater.heating
+
+
 async def test_cold_water_below_the_lower_probe_is_not_counted_as_hot(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -160,15 +175,7 @@ async def test_a_recovery_warms_the_cold_water_and_the_count_starts_over(
     """
     tank = await full_tank(hass, simulator, heater)
     await draw(hass, simulator, heater, 0.5 * tank.tank_litres)
-    heater.mode = HEAT_PUMP
-    for _ in range(40):
-        simulator.advance(600)
-        await push(hass, simulator)
-        truth = heater.hot_water_litres()
-        assert shown(hass) == pytest.approx(truth, rel=0.10, abs=2.0)
-        if not heater.heating:
-            break
-    assert not heater.heating
+    await recover(hass, simulator, heater)
     assert tank.lower > 40.0
 
     heater.mode = POWER_OFF
@@ -176,6 +183,28 @@ async def test_a_recovery_warms_the_cold_water_and_the_count_starts_over(
     truth = heater.hot_water_litres()
     assert probes_figure(tank) > 1.15 * truth
     assert shown(hass) == pytest.approx(truth, rel=0.10)
+
+
+async def test_cold_water_past_both_probes_leaves_the_top_it_did_not_reach(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+) -> None:
+    """Once every litre since the tank was hot is known, the hot top over cold probes counts.
+
+    The recovery makes the count complete; a draw of 85 % of the tank then
+    leaves both probes cold and hot water above the upper one.
+    """
+    tank = await full_tank(hass, simulator, heater)
+    await draw(hass, simulator, heater, 0.5 * tank.tank_litres)
+    await recover(hass, simulator, heater)
+    heater.mode = POWER_OFF
+    await draw(hass, simulator, heater, 0.85 * tank.tank_litres)
+
+    assert tank.upper < 40.0 < tank.layers[-1]
+    assert probes_figure(tank) == 0.0
+    assert shown(hass) == pytest.approx(heater.hot_water_litres(), rel=0.10)
 
 
 @pytest.fixture
