@@ -31,7 +31,7 @@ from .hot_water import (
     showers,
     tank_litres,
 )
-from .hot_water_draws import ColdWater, available_litres
+from .hot_water_draws import available_litres
 from .hot_water_options import hot_water_settings
 from .units import SystemUnitSensor
 
@@ -146,7 +146,7 @@ class _FollowsOptions(NavienEntity):
         feature, status = self.feature, self.status
         if feature is None or status is None:
             return None
-        cold_water: ColdWater | None = self.coordinator.tanks.get(self.mac)
+        cold_water = self.coordinator.tanks.get(self.mac)
         return available_litres(feature, status, cold_water, self.settings.cold_water_c)
 
     @override
