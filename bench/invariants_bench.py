@@ -47,7 +47,7 @@ def run_batch(first: int, count: int, report: Path, steps: int) -> None:
 def _pending_kind(text: str) -> str:
     """Name the known open limit one pending line is about."""
     if "hot water" in text:
-        return "hot water hidden from the probes"
+        return "hot water: cold water that came in before the integration watched"
     if "never applied" in text:
         return "delivered by a status, not applied"
     if "but applied" in text:

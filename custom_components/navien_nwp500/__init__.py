@@ -9,6 +9,7 @@ from .account_cache import async_forget_account
 from .boost import async_remove_stored_boosts
 from .const import DOMAIN
 from .coordinator import NavienConfigEntry, NavienCoordinator
+from .hot_water_tanks import async_remove_stored_cold_water
 from .services import async_setup_services
 from .smart_heating import async_remove_stored_smart_heating
 
@@ -78,10 +79,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: NavienConfigEntry) -> None:
-    """Forget a removed entry's tokens, boosts and smart heating (even if never set up)."""
+    """Forget a removed entry's tokens, boosts, smart heating and cold water (even if never set up)."""
     async_forget_account(hass, entry.entry_id)
     await async_remove_stored_boosts(hass, entry.entry_id)
     await async_remove_stored_smart_heating(hass, entry.entry_id)
+    await async_remove_stored_cold_water(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

@@ -34,6 +34,7 @@ from .const import (
 )
 from .energy import CounterPoller
 from .heater_state import HeaterState, NavienData
+from .hot_water_tanks import HotWaterTanks
 from .navilink.cloud import (
     CannotConnectError,
     InvalidCredentialsError,
@@ -119,6 +120,8 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         """The heaters' boosts (``boost``); loaded once the heaters are known."""
         self.smart = SmartHeating(self, self.boosts)
         """The heaters' smart heating (``smart_heating``); loaded after the boosts."""
+        self.tanks = HotWaterTanks(hass, entry)
+        """The cold water in each tank (``hot_water_tanks``), fed by every status."""
 
     @property
     def connected(self) -> bool:
@@ -161,6 +164,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.roster.async_first_read(heaters, dt_util.utcnow())
         self.data = NavienData({d.mac: HeaterState(d) for d in heaters})
         self.availability.track(d.mac for d in heaters)
+        await self.tanks.async_load()
         self.session = NaviLinkSession(
             self.auth,
             heaters,
@@ -276,6 +280,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()
+        await self.tanks.async_stop()
 
     async def async_send(self, command: Command) -> None:
         """Send one command; see `async_send_all`."""
@@ -305,6 +310,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             return
         self.last_raw_status[device.mac] = status.raw
         self.availability.heard(device.mac, status=True)
+        self.tanks.take(device.mac, heater.feature, status)
         self._set_heater(replace(heater, status=status))
 
     @callback
@@ -359,6 +365,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             self.schedules.pop(mac, None)
             self.counters.data.pop(mac, None)
             self.reader.forget(mac)
+            self.tanks.forget(mac)
             if self.session is not None:
                 self.session.remove_device(mac)
         heaters = {m: h for m, h in self.data.heaters.items() if m not in gone}

@@ -13,7 +13,8 @@ The two temperatures are used directly, not the heater's usable energy: the
 heater computes that one from the tank's mean temperature (protocol §17.11), so
 a hot top and a cold bottom cancel out and a stratified tank looks emptier than
 it is. The NWP500 reports no inlet temperature, so the cold water temperature
-is a setting.
+is a setting. Cold water the two probes cannot see (under the lower one, or a
+boundary away from the middle) is taken out in ``hot_water_draws``.
 
 Time to ready divides the heat still missing to bring both halves to the
 set-point by the rate at which the stored heat rose over the last minutes with

@@ -27,11 +27,11 @@ from .entity import NavienEntity, reported
 from .hot_water import (
     HotWaterSettings,
     RecoveryEstimator,
-    hot_water_litres,
     is_low,
     showers,
     tank_litres,
 )
+from .hot_water_draws import available_litres
 from .hot_water_options import hot_water_settings
 from .units import SystemUnitSensor
 
@@ -59,32 +59,19 @@ def _has_tank(feature: DeviceFeature, status: DeviceStatus) -> bool:
     return tank_litres(feature) is not None and reported(*_TANK_FIELDS)(feature, status)
 
 
-def _available_litres(
-    feature: DeviceFeature, status: DeviceStatus, settings: HotWaterSettings
-) -> float | None:
-    litres = hot_water_litres(feature, status, settings.cold_water_c)
-    return None if litres is None else round(litres, 1)
+def _available_litres(litres: float, _settings: HotWaterSettings) -> float:
+    return round(litres, 1)
 
 
-def _showers(
-    feature: DeviceFeature, status: DeviceStatus, settings: HotWaterSettings
-) -> int | None:
-    litres = _available_litres(feature, status, settings)
-    return None if litres is None else showers(litres, settings.litres_per_shower)
-
-
-def _low(
-    feature: DeviceFeature, status: DeviceStatus, settings: HotWaterSettings
-) -> bool | None:
-    litres = _available_litres(feature, status, settings)
-    return None if litres is None else is_low(litres, settings)
+def _showers(litres: float, settings: HotWaterSettings) -> int:
+    return showers(round(litres, 1), settings.litres_per_shower)
 
 
 @dataclass(frozen=True, kw_only=True)
 class HotWaterSensorEntityDescription(SensorEntityDescription):
-    """A hot water figure computed from the status and the owner's settings."""
+    """A figure computed from hot water available and the owner's settings."""
 
-    value_fn: Callable[[DeviceFeature, DeviceStatus, HotWaterSettings], StateType]
+    value_fn: Callable[[float, HotWaterSettings], StateType]
 
 
 HOT_WATER_SENSORS: tuple[HotWaterSensorEntityDescription, ...] = (
@@ -153,6 +140,15 @@ class _FollowsOptions(NavienEntity):
         """The owner's current hot water settings."""
         return hot_water_settings(self.coordinator.config_entry.options)
 
+    @property
+    def litres(self) -> float | None:
+        """Hot water available (``hot_water_draws``); None when the status lacks it."""
+        feature, status = self.feature, self.status
+        if feature is None or status is None:
+            return None
+        cold_water = self.coordinator.tanks.get(self.mac)
+        return available_litres(feature, status, cold_water, self.settings.cold_water_c)
+
     @override
     async def async_added_to_hass(self) -> None:
         """Follow option changes of the entry."""
@@ -182,10 +178,10 @@ class HotWaterSensor(_FollowsOptions, SystemUnitSensor):
     @override
     def native_value(self) -> StateType:
         """Return the figure; None (unknown) when the status lacks what it needs."""
-        feature, status = self.feature, self.status
-        if feature is None or status is None:
+        litres = self.litres
+        if litres is None:
             return None
-        return self.entity_description.value_fn(feature, status, self.settings)
+        return self.entity_description.value_fn(litres, self.settings)
 
 
 class LowHotWaterBinarySensor(_FollowsOptions, BinarySensorEntity):
@@ -195,10 +191,8 @@ class LowHotWaterBinarySensor(_FollowsOptions, BinarySensorEntity):
     @override
     def is_on(self) -> bool | None:
         """Return whether hot water is low; None (unknown) when it cannot tell."""
-        feature, status = self.feature, self.status
-        if feature is None or status is None:
-            return None
-        return _low(feature, status, self.settings)
+        litres = self.litres
+        return None if litres is None else is_low(round(litres, 1), self.settings)
 
 
 class TimeToReadySensor(NavienEntity, SensorEntity):

@@ -70,11 +70,13 @@ class HotWaterSample:
     upper_c: float
     lower_c: float
     hidden_k: float = 0.0
-    """How far a layer strays from its half's probe (K): no status shows it.
+    """How far a layer strays from its half's probe (K): no temperature shows it.
 
     The tank has two probes (a quarter and three quarters up); a half whose
-    layers are not all at its probe's temperature hides that from every status.
+    layers are not all at its probe's temperature hides that from both.
     """
+    history_known: bool = True
+    """Whether the integration saw every litre come in since the tank was last hot."""
 
 
 @dataclass

@@ -44,12 +44,18 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+    from custom_components.navien_nwp500.hot_water_draws import ColdWater
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
     from .scenario import Step
 
 SETTLE_WITHIN = MAX_AGE + PATIENCE + 30.0
+
+
+def _history_known(cold_water: ColdWater | None) -> bool:
+    """Whether the integration knows all the cold water its heater took in."""
+    return cold_water is not None and cold_water.known
 
 
 def registry_snapshot(hass: HomeAssistant, entry_id: str) -> tuple[set[str], set[str]]:
@@ -107,12 +113,12 @@ class ScenarioRun:
             *checks.check_actions(self.observer, ACTION_BOUND, SLACK),
             *checks.check_fresh(self.observer),
             *self._removed,
-            *checks.check_hot_water(self.observer, hidden=False),
+            *checks.check_hot_water(self.observer, unseen=False),
         ]
 
     def pending(self) -> list[str]:
         """Return the known violations left open (`check_outcomes`, `check_hot_water`)."""
-        return [*self._known, *checks.check_hot_water(self.observer, hidden=True)]
+        return [*self._known, *checks.check_hot_water(self.observer, unseen=True)]
 
     async def _step(self, step: Step) -> None:
         args = step.args
@@ -333,6 +339,7 @@ class ScenarioRun:
                 tank.upper,
                 tank.lower,
                 max(unseen, default=0.0),
+                _history_known(coordinator.tanks.get(DEMO_MAC)),
             )
         )
 
