@@ -191,9 +191,11 @@ async def test_ctrl_fail_is_resent_later_not_success(
 ) -> None:
     # The next control reaches the heater well inside its 1 s interval even on
     # a loaded machine (so it is refused); the doubling resend waits (0.1, 0.2,
-    # 0.4, 0.8 s) outlast the interval before the fifth refusal would drop it.
+    # 0.4, 0.8 s) outlast the interval before the fifth refusal would drop it
+    # (resends are opt-in: by default a refusal is final).
     sim = await simulator_factory(min_control_interval=1.0)  # type: ignore[operator]
-    async with open_session(sim, config=fast(control_spacing=0.1)) as h:
+    config = fast(control_spacing=0.1, control_refusal_limit=5)
+    async with open_session(sim, config=config) as h:
         sent = modes(3)
         for command in sent:
             await h.session.send(command)

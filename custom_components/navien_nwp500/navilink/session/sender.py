@@ -7,9 +7,10 @@ queued (the maximum age still applies) while the others flow.
 
 Controls (``Command.acknowledged``) wait for their own answer, matched by the
 request's client and session IDs: the device's ack snapshot (DELIVERED) or
-``ctrl-fail``. A refused control is resent after a doubling wait; after
-``control_refusal_limit`` refusals it ends REFUSED. Mode, temperature and power
-controls (``Command.paced``) are also spaced ``control_spacing`` apart.
+``ctrl-fail``. A refusal ends the control REFUSED (``control_refusal_limit``
+allows resends after a doubling wait, at the cost of the caller's wait). Mode,
+temperature and power controls (``Command.paced``) are spaced ``control_spacing``
+apart.
 
 A control that may have reached the heater without an answer (the publish
 failed, the link was lost before the reply, or the reply never came) is
