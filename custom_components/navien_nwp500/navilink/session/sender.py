@@ -7,8 +7,9 @@ queued (the maximum age still applies) while the others flow.
 
 Controls (``Command.acknowledged``) wait for their own answer, matched by the
 request's client and session IDs: the device's ack snapshot (DELIVERED) or
-``ctrl-fail``. A refusal ends the control REFUSED (``control_refusal_limit``
-allows resends after a doubling wait, at the cost of the caller's wait). Mode,
+``ctrl-fail``. A refused control is resent after a doubling wait, while the
+resend leaves within ``control_refusal_budget`` of its first publish and fewer
+than ``control_refusal_limit`` refusals came; then it ends REFUSED. Mode,
 temperature and power controls (``Command.paced``) are spaced ``control_spacing``
 apart.
 
@@ -224,6 +225,8 @@ class CommandSender:
             if wait > 0:
                 await watch.unless_lost(asyncio.sleep(wait))  # LinkLost: _lane requeues
         published_at = time.monotonic()
+        if entry.sent_at is None:
+            entry.sent_at = published_at
         before = self._evidence.last(mac)  # the state this control is sent into
         if not command.acknowledged:
             try:
@@ -370,17 +373,23 @@ class CommandSender:
     def _refused(self, entry: QueueEntry[Command]) -> None:
         command = entry.command
         entry.refusals += 1
-        if entry.refusals >= self._config.control_refusal_limit:
-            _LOGGER.warning(
-                "%s for %s refused %d times; dropped",
-                command.kind,
-                command.mac,
-                entry.refusals,
-            )
-            self._queue.drop(entry, CommandOutcome.REFUSED, OutcomeDetail.CTRL_FAIL)
-            return
         # Resend after a doubling wait (spacing, 2x, 4x, ...): the device's
         # minimum interval is unknown (protocol.md §17.9).
         delay = self._config.control_spacing * 2 ** (entry.refusals - 1)
-        self._next_control[command.mac] = time.monotonic() + delay
+        now = time.monotonic()
+        first = now if entry.sent_at is None else entry.sent_at
+        if (
+            entry.refusals >= self._config.control_refusal_limit
+            or now + delay > first + self._config.control_refusal_budget
+        ):
+            _LOGGER.warning(
+                "%s for %s refused %d times in %.1f s; dropped",
+                command.kind,
+                command.mac,
+                entry.refusals,
+                now - first,
+            )
+            self._queue.drop(entry, CommandOutcome.REFUSED, OutcomeDetail.CTRL_FAIL)
+            return
+        self._next_control[command.mac] = now + delay
         self._queue.requeue(entry)
