@@ -65,8 +65,8 @@ class StatusEvidence:
         if record is None:
             return
         command = record.entry.command
-        ours_changes = setting_of(command.request.get("command"))
-        acked_at = self._foreign.get((mac, ours_changes or ""))
+        our_setting = setting_of(command.request.get("command"))
+        acked_at = self._foreign.get((mac, our_setting or ""))
         foreign = acked_at is not None and acked_at > record.published_at
         verdict = record.judge(status, foreign_control=foreign)
         if verdict is Verdict.WAIT:
