@@ -116,6 +116,13 @@ class Harness:
         return self.session.statistics()
 
 
+def record_details(h: Harness) -> list[tuple[CommandOutcome, str]]:
+    """Collect every outcome of ``h``'s session with its detail code."""
+    details: list[tuple[CommandOutcome, str]] = []
+    h.session.add_command_detail_listener(lambda _c, o, d: details.append((o, d)))
+    return details
+
+
 def session_tasks() -> list[asyncio.Task[object]]:
     """Return the running session loops (their task names start with "navilink ")."""
     return [t for t in asyncio.all_tasks() if t.get_name().startswith("navilink ")]

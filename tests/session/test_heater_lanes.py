@@ -57,7 +57,9 @@ async def test_one_heaters_refusal_backoff_does_not_hold_the_other(
     simulator: NaviLinkSimulator,
 ) -> None:
     simulator.heaters[MAC].refuse_clients.add(CLIENT_ID)
-    config = fast(control_spacing=1.0, control_refusal_limit=4)  # waits 1, 2, 4 s
+    config = fast(  # waits 1, 2, 4 s
+        control_spacing=1.0, control_refusal_limit=4, control_refusal_budget=10.0
+    )
     async with open_session(
         simulator, config=config, client_id=CLIENT_ID, devices=[DEVICE, OTHER]
     ) as h:

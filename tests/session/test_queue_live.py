@@ -186,6 +186,24 @@ async def test_failure_mid_flush_keeps_order(simulator: NaviLinkSimulator) -> No
         assert len(seen) - len(collapsed) <= 1
 
 
+async def test_a_refusal_after_the_budget_is_final(
+    simulator_factory: object,
+) -> None:
+    """Answered later than the budget allows a resend: refused, never sent again."""
+    sim = await simulator_factory(min_control_interval=60.0)  # type: ignore[operator]
+    config = fast(control_spacing=0.05, control_refusal_budget=0.2)
+    async with open_session(sim, config=config) as h:
+        first, second = modes(2)
+        await h.session.send(first)
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "first outcome")
+        sim.faults.reply_delay(0.5)  # the refusal comes after the budget
+        await h.session.send(second)
+        await eventually(lambda: len(h.recorder.outcomes) == 2, 30.0, "2 outcomes")
+        assert h.recorder.outcomes[1] == (second, CommandOutcome.REFUSED)
+        assert h.recorder.ctrl_fails == [2]  # one refusal though five are allowed
+        assert len(received(sim, {DHW_MODE})) == 2
+
+
 async def test_ctrl_fail_is_resent_later_not_success(
     simulator_factory: object,
 ) -> None:

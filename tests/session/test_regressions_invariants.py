@@ -13,14 +13,16 @@ the session); telling a control that never left from a slow one needs that wait.
 Seed 1028 (bench ``--seed 1000``): a power-on given with a vacation, lost with
 the link, was reported ``delivered`` (``status_shows_intent``) though the heater
 never received it: the first status after the reconnection showed the heater on
-(an earlier control had turned it on). "Delivered" from a status means the heater
-shows what was asked, not that it applied this command; the event's reason says
-so, but the invariant "delivered if and only if applied" does not hold.
+(an earlier control had turned it on). A status showing the intent now proves
+delivery only if the last status before the publish did not show it already;
+otherwise, with no ack, the control ends ``unconfirmed`` (``already_shown``).
 
 Seed 2011 (bench ``--seed 2000``): a mode control whose ack was lost was applied,
 then the official app set another mode; the statuses after the patience window
-showed the app's mode, and the session reported ours ``not_applied``. Another
-client's ack on the shared topics shows that a newer control changed the heater.
+showed the app's mode, and the session reported ours ``not_applied``. Now another
+client's ack of a control of the same setting after our publish, or a status
+showing a value that is neither ours nor the one before, makes it ``superseded``
+(``another_control``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from custom_components.navien_nwp500.navilink.codec import commands
 from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
 from custom_components.navien_nwp500.navilink.session.session import SessionState
 from navilink_sim.profile import HeaterProfile
-from tests.session import DEVICE, MAC, eventually, fast, open_session
+from tests.session import DEVICE, MAC, eventually, fast, open_session, record_details
 
 if TYPE_CHECKING:
     from navilink_sim.simulator import NaviLinkSimulator
@@ -85,16 +87,13 @@ async def test_a_set_point_held_by_a_stall_is_applied_once(
 
 
 @pytest.mark.simulator(profile="ideal")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a status that already shows the intent makes a lost control delivered",
-)
 async def test_a_lost_power_on_to_a_heater_already_on_is_not_delivered(
     simulator: NaviLinkSimulator,
 ) -> None:
     """The power-on never reached the heater: it is not reported delivered."""
     config = fast(request_timeout=2.0, first_connect_timeout=2.0)
     async with open_session(simulator, client_id=CLIENT_ID, config=config) as h:
+        details = record_details(h)
         await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
         simulator.faults.stall()
         await h.session.send(commands.power(DEVICE, None, True))
@@ -106,19 +105,17 @@ async def test_a_lost_power_on_to_a_heater_already_on_is_not_delivered(
         heater = simulator.heaters[MAC]
         assert not any(m["request"]["command"] == POWER_ON for m in heater.received)
         assert h.recorder.outcomes[0][1] is not CommandOutcome.DELIVERED
+        assert details == [(CommandOutcome.UNCONFIRMED, "already_shown")]
 
 
 @pytest.mark.simulator(profile="ideal")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a control another client's control overrode is reported not applied",
-)
 async def test_a_set_point_the_app_overrode_is_not_reported_not_applied(
     simulator: NaviLinkSimulator,
 ) -> None:
     """Applied, then replaced by the app's set-point: anything but not_applied."""
     app = await simulator.official_app()
     async with open_session(simulator, client_id=CLIENT_ID, config=fast()) as h:
+        details = record_details(h)
         await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
         simulator.faults.drop_replies()  # our ack and the statuses are lost
         await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
@@ -133,3 +130,35 @@ async def test_a_set_point_the_app_overrode_is_not_reported_not_applied(
         await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
         assert our_set_point_applies(simulator) == 1
         assert h.recorder.outcomes[0][1] is not CommandOutcome.NOT_APPLIED
+        # The status shows 55 °C: neither ours (52.5 °C) nor the one before.
+        assert details == [(CommandOutcome.SUPERSEDED, "another_control")]
+
+
+@pytest.mark.simulator(profile="ideal")
+async def test_a_set_point_the_app_set_back_is_superseded_by_its_ack(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """Ours applied, the app set the old value back: only the app's ack tells.
+
+    Every status after it shows the set-point from before ours, as if ours never
+    arrived; the app's acknowledgement (its client ID, our command's code) on
+    the heater's shared topic shows a newer control changed that setting.
+    """
+    app = await simulator.official_app()
+    async with open_session(simulator, client_id=CLIENT_ID, config=fast()) as h:
+        details = record_details(h)
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        before = simulator.heaters[MAC].setpoint
+        simulator.faults.malform_next_reply("truncated")  # our ack is lost
+        await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
+        await eventually(
+            lambda: our_set_point_applies(simulator) == 1, 10.0, "ours applied"
+        )
+        app_request = await app.control(
+            MAC, DHW_TEMPERATURE, "dhw-temperature", [before]
+        )
+        assert await app.wait_answer(app_request) == "ack"
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        assert simulator.heaters[MAC].setpoint == before
+        assert our_set_point_applies(simulator) == 1
+        assert details == [(CommandOutcome.SUPERSEDED, "another_control")]

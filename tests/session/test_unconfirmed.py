@@ -25,7 +25,14 @@ from custom_components.navien_nwp500.navilink.codec.models import (
 )
 from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
 from custom_components.navien_nwp500.navilink.session.session import SessionState
-from tests.session import DEVICE, MAC, eventually, fast, open_session
+from tests.session import (
+    DEVICE,
+    MAC,
+    eventually,
+    fast,
+    open_session,
+    record_details,
+)
 
 if TYPE_CHECKING:
     from navilink_sim.simulator import NaviLinkSimulator
@@ -105,13 +112,6 @@ async def test_a_silent_heater_is_not_assumed_to_have_applied_a_control(
         await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
         assert h.recorder.outcomes == [(command, CommandOutcome.DELIVERED)]
         assert set_point_requests(simulator) == 1
-
-
-def record_details(h: Harness) -> list[tuple[CommandOutcome, str]]:
-    """Collect every outcome of ``h``'s session with its detail code."""
-    details: list[tuple[CommandOutcome, str]] = []
-    h.session.add_command_detail_listener(lambda _c, o, d: details.append((o, d)))
-    return details
 
 
 async def test_a_late_ack_proves_receipt_and_the_control_is_not_sent_again(

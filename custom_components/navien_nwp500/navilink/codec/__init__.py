@@ -25,7 +25,7 @@ from .enums import (
 from .errors import CommandValidationError, NaviLinkError
 from .feature import DeviceFeature, parse_feature
 from .inbound import InboundDecoder, InboundKind, InboundMessage
-from .intent import has_intent, intent_met
+from .intent import has_intent, intent_met, setting_of, setting_shown
 from .models import (
     Device,
     EnergyCounters,
@@ -78,6 +78,8 @@ __all__ = [
     "parse_feature",
     "parse_reservations",
     "parse_status",
+    "setting_of",
+    "setting_shown",
     "topics",
     "tou",
 ]

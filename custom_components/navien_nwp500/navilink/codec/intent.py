@@ -31,6 +31,47 @@ _CHECKABLE = frozenset(
 )
 
 
+_SETTING_OF: dict[int, str] = {
+    CommandCode.DHW_TEMPERATURE: "set_point",
+    CommandCode.DHW_MODE: "operation",
+    CommandCode.POWER_OFF: "operation",
+    CommandCode.POWER_ON: "operation",
+    CommandCode.ANTI_LEGIONELLA_ON: "anti_legionella",
+    CommandCode.ANTI_LEGIONELLA_OFF: "anti_legionella",
+    CommandCode.TOU_ON: "tou",
+    CommandCode.TOU_OFF: "tou",
+}
+
+
+def setting_of(code: object) -> str | None:
+    """Name the status setting a control code changes (None: none a status shows).
+
+    Codes sharing a setting replace each other's effect: a power-off undoes a
+    mode, whichever client sent them.
+    """
+    return _SETTING_OF.get(code) if isinstance(code, int) else None
+
+
+def setting_shown(command: Command, status: DeviceStatus) -> tuple[object, ...] | None:
+    """Return what ``status`` shows of the setting ``command`` changes (None: nothing)."""
+    match setting_of(command.request.get("command")):
+        case "set_point":
+            shown: tuple[object, ...] = (status.dhw_temperature_setting,)
+        case "operation":
+            setting = status.dhw_operation_setting
+            if setting is DhwOperationSetting.UNKNOWN:
+                return None
+            days = status.vacation_day_setting
+            shown = (setting, days if setting is DhwOperationSetting.VACATION else 0)
+        case "anti_legionella":
+            shown = (status.anti_legionella_use, status.anti_legionella_period)
+        case "tou":
+            shown = (status.tou_enabled,)
+        case _:
+            return None
+    return None if shown[0] is None else shown
+
+
 def has_intent(command: Command) -> bool:
     """Whether a status can show that ``command`` was applied (see ``intent_met``)."""
     return command.acknowledged and command.request.get("command") in _CHECKABLE

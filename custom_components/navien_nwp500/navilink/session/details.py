@@ -18,6 +18,7 @@ class OutcomeDetail(StrEnum):
     STATUS_SHOWS_INTENT = "status_shows_intent"  # a status showed the change
     BROKER_ACCEPTED = "broker_accepted"  # a request without an ack, taken by the broker
     NEWER_COMMAND = "newer_command"  # a newer command of the same kind replaced it
+    ANOTHER_CONTROL = "another_control"  # another control changed its setting later
     QUEUE_FULL = "queue_full"
     QUEUED_TOO_LONG = "queued_too_long"  # waited longer than the maximum age
     UNCONFIRMED_TOO_LONG = "unconfirmed_too_long"  # no evidence within the maximum age
@@ -29,6 +30,7 @@ class OutcomeDetail(StrEnum):
     RESENT_STILL_MISSING = "resent_still_missing"  # sent again, still not shown
     NO_STATUS = "no_status"  # asked repeatedly; no status came to tell
     NOT_CHECKABLE = "not_checkable"  # no ack, and no status can show this command
+    ALREADY_SHOWN = "already_shown"  # no ack; the status showed it before it was sent
 
 
 DEFAULT_DETAILS: dict[CommandOutcome, OutcomeDetail] = {

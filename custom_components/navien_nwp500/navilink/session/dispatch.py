@@ -63,7 +63,7 @@ class MessageDispatch:
             self._push_watch.note_status(device.mac, unprompted=not ours)
             status = parse_status(message.payload)
             self.status_listeners.emit(device, status)
-            self._sender.on_status(device.mac, status)
+            self._sender.on_status(device.mac, status, ours=ours)
         elif message.kind is InboundKind.FEATURE and message.payload is not None:
             self.feature_listeners.emit(device, parse_feature(message.payload))
         elif message.kind is InboundKind.CTRL_FAIL:

@@ -2,17 +2,22 @@
 
 A control is *unconfirmed* when its answer (ack or ``ctrl-fail``) did not come
 within ``control_confirm_timeout``, or the link was lost after it was
-published. What decides it (``CommandSender`` applies the verdicts):
+published. What decides it (``evidence.StatusEvidence`` applies the verdicts):
 
 - an ack echoing our client ID and the control's session ID proves receipt,
   whenever it comes: DELIVERED, never sent again;
 - a late ``ctrl-fail`` is a refusal like a timely one;
-- a status showing the intent: DELIVERED;
+- a status showing the intent: DELIVERED, unless the last status before the
+  publish showed it already (or none had come): then no status can tell
+  whether this control arrived, and after the window it ends UNCONFIRMED;
 - a status without the intent decides nothing within the patience window
   (``control_patience`` after the publish): a heater can take more than 16 s
   to show a set-point (protocol.md §17.8), and a status may have left it
   before it applied the control. After the window the first status without
-  the intent decides: NOT_APPLIED;
+  the intent decides: NOT_APPLIED, unless another control changed the same
+  setting after the publish (another client's ack of a control of that
+  setting, or a status showing a value that is neither ours nor the one before):
+  SUPERSEDED, since ours may have applied before it was replaced;
 - a control whose link was lost before any answer (it may never have left,
   bytes held on the old path may still arrive, or a slow heater may still be
   applying it) gets the whole window again from the next link's start
@@ -29,13 +34,14 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from ..codec import intent_met, setting_shown
 from .details import OutcomeDetail
 from .queue import CommandOutcome
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ..codec import Command
+    from ..codec import Command, DeviceStatus
     from .queue import CommandQueue, QueueEntry
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,6 +53,8 @@ class Verdict(Enum):
     WAIT = auto()  # cannot tell yet
     DELIVERED = auto()  # the status shows the intent
     NOT_SHOWN = auto()  # the window is over and the status lacks the intent
+    OVERRIDDEN = auto()  # ... and another control changed the setting since
+    UNTELLABLE = auto()  # the window is over; it was shown before it was sent
 
 
 @dataclass(eq=False, slots=True)
@@ -55,17 +63,34 @@ class Unconfirmed:
 
     entry: QueueEntry[Command]
     session_id: str  # of the publish that may have arrived
+    published_at: float  # monotonic time of that publish
     patience_ends: float  # monotonic time after which a status may say "not applied"
     link_lost: bool  # the link went away before any answer: it may never have left
     settled: asyncio.Future[None]  # resolved once it left this registry
+    shown_before: bool  # the last status before the publish showed it (or none came)
+    setting_before: tuple[object, ...] | None  # that status's value of the setting
+    overridden: bool = False  # another control changed the setting since
 
-    def judge(self, met: bool | None) -> Verdict:
-        """Read one status (``met``: whether it shows the intent, None: cannot tell)."""
-        if met:
-            return Verdict.DELIVERED
-        if met is None or time.monotonic() < self.patience_ends:
+    def judge(self, status: DeviceStatus, *, foreign_control: bool) -> Verdict:
+        """Read one status (``foreign_control``: another client's control was acked)."""
+        command = self.entry.command
+        met = intent_met(command, status)
+        if met is None:
             return Verdict.WAIT
-        return Verdict.NOT_SHOWN
+        shown = setting_shown(command, status)
+        if foreign_control or (
+            not met
+            and None not in (shown, self.setting_before)
+            and shown != self.setting_before
+        ):
+            self.overridden = True
+        if met and not self.shown_before:
+            return Verdict.DELIVERED
+        if time.monotonic() < self.patience_ends:
+            return Verdict.WAIT
+        if met:
+            return Verdict.UNTELLABLE
+        return Verdict.OVERRIDDEN if self.overridden else Verdict.NOT_SHOWN
 
     def fate_when_not_shown(
         self, *, newer: bool, too_old: bool, resend_limit: int
@@ -123,14 +148,19 @@ class UnconfirmedControls:
         published_at: float,
         *,
         link_lost: bool,
+        before: DeviceStatus | None,
     ) -> Unconfirmed:
-        """Register ``entry`` as unconfirmed, published at ``published_at``."""
+        """Register ``entry``, published at ``published_at`` after status ``before``."""
+        command = entry.command
         record = Unconfirmed(
             entry,
             session_id,
+            published_at,
             published_at + self._patience,
             link_lost,
             asyncio.get_running_loop().create_future(),
+            shown_before=before is None or intent_met(command, before) is not False,
+            setting_before=None if before is None else setting_shown(command, before),
         )
         self._by_mac[entry.command.mac] = record
         return record

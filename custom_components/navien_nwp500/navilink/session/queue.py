@@ -73,6 +73,7 @@ class QueueEntry[C: Queueable]:
     enqueued_at: float
     refusals: int = 0
     resends: int = 0  # sent again after a status showed it was not applied
+    sent_at: float | None = None  # monotonic time of its first publish
     done: bool = False
     detail: str = ""  # why it ended (``details.OutcomeDetail``); "" for the default
 

@@ -7,16 +7,20 @@ queued (the maximum age still applies) while the others flow.
 
 Controls (``Command.acknowledged``) wait for their own answer, matched by the
 request's client and session IDs: the device's ack snapshot (DELIVERED) or
-``ctrl-fail``. A refused control is resent after a doubling wait; after
-``control_refusal_limit`` refusals it ends REFUSED. Mode, temperature and power
-controls (``Command.paced``) are also spaced ``control_spacing`` apart.
+``ctrl-fail``. A refused control is resent after a doubling wait, while the
+resend leaves within ``control_refusal_budget`` of its first publish and fewer
+than ``control_refusal_limit`` refusals came; then it ends REFUSED. Mode,
+temperature and power controls (``Command.paced``) are spaced ``control_spacing``
+apart.
 
 A control that may have reached the heater without an answer (the publish
 failed, the link was lost before the reply, or the reply never came) is
-*unconfirmed*, never failed: ``patience`` says what decides it. Meanwhile its
-lane asks the heater for its status every ``status_poll_interval`` (a lost
-reply blocks nothing) until the patience window is over. Requests without an
-ack (schedule writes) are DELIVERED when the broker takes them.
+*unconfirmed*, never failed: ``patience`` says what decides it and
+``evidence`` reads the statuses for it (the state each control is sent into,
+other clients' acks). Meanwhile its lane asks the heater for its status every
+``status_poll_interval`` (a lost reply blocks nothing) until the patience
+window is over. Requests without an ack (schedule writes) are DELIVERED when
+the broker takes them.
 """
 
 import asyncio
@@ -25,10 +29,11 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from ..codec import has_intent, intent_met
+from ..codec import has_intent
 from .details import OutcomeDetail
+from .evidence import StatusEvidence
 from .link_watch import LinkLostError
-from .patience import UnconfirmedControls, Verdict
+from .patience import UnconfirmedControls
 from .queue import CommandOutcome, CommandQueue, QueueEntry
 from .session_types import SendOutcome, SessionConfig
 from .transport import LinkError
@@ -80,6 +85,9 @@ class CommandSender:
         self._kick: asyncio.Future[None] | None = None  # resolved by wake()
         self._next_control: dict[str, float] = {}  # mac -> earliest next control
         self._unconfirmed = UnconfirmedControls(config.control_patience, queue)
+        self._evidence = StatusEvidence(
+            self._unconfirmed, queue, config, counters, self.wake
+        )
         self._unreachable: set[str] = set()
         replies.on_late_answer = self.on_late_answer
 
@@ -111,23 +119,9 @@ class CommandSender:
         """The unconfirmed controls (their maximum age is a deadline too)."""
         return self._unconfirmed
 
-    def on_status(self, mac: str, status: DeviceStatus) -> None:
-        """Decide the unconfirmed control of ``mac`` from a status, if it can."""
-        record = self._unconfirmed.get(mac)
-        if record is None:
-            return
-        verdict = record.judge(intent_met(record.entry.command, status))
-        if verdict is Verdict.WAIT:
-            return  # cannot tell, or the heater may not have applied it yet
-        self._unconfirmed.pop(record)
-        if verdict is Verdict.DELIVERED:
-            _LOGGER.debug(
-                "%s for %s confirmed by status", record.entry.command.kind, mac
-            )
-            self._queue.delivered(record.entry, OutcomeDetail.STATUS_SHOWS_INTENT)
-        else:
-            self._not_shown(record)
-        self.wake()
+    def on_status(self, mac: str, status: DeviceStatus, *, ours: bool) -> None:
+        """Note a status of ``mac`` (``ours``: it answers us); decide what it can."""
+        self._evidence.on_status(mac, status, ours=ours)
 
     def on_late_answer(self, mac: str, session_id: str, refused: bool) -> None:
         """Decide an unconfirmed control from its ack or ctrl-fail that came late."""
@@ -231,11 +225,14 @@ class CommandSender:
             if wait > 0:
                 await watch.unless_lost(asyncio.sleep(wait))  # LinkLost: _lane requeues
         published_at = time.monotonic()
+        if entry.sent_at is None:
+            entry.sent_at = published_at
+        before = self._evidence.last(mac)  # the state this control is sent into
         if not command.acknowledged:
             try:
                 await self._publish(link, watch, entry, topic, payload)
             except LinkLostError:
-                self._unsure(entry, session_id, published_at, link_lost=True)
+                self._unsure(entry, session_id, published_at, before, link_lost=True)
                 raise
             self._accepted(entry, SendOutcome.SENT)
             self._queue.delivered(entry, OutcomeDetail.BROKER_ACCEPTED)
@@ -263,7 +260,9 @@ class CommandSender:
         if not confirmation.done():
             if lost is None:  # the broker took it; the device said nothing yet
                 self._counters["confirm_timeouts"] += 1
-            self._unsure(entry, session_id, published_at, link_lost=lost is not None)
+            self._unsure(
+                entry, session_id, published_at, before, link_lost=lost is not None
+            )
         elif confirmation.result():
             self._refused(entry)
         else:
@@ -327,6 +326,7 @@ class CommandSender:
         entry: QueueEntry[Command],
         session_id: str,
         published_at: float,
+        before: DeviceStatus | None,
         *,
         link_lost: bool,
     ) -> None:
@@ -348,28 +348,10 @@ class CommandSender:
             command.kind,
             command.mac,
         )
-        self._unconfirmed.add(entry, session_id, published_at, link_lost=link_lost)
+        self._unconfirmed.add(
+            entry, session_id, published_at, link_lost=link_lost, before=before
+        )
         self._deadlines_changed()
-
-    def _not_shown(self, record: Unconfirmed) -> None:
-        """Resend or end a control a status after the patience window lacks."""
-        entry = record.entry
-        fate = record.fate_when_not_shown(
-            newer=self._queue.has_newer(entry),
-            too_old=self._queue.too_old(entry),
-            resend_limit=self._config.control_resend_limit,
-        )
-        if fate is not None:
-            self._queue.drop(entry, *fate)
-            return
-        _LOGGER.info(
-            "%s for %s was lost with the link; resending",
-            entry.command.kind,
-            entry.command.mac,
-        )
-        entry.resends += 1
-        self._counters["resent"] += 1
-        self._queue.requeue(entry)
 
     def _give_up(self, record: Unconfirmed, *, checkable: bool) -> None:
         """End a control UNCONFIRMED: the window is over and nothing told."""
@@ -391,17 +373,23 @@ class CommandSender:
     def _refused(self, entry: QueueEntry[Command]) -> None:
         command = entry.command
         entry.refusals += 1
-        if entry.refusals >= self._config.control_refusal_limit:
-            _LOGGER.warning(
-                "%s for %s refused %d times; dropped",
-                command.kind,
-                command.mac,
-                entry.refusals,
-            )
-            self._queue.drop(entry, CommandOutcome.REFUSED, OutcomeDetail.CTRL_FAIL)
-            return
         # Resend after a doubling wait (spacing, 2x, 4x, ...): the device's
         # minimum interval is unknown (protocol.md §17.9).
         delay = self._config.control_spacing * 2 ** (entry.refusals - 1)
-        self._next_control[command.mac] = time.monotonic() + delay
+        now = time.monotonic()
+        first = now if entry.sent_at is None else entry.sent_at
+        if (
+            entry.refusals >= self._config.control_refusal_limit
+            or now + delay > first + self._config.control_refusal_budget
+        ):
+            _LOGGER.warning(
+                "%s for %s refused %d times in %.1f s; dropped",
+                command.kind,
+                command.mac,
+                entry.refusals,
+                now - first,
+            )
+            self._queue.drop(entry, CommandOutcome.REFUSED, OutcomeDetail.CTRL_FAIL)
+            return
+        self._next_control[command.mac] = now + delay
         self._queue.requeue(entry)

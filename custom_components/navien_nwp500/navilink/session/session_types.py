@@ -49,6 +49,10 @@ class SessionConfig:
     flap_report_after: float = 900.0  # flapping this long is reported as an error
     control_confirm_timeout: float = 10.0  # wait for ack or ctrl-fail of a control
     control_refusal_limit: int = 5  # ctrl-fail answers before a control is dropped
+    # A refused control is resent only if the resend leaves within this long of
+    # its first publish; a later refusal is final, so the outcome still reaches an
+    # action's 15 s wait (the resend's answer can take seconds more, §17.8).
+    control_refusal_budget: float = 5.0
     control_resend_limit: int = 1  # resends of a control lost with the link
     # An unconfirmed control may take this long to show in status (§17.8: a
     # set-point took more than 16 s); until then a status without it decides nothing.
