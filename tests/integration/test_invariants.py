@@ -87,6 +87,7 @@ async def test_invariants_hold_under_random_faults(
     observer = Observer()
     observer.install(monkeypatch)
     simulator = await simulator_factory(seed=seed, **SIMULATOR_OPTIONS)
+    phases = {"simulator": time.monotonic() - started}
     entry = await _set_up(hass, simulator, monkeypatch)
     run = ScenarioRun(hass, simulator, entry, observer)
     try:  # the entities come with the heater's first answers (late ones too)
@@ -97,8 +98,10 @@ async def test_invariants_hold_under_random_faults(
     except TimeoutError:
         violations = ["no water heater entity 30 s after setup"]
     else:
+        phases["setup"] = time.monotonic() - started - phases["simulator"]
         observer.listen(hass, run.water_heater)
         violations = await run.run(generate(seed, STEPS))
+        phases |= run.phases
 
     if REPORT:
         line = {
@@ -115,6 +118,7 @@ async def test_invariants_hold_under_random_faults(
                 if r.outcomes
             ),
             "strata": [round(s.hidden_k) for s in observer.hot_water],
+            "phases": {k: round(v, 2) for k, v in phases.items()},
         }
         await hass.async_add_executor_job(_append, Path(REPORT), json.dumps(line))
     assert not violations, f"seed {seed}: {violations}"

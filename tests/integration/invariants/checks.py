@@ -113,6 +113,21 @@ def _applied_after(
     ]
 
 
+OFFLINE_ACTION = "set_temperature offline"
+"""The action a long outage gives once the link is lost (``runner``)."""
+
+
+def check_too_old_offline(observer: Observer) -> list[str]:
+    """Each command given offline, in an outage past its deadline, gets too old."""
+    return [
+        f"{_name(record)}: {record.outcomes[0][0]} though offline past its deadline"
+        for record in observer.given()
+        if record.action == OFFLINE_ACTION
+        and record.outcomes
+        and record.outcomes[0][0] != "too_old"
+    ]
+
+
 def check_events(observer: Observer) -> list[str]:
     """Each outcome reached Home Assistant's bus as one command result event."""
     fired = sorted((e["command"], e["outcome"]) for e in observer.events)
