@@ -72,6 +72,7 @@ def compressed_timeouts() -> Iterator[None]:
         "control_spacing": defaults.control_spacing * TEST_DELAY_SCALE,
         "control_patience": defaults.control_patience * TEST_DELAY_SCALE,
         "status_poll_interval": defaults.status_poll_interval * TEST_DELAY_SCALE,
+        "feature_retry_min": defaults.feature_retry_min * TEST_DELAY_SCALE,
     }
 
     def session_config(**options: Any) -> SessionConfig:

@@ -6,8 +6,9 @@ checks what every command became, what the entities showed and what the tank
 held (`invariants.checks`). CI plays a few seeds; `bench/invariants_bench.py`
 plays thousands through this same test, choosing them with the environment:
 ``NAVIEN_INVARIANT_SCENARIOS`` (how many), ``NAVIEN_INVARIANT_SEED`` (the
-first) and ``NAVIEN_INVARIANT_REPORT`` (a file to append one JSON line per
-scenario to).
+first), ``NAVIEN_INVARIANT_REPORT`` (a file to append one JSON line per
+scenario to) and ``NAVIEN_INVARIANT_DEADLINE`` (a Unix time after which the
+remaining scenarios are skipped, reported as such).
 """
 
 from functools import partial
@@ -53,6 +54,7 @@ SCENARIOS = int(os.environ.get("NAVIEN_INVARIANT_SCENARIOS", "3"))
 FIRST_SEED = int(os.environ.get("NAVIEN_INVARIANT_SEED", "1"))
 REPORT = os.environ.get("NAVIEN_INVARIANT_REPORT")
 STEPS = int(os.environ.get("NAVIEN_INVARIANT_STEPS", "20"))
+DEADLINE = float(os.environ.get("NAVIEN_INVARIANT_DEADLINE", "inf"))
 
 pytestmark = pytest.mark.platforms(
     Platform.WATER_HEATER, Platform.SENSOR, Platform.BINARY_SENSOR
@@ -83,10 +85,16 @@ async def test_invariants_hold_under_random_faults(
     seed: int,
 ) -> None:
     """Every invariant holds after one random scenario of commands and faults."""
+    if time.time() > DEADLINE:
+        if REPORT:
+            line = json.dumps({"seed": seed, "skipped": True})
+            await hass.async_add_executor_job(_append, Path(REPORT), line)
+        pytest.skip("the bench's time is up")
     started = time.monotonic()
     observer = Observer()
     observer.install(monkeypatch)
     simulator = await simulator_factory(seed=seed, **SIMULATOR_OPTIONS)
+    phases = {"simulator": time.monotonic() - started}
     entry = await _set_up(hass, simulator, monkeypatch)
     run = ScenarioRun(hass, simulator, entry, observer)
     try:  # the entities come with the heater's first answers (late ones too)
@@ -97,8 +105,10 @@ async def test_invariants_hold_under_random_faults(
     except TimeoutError:
         violations = ["no water heater entity 30 s after setup"]
     else:
+        phases["setup"] = time.monotonic() - started - phases["simulator"]
         observer.listen(hass, run.water_heater)
         violations = await run.run(generate(seed, STEPS))
+        phases |= run.phases
 
     if REPORT:
         line = {
@@ -115,6 +125,7 @@ async def test_invariants_hold_under_random_faults(
                 if r.outcomes
             ),
             "strata": [round(s.hidden_k) for s in observer.hot_water],
+            "phases": {k: round(v, 2) for k, v in phases.items()},
         }
         await hass.async_add_executor_job(_append, Path(REPORT), json.dumps(line))
     assert not violations, f"seed {seed}: {violations}"

@@ -108,6 +108,30 @@ def _applied_after(
     ]
 
 
+OFFLINE_ACTION = "set_temperature offline"
+"""The action a long outage gives once the link is lost (``runner``)."""
+
+
+def check_too_old_offline(observer: Observer) -> list[str]:
+    """Each command given offline, in an outage past its deadline, gets too old.
+
+    An upgrade already past the simulator's front door when the outage began
+    still connects; a command whose link came back before its outcome was not
+    offline past its deadline, and is left out.
+    """
+    violations = []
+    for record in observer.given():
+        if record.action != OFFLINE_ACTION or not record.outcomes:
+            continue
+        outcome, _detail, decided = record.outcomes[0]
+        came_back = any(record.given_at <= at <= decided for at in observer.connects)
+        if outcome != "too_old" and not came_back:
+            violations.append(
+                f"{_name(record)}: {outcome} though offline past its deadline"
+            )
+    return violations
+
+
 def check_events(observer: Observer) -> list[str]:
     """Each outcome reached Home Assistant's bus as one command result event."""
     fired = sorted((e["command"], e["outcome"]) for e in observer.events)

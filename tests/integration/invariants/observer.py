@@ -88,6 +88,8 @@ class Observer:
     events: list[dict[str, Any]] = field(default_factory=list)
     outages: list[float] = field(default_factory=list)
     """Times the session left CONNECTED, or the entry was reloaded."""
+    connects: list[float] = field(default_factory=list)
+    """Times the session reached CONNECTED."""
     statuses: list[float] = field(default_factory=list)
     """Times a status reached the coordinator."""
     returns: list[float] = field(default_factory=list)
@@ -137,7 +139,9 @@ class Observer:
             handle_status(self, device, status)
 
         def spy_state(self: NavienCoordinator, state: Any, error: Any) -> None:
-            if state is not SessionState.CONNECTED:
+            if state is SessionState.CONNECTED:
+                observer.connects.append(time.monotonic())
+            else:
                 observer.outages.append(time.monotonic())
             handle_state(self, state, error)
 

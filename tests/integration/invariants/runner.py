@@ -39,7 +39,7 @@ from tests.integration.invariants.observer import (
 from tests.integration.invariants.timings import ACTION_BOUND, MAX_AGE, PATIENCE, SLACK
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
 
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -51,6 +51,20 @@ if TYPE_CHECKING:
     from .scenario import Step
 
 SETTLE_WITHIN = MAX_AGE + PATIENCE + 30.0
+OFFLINE_ACTION = checks.OFFLINE_ACTION
+
+
+async def until(predicate: Callable[[], bool], within: float) -> None:
+    """Wait until ``predicate()`` holds, while the actions under way go on.
+
+    Unlike ``wait_for`` this never waits for Home Assistant's tasks to finish
+    (the background actions among them): a step must not wait for them.
+    """
+    async with asyncio.timeout(within):
+        while True:
+            if predicate():
+                return
+            await asyncio.sleep(0.02)
 
 
 def _history_known(cold_water: ColdWater | None) -> bool:
@@ -78,6 +92,8 @@ class ScenarioRun:
     _removed: list[str] = field(default_factory=list)
     _known: list[str] = field(default_factory=list)
     _actions: list[asyncio.Task[None]] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds the steps and the settling took."""
 
     @property
     def heater(self) -> SimulatedHeater:
@@ -100,16 +116,20 @@ class ScenarioRun:
     async def run(self, steps: list[Step]) -> list[str]:
         """Play `steps`, settle, and return every violation found."""
         self._kept = registry_snapshot(self.hass, self.entry.entry_id)
+        began = time.monotonic()
         for step in steps:
             await self._step(step)
             await asyncio.sleep(0.05)
+        self.phases["steps"] = time.monotonic() - began
         await self._settle()
+        self.phases["settle"] = time.monotonic() - began - self.phases["steps"]
         self._check_kept("at the end")
         return [
             *checks.check_outcomes(
                 self.observer, self.heater, MAX_AGE, SLACK, self._known
             ),
             *checks.check_events(self.observer),
+            *checks.check_too_old_offline(self.observer),
             *checks.check_actions(self.observer, ACTION_BOUND, SLACK),
             *checks.check_fresh(self.observer),
             *self._removed,
@@ -178,24 +198,26 @@ class ScenarioRun:
                 await self._time_passes(args)
 
     async def _long_outage(self, args: dict[str, Any]) -> None:
-        """Give a command during an outage longer than its wait: it must get too old."""
+        """Give a command during an outage longer than its wait: it must get too old.
+
+        The command is given as soon as the link is seen lost (the actions
+        under way go on), and the outage lasts past its deadline from then.
+        """
         faults = self.simulator.faults
-        faults.refuse_for(MAX_AGE + args["extra"])
+        outage = MAX_AGE + args["extra"]
+        faults.refuse_for(outage)
         faults.drop_all()
-        session = self.entry.runtime_data.session if self._loaded() else None
         with suppress(TimeoutError):
-            await wait_for(
-                self.hass,
-                lambda: session is None or session.state is not SessionState.CONNECTED,
-                within=5.0,
-            )
+            await until(lambda: not self._connected(), within=5.0)
+        offline = not self._connected()
+        faults.refuse_for(outage)
         self._action(
-            "set_temperature offline",
+            OFFLINE_ACTION if offline else "set_temperature as the link went",
             WATER_HEATER_DOMAIN,
             SERVICE_SET_TEMPERATURE,
             {"temperature": args["celsius"]},
         )
-        await asyncio.sleep(MAX_AGE + args["extra"])
+        await asyncio.sleep(outage)
 
     def _loaded(self) -> bool:
         return self.entry.state is ConfigEntryState.LOADED
@@ -318,8 +340,7 @@ class ScenarioRun:
             return
         pushed = json.loads(link.published[-1][1])["response"]["status"]
         try:
-            await wait_for(
-                self.hass,
+            await until(
                 lambda: coordinator.last_raw_status.get(DEMO_MAC) == pushed,
                 within=5.0,
             )

@@ -33,6 +33,7 @@ SESSION_TIMINGS: dict[str, Any] = {
     "control_confirm_timeout": 1.0,
     "control_patience": PATIENCE,
     "status_poll_interval": 0.4,
+    "feature_retry_min": 1.5,
 }
 SIMULATOR_OPTIONS: dict[str, Any] = {
     "profile": "realistic",

@@ -37,6 +37,10 @@ class Addressing:
         """Topic and payload of a status request to ``mac``."""
         return self.request(self.status_request(mac))
 
+    def info_message(self, mac: str) -> tuple[str, bytes]:
+        """Topic and payload of a device-info (feature) request to ``mac``."""
+        return self.request(commands.device_info_request(self.device(mac)))
+
     def request(self, command: Command) -> tuple[str, bytes]:
         """Topic and payload of ``command`` with a fresh session ID."""
         return self.message(command, self._replies.new_session_id(command.mac))

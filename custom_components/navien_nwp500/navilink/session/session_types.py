@@ -60,6 +60,10 @@ class SessionConfig:
     status_poll_interval: float = 5.0  # status requests while a control is unconfirmed
     push_silence: float = 600.0  # no unprompted status this long: poll the heater
     silent_poll_interval: float = 60.0  # status request period while polling
+    # A heater without a feature this long after the greeting is asked again,
+    # the wait doubling up to feature_retry_max (a lost reply, §17.8).
+    feature_retry_min: float = 15.0
+    feature_retry_max: float = 300.0
 
 
 class SendOutcome(StrEnum):

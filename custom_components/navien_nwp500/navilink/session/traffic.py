@@ -15,6 +15,7 @@ from ..codec import commands, topics
 from .addressing import Addressing
 from .dispatch import MessageDispatch
 from .expiry import ExpiryTimer
+from .feature_watch import FeatureWatch
 from .intake import CommandIntake
 from .link_watch import LinkLostError
 from .push_watch import PushWatch
@@ -66,6 +67,11 @@ class Traffic:
             silence=config.push_silence,
             interval=config.silent_poll_interval,
         )
+        self.feature_watch = FeatureWatch(
+            self.addressing.devices,
+            first_wait=config.feature_retry_min,
+            max_wait=config.feature_retry_max,
+        )
         self.intake = CommandIntake(config)
         self.queue = self.intake.queue
         self.expiry = ExpiryTimer(self.queue)
@@ -88,6 +94,9 @@ class Traffic:
             sender=self.sender,
             counters=counters,
         )
+        self.dispatch.feature_listeners.add(
+            lambda device, _feature: self.feature_watch.note_feature(device.mac)
+        )
 
     def statistics(self) -> dict[str, Any]:
         """Return the queue, message and per-heater counters (plain data)."""
@@ -101,20 +110,27 @@ class Traffic:
     # ------------------------------------------------------------ per link
 
     async def serve(self, link: Link, watch: LinkWatch) -> None:
-        """Greet every heater, then poll silent ones and deliver until ``link`` is lost."""
-        poller: asyncio.Task[None] | None = None
+        """Greet every heater; poll, re-ask features and deliver until ``link`` is lost."""
+        helpers: list[asyncio.Task[None]] = []
         try:
             for device in self.addressing.devices.values():
                 await self._greet(link, watch, device)
             self.push_watch.connected()
-            poller = asyncio.create_task(
-                self.push_watch.poll(link, watch, self.addressing.status_message)
-            )
+            self.feature_watch.connected()
+            helpers = [
+                asyncio.create_task(
+                    self.push_watch.poll(link, watch, self.addressing.status_message)
+                ),
+                asyncio.create_task(
+                    self.feature_watch.ask(link, watch, self.addressing.info_message)
+                ),
+            ]
             await self.sender.run(link, watch)
         finally:
             self.push_watch.disconnected()
-            if poller is not None:
-                poller.cancel()
+            self.feature_watch.disconnected()
+            for helper in helpers:
+                helper.cancel()
 
     def link_ended(self) -> None:
         """Tell waiting callers QUEUED; without a queue, drop what was not sent."""
@@ -145,6 +161,7 @@ class Traffic:
         subscribed = set(self.addressing.subscriptions())
         self.addressing.devices[device.mac] = device
         self.push_watch.add(device.mac)
+        self.feature_watch.add(device.mac)
         if live is None:
             return
         link, watch = live
@@ -162,6 +179,7 @@ class Traffic:
         """Stop serving ``mac``; its messages are ignored."""
         self.addressing.devices.pop(mac, None)
         self.push_watch.remove(mac)
+        self.feature_watch.remove(mac)
 
     def set_reachable(self, mac: str, reachable: bool) -> None:
         """Hold or release the queued commands of ``mac`` (ValueError if unknown)."""
