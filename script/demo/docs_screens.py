@@ -36,13 +36,11 @@ COG_PATH: Final = "M12,8A4,4 0 0,1 16,1"  # the start of mdiCog: the Configure b
 PERIOD_LABEL: Final = r"/period|période|periodo/i"  # the Energy date picker's button
 LAST_12_MONTHS: Final = 9  # its preset "Last 12 months", counted from "Today"
 
-# The two topmost cards of the page's first column, with a margin.
-TOP_CARDS_JS: Final = """(() => {
-  const cards = __deep("ha-card").map(c => c.getBoundingClientRect())
-    .filter(r => r.width > 200 && r.height > 100).sort((a, b) => a.y - b.y);
-  const [first, second] = cards;
-  return {x: first.x - 12, y: first.y - 12, width: first.width + 24,
-          height: second.bottom - first.y + 24};
+# The topmost card (the Energy dashboard's "Individual devices detail"), with a margin.
+TOP_CARD_JS: Final = """(() => {
+  const r = __deep("ha-card").map(c => c.getBoundingClientRect())
+    .filter(r => r.width > 200 && r.height > 100).sort((a, b) => a.y - b.y)[0];
+  return {x: r.x - 6, y: r.y - 6, width: r.width + 12, height: r.height + 12};
 })()"""
 
 # The open dialog's panel: its tallest part narrower than the page.
@@ -200,7 +198,7 @@ async def _energy(b: Browser, target: Path, preset: int | None) -> Path:
             }})()"""
         )
     await asyncio.sleep(6)
-    return await b.shot(target, await b.js(TOP_CARDS_JS))
+    return await b.shot(target, await b.js(TOP_CARD_JS))
 
 
 async def energy_today(b: Browser, out: Path, _texts: Texts) -> Path:
