@@ -112,3 +112,20 @@ async def test_home_assistant_serves_the_translated_entity_names(
     translations = await async_get_translations(hass, language, "entity", {DOMAIN})
     key = f"component.{DOMAIN}.entity.sensor.dhw_temperature.name"
     assert translations[key] == name
+
+
+# The device page's Controls card cuts a name next to a "Press" button at about
+# 20 characters (1280 px wide, three columns): "Démarrer le mode vaca…".
+CONTROL_BUTTONS = ("start_vacation", "boost")
+CONTROL_NAME_MAX = 20
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_control_button_names_fit_the_device_page(language: str) -> None:
+    texts = _strings(language)
+    too_long = {
+        key: texts[f"entity.button.{key}.name"]
+        for key in CONTROL_BUTTONS
+        if len(texts[f"entity.button.{key}.name"]) > CONTROL_NAME_MAX
+    }
+    assert not too_long, f"{language}: names the Controls card would cut: {too_long}"

@@ -209,7 +209,10 @@ class CommandResults:
                     "heater": ", ".join(
                         dict.fromkeys(self._heater_name(c) for c in still_open)
                     ),
-                    "commands": ", ".join(command.kind for command in still_open),
+                    "commands": ", ".join(
+                        name_of(self._hass, "command", command.kind)
+                        for command in still_open
+                    ),
                 },
             )
 

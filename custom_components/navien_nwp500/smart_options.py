@@ -1,7 +1,8 @@
 """The smart heating part of the options form: inputs, comfort floor, set-points.
 
 The price and surplus entities are optional (cleared, they are forgotten); the
-set-back and the storage maximum are shown and taken in the owner's unit,
+comfort floor is checked here, not by the form's schema, so its error is
+translated and names its range; the set-back and the storage maximum are shown and taken in the owner's unit,
 stored in °C, and must lie within every heater's set-point range: an error
 names that range in the owner's unit.
 """
@@ -69,11 +70,10 @@ def smart_schema(temperature_unit: str) -> dict[Any, Any]:
         ),
         probatio.Optional(CONF_COMFORT_FLOOR_SHOWERS): NumberSelector(
             NumberSelectorConfig(
-                min=MIN_COMFORT_FLOOR_SHOWERS,
-                max=MAX_COMFORT_FLOOR_SHOWERS,
                 step=0.5,
                 mode=NumberSelectorMode.BOX,
                 unit_of_measurement=SHOWERS,
+                translation_key=SHOWERS,  # its unit is translated
             )
         ),
         probatio.Optional(CONF_SETBACK_TEMPERATURE): _temperature_selector(
@@ -126,11 +126,12 @@ def smart_options(
     }
     if CONF_PRICE_FROM_TOU in user_input:
         stored[CONF_PRICE_FROM_TOU] = bool(user_input[CONF_PRICE_FROM_TOU])
-    if CONF_COMFORT_FLOOR_SHOWERS in user_input:
-        stored[CONF_COMFORT_FLOOR_SHOWERS] = float(
-            user_input[CONF_COMFORT_FLOOR_SHOWERS]
-        )
     errors: dict[str, str] = {}
+    if CONF_COMFORT_FLOOR_SHOWERS in user_input:
+        floor = float(user_input[CONF_COMFORT_FLOOR_SHOWERS])
+        if not MIN_COMFORT_FLOOR_SHOWERS <= floor <= MAX_COMFORT_FLOOR_SHOWERS:
+            errors[CONF_COMFORT_FLOOR_SHOWERS] = "comfort_floor_showers_out_of_range"
+        stored[CONF_COMFORT_FLOOR_SHOWERS] = floor
     low, high = limits
     for key in _TEMPERATURES:
         if key not in user_input:
@@ -148,5 +149,7 @@ def smart_options(
     placeholders = {
         "min": temperature_text(hass, low),
         "max": temperature_text(hass, high),
+        "floor_min": f"{MIN_COMFORT_FLOOR_SHOWERS:g}",
+        "floor_max": f"{MAX_COMFORT_FLOOR_SHOWERS:g}",
     }
     return stored, errors, placeholders

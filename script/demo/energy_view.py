@@ -8,11 +8,14 @@ if TYPE_CHECKING:
     from .hass_client import HassClient
 
 HISTORY_DASHBOARD: Final = "water-heater-energy"
-SOURCES: Final = (("heat_pump_energy", "Heat pump"), ("element_energy", "Elements"))
+SOURCES: Final = ("heat_pump_energy", "element_energy")
+TOTAL: Final = "energy_total"
 
 
-async def statistic_ids(client: HassClient, macs: list[str]) -> list[str]:
-    """Return the energy sensors (their statistics hold the imported year) of the heaters."""
+async def statistic_ids(
+    client: HassClient, macs: list[str], keys: tuple[str, ...] = SOURCES
+) -> list[str]:
+    """Return the heaters' energy sensors of ``keys`` (their statistics hold the year)."""
     entries: list[dict[str, Any]] = await _ws(
         client, {"type": "config/entity_registry/list"}
     )
@@ -21,7 +24,7 @@ async def statistic_ids(client: HassClient, macs: list[str]) -> list[str]:
         for entry in entries
         if entry.get("platform") == DOMAIN
     }
-    wanted = [f"{mac.lower()}_{key}" for mac in macs for key, _name in SOURCES]
+    wanted = [f"{mac.lower()}_{key}" for mac in macs for key in keys]
     missing = [unique_id for unique_id in wanted if unique_id not in by_unique_id]
     if missing:
         raise DemoError(f"energy sensors not registered yet: {missing}")
@@ -36,20 +39,23 @@ async def _ws(client: HassClient, command: dict[str, Any]) -> Any:
 
 
 async def show_energy_history(client: HassClient, macs: list[str]) -> None:
-    """Put the heaters in the Energy dashboard and add a dashboard with a year of days.
+    """Show the heaters' energy: the Energy dashboard and a year of weeks.
 
+    Each heater's *Energy* sensor is an individual device of the Energy
+    dashboard; a dashboard of its own charts the sources week by week.
     Idempotent: prefs the owner already chose and an existing dashboard are kept.
     """
-    stats = await statistic_ids(client, macs)
+    totals = await statistic_ids(client, macs, (TOTAL,))
     prefs = await client.ws_command({"type": "energy/get_prefs"})
     if not (prefs.get("result") or {}).get("device_consumption"):
         await _ws(
             client,
             {
                 "type": "energy/save_prefs",
-                "device_consumption": [{"stat_consumption": stat} for stat in stats],
+                "device_consumption": [{"stat_consumption": stat} for stat in totals],
             },
         )
+    stats = await statistic_ids(client, macs)
     dashboards: list[dict[str, Any]] = await _ws(
         client, {"type": "lovelace/dashboards/list"}
     )

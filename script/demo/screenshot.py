@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 CHROMIUM: Final = "/usr/bin/chromium"
 
 # True once every wanted text shows somewhere in the page, shadow roots included.
-_PAGE_SHOWS_JS = """
+PAGE_SHOWS_JS: Final = """
 (wanted) => {
   const texts = [];
   const walk = (root) => {
@@ -37,14 +37,16 @@ _PAGE_SHOWS_JS = """
 """
 
 
-class _Cdp:
+class Cdp:
     """A minimal Chrome DevTools Protocol client over one page's WebSocket."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Talk to the page over ``ws``."""
         self._ws = ws
         self._next_id = 0
 
     async def call(self, method: str, **params: Any) -> dict[str, Any]:
+        """Call a DevTools method; return its result."""
         self._next_id += 1
         msg_id = self._next_id
         await self._ws.send_json({"id": msg_id, "method": method, "params": params})
@@ -57,7 +59,7 @@ class _Cdp:
                 return result
 
 
-async def _capture(cdp: _Cdp, target: Path) -> None:
+async def _capture(cdp: Cdp, target: Path) -> None:
     shot = await cdp.call("Page.captureScreenshot", format="png")
     data = base64.b64decode(shot["data"])
 
@@ -138,7 +140,7 @@ async def screenshot(
             async with client.http.ws_connect(
                 page["webSocketDebuggerUrl"], max_msg_size=0
             ) as ws:
-                cdp = _Cdp(ws)
+                cdp = Cdp(ws)
                 await cdp.call(
                     "Emulation.setDeviceMetricsOverride",
                     width=window[0],
@@ -161,7 +163,7 @@ async def screenshot(
                     async def _shows(wanted: list[str] = wanted) -> bool:
                         result = await cdp.call(
                             "Runtime.evaluate",
-                            expression=f"({_PAGE_SHOWS_JS})({json.dumps(wanted)})",
+                            expression=f"({PAGE_SHOWS_JS})({json.dumps(wanted)})",
                             returnByValue=True,
                         )
                         return bool(result.get("result", {}).get("value"))

@@ -16,6 +16,7 @@ from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, Platform
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -34,6 +35,7 @@ from custom_components.navien_nwp500.navilink.session.session import (
     SessionConfig,
     SessionState,
 )
+from custom_components.navien_nwp500.texts import exception_text
 from tests.simulator_fixture import TEST_DELAY_SCALE
 
 from .conftest import DEMO_MAC
@@ -396,13 +398,35 @@ async def test_a_command_still_queued_at_unload_is_reported_closed(
     assert any("was closed" in n["message"] for n in notifications.values())
 
 
+PENDING_TEXTS = {
+    "en": (
+        "The set-point command for NWP500 is still pending; its result will"
+        " follow as the navien_nwp500_command_result event (and a notification if"
+        " it fails)."
+    ),
+    "fr": (
+        "La commande « consigne » pour NWP500 est toujours en attente ; son"
+        " résultat suivra sous la forme de l'événement navien_nwp500_command_result"
+        " (et d'une notification en cas d'échec)."
+    ),
+}
+"""The pending message as the frontend shows it (its template and placeholders)."""
+
+
+@pytest.mark.parametrize("language", sorted(PENDING_TEXTS))
 async def test_an_action_cut_by_a_stalled_link_ends_in_time_and_says_it_is_pending(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: NaviLinkSimulator,
     events: list[Event[dict[str, Any]]],
+    language: str,
 ) -> None:
-    """The publish hangs while the session still reads connected (issue 15 §3.4)."""
+    """The publish hangs while the session still reads connected (issue 15 §3.4).
+
+    The message names the command as the user reads it, never by its code name.
+    """
+    hass.config.language = language
+    await async_get_translations(hass, language, "exceptions", [DOMAIN])
     session = init_integration.runtime_data.session
     assert session is not None
     simulator.faults.stall()
@@ -417,10 +441,10 @@ async def test_an_action_cut_by_a_stalled_link_ends_in_time_and_says_it_is_pendi
 
     assert session.state is SessionState.CONNECTED
     assert raised.value.translation_key == "command_pending"
-    assert str(raised.value) == (
-        "The dhw_temperature command for NWP500 is still pending; its result will"
-        " follow as the navien_nwp500_command_result event (and a notification if"
-        " it fails)"
+    placeholders = raised.value.translation_placeholders or {}
+    assert (
+        exception_text(hass, "command_pending", placeholders, "")
+        == (PENDING_TEXTS[language])
     )
     assert not events
     simulator.faults.unstall()

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 
@@ -13,6 +14,7 @@ from custom_components.navien_nwp500.const import (
     CONF_SETBACK_TEMPERATURE,
     CONF_STORAGE_MAX_TEMPERATURE,
     CONF_SURPLUS_ENTITY,
+    DOMAIN,
 )
 
 if TYPE_CHECKING:
@@ -108,3 +110,38 @@ async def test_the_storage_maximum_cannot_be_below_the_set_back(
 
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_STORAGE_MAX_TEMPERATURE: "storage_below_setback"}
+
+
+@pytest.mark.parametrize("showers", [-0.5, 6.5, 20])
+async def test_a_comfort_floor_out_of_range_gets_a_translated_error_naming_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry, showers: float
+) -> None:
+    result = await _submit(
+        hass, init_integration, **{CONF_COMFORT_FLOOR_SHOWERS: showers}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {
+        CONF_COMFORT_FLOOR_SHOWERS: "comfort_floor_showers_out_of_range"
+    }
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert (placeholders["floor_min"], placeholders["floor_max"]) == ("0", "6")
+    assert CONF_COMFORT_FLOOR_SHOWERS not in init_integration.options
+
+
+async def test_the_comfort_floor_unit_is_the_translated_showers(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+
+    field = next(
+        value
+        for key, value in flow["data_schema"].schema.items()
+        if str(key) == CONF_COMFORT_FLOOR_SHOWERS
+    )
+    key, unit = field.config["translation_key"], field.config["unit_of_measurement"]
+    prefix = f"component.{DOMAIN}.selector.{key}.unit_of_measurement.{unit}"
+    for language, shown in (("en", "showers"), ("fr", "douches"), ("es", "duchas")):
+        texts = await async_get_translations(hass, language, "selector", [DOMAIN])
+        assert texts[prefix] == shown
