@@ -10,7 +10,7 @@ from .boost import async_remove_stored_boosts
 from .const import DOMAIN
 from .coordinator import NavienConfigEntry, NavienCoordinator
 from .services import async_setup_services
-from .smart_heating import async_remove_stored_smart_heating
+from .smart_store import async_remove_stored_smart_heating
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
