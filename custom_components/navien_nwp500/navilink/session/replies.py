@@ -9,7 +9,7 @@ refusals (other client ID) and the device's own pushes (small integer session
 IDs, command 0 or 0x04xxxxxx): those are status, never an answer to us. An
 answer to one of our controls that no longer waits (its confirm timeout ran
 out) goes to ``on_late_answer``: a late ack still proves receipt. A status
-answering a query asked before the last status arrived is ``stale()``.
+answering a query older than a status already received is ``stale()``.
 
 A query reply must echo our client ID; one echoing a session ID this session
 never issued (a device that does not echo it) goes to the oldest query waiting
@@ -51,7 +51,7 @@ class ReplyRouter:
         # session ID -> (MAC, whether the request was a control, issue order)
         self._issued: OrderedDict[str, tuple[str | None, bool, int]] = OrderedDict()
         self._issued_count = 0
-        # MAC -> requests issued when its last status arrived
+        # MAC -> issue order before which a query's answer is stale
         self._status_marks: dict[str, int] = {}
         self._queries: list[PendingQuery] = []
         # session ID -> future: True refused (ctrl-fail), False acknowledged
@@ -77,24 +77,25 @@ class ReplyRouter:
         )
 
     def stale(self, inbound: InboundMessage) -> bool:
-        """Whether a status answers a query asked before the last status arrived.
+        """Whether a status answers a query older than a status already received.
 
         Each reply leaves the device after its own delay, so replies overtake
-        each other: the answer to a query the heater got before it applied a
-        control can arrive after the control's answer, and would show the
-        heater as it was. Call for every status (it marks its arrival); a
-        control's answer and the heater's own pushes are never stale.
+        each other. A query's answer is composed when the query arrives: one
+        asked before a later query already answered, or before one of our
+        controls was answered (the heater answers a control once it applies
+        it), shows the heater as it was. Call for every status; the heater's
+        own pushes and a control's answer are never stale.
         """
-        if inbound.mac is None:
-            return False
-        mark = self._status_marks.get(inbound.mac, -1)
-        self._status_marks[inbound.mac] = self._issued_count
-        if not self.answers_us(inbound):
+        if inbound.mac is None or not self.answers_us(inbound):
             return False
         _mac, control, order = self._issued[inbound.session_id or ""]
-        if not control and order < mark:
-            self._status_marks[inbound.mac] = mark
+        mark = self._status_marks.get(inbound.mac, 0)
+        if control:
+            self._status_marks[inbound.mac] = self._issued_count
+            return False
+        if order < mark:
             return True
+        self._status_marks[inbound.mac] = order + 1
         return False
 
     def expect_reply(
