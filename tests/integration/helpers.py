@@ -58,6 +58,12 @@ async def allowing_pending(action: Awaitable[Any]) -> None:
             raise
 
 
+async def outcomes_known(hass: HomeAssistant) -> None:
+    """Wait until every command given to the session has its final outcome."""
+    results = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.command_results
+    await wait_for(hass, lambda: not results._pending)
+
+
 def find_entity_id(hass: HomeAssistant, domain: str, key: str) -> str | None:
     """Return the entity ID of the demo heater's ``domain`` entity ``key``, if any."""
     return er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{DEMO_MAC}_{key}")

@@ -16,7 +16,13 @@ from navilink_sim.official_app import APP_CLIENT_PREFIX
 from tests.simulator_fixture import TEST_PROFILE
 
 from .conftest import DEMO_MAC
-from .helpers import allowing_pending, get_entity_id, get_state, wait_for
+from .helpers import (
+    allowing_pending,
+    get_entity_id,
+    get_state,
+    outcomes_known,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -109,20 +115,12 @@ async def _fire(hass: HomeAssistant, moment: datetime) -> None:
     the heater is back once its status after the reconnect arrives.
     """
     await hass.async_block_till_done(wait_background_tasks=True)
-    await settled(hass)
+    # Firing time runs every timer due by then at once, the heater's as well as
+    # the session's: a control the (realistic, slow) heater has yet to apply or
+    # answer would be judged before its answer could come.
+    await outcomes_known(hass)
     async_fire_time_changed(hass, moment)
     await reported(hass)
-
-
-async def settled(hass: HomeAssistant) -> None:
-    """Wait until every command given to the session has its final outcome.
-
-    Firing time runs every timer due by then at once, the heater's as well as
-    the session's: a control the (realistic, slow) heater has yet to apply or
-    answer would be judged before its answer could come.
-    """
-    results = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.command_results
-    await wait_for(hass, lambda: not results._pending)
 
 
 async def reported(hass: HomeAssistant) -> None:
