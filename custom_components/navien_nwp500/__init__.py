@@ -11,7 +11,7 @@ from .const import DOMAIN
 from .coordinator import NavienConfigEntry, NavienCoordinator
 from .hot_water_tanks import async_remove_stored_cold_water
 from .services import async_setup_services
-from .smart_heating import async_remove_stored_smart_heating
+from .smart_store import async_remove_stored_smart_heating
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant

@@ -27,7 +27,6 @@ from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
@@ -49,9 +48,8 @@ from .smart_state import (
     HeaterSmart,
     check_promises,
     external_segment,
-    heater_read,
-    heater_stored,
 )
+from .smart_store import SmartStore
 from .smart_text import reason_key, reason_placeholders, setting_placeholders
 
 if TYPE_CHECKING:
@@ -64,18 +62,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-STORAGE_VERSION: Final = 1
 REPLAN_INTERVAL: Final = timedelta(minutes=15)
-
-
-def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, dict[str, Any]]]:
-    """Return the store of an entry's smart heating."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.smart.{entry_id}")
-
-
-async def async_remove_stored_smart_heating(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget the stored smart heating of a removed entry."""
-    await _store(hass, entry_id).async_remove()
 
 
 class SmartHeating:
@@ -86,7 +73,7 @@ class SmartHeating:
         self._coordinator = coordinator
         self._boosts = boosts
         self._hass = coordinator.hass
-        self._store = _store(coordinator.hass, coordinator.config_entry.entry_id)
+        self._store = SmartStore(coordinator.hass, coordinator.config_entry.entry_id)
         self._heaters: dict[str, HeaterSmart] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._listeners: list[Callable[[], None]] = []
@@ -110,11 +97,9 @@ class SmartHeating:
 
     async def async_load(self) -> None:
         """Take back what was stored, follow the heaters, the inputs and the options."""
-        stored = await self._store.async_load() or {}
-        for mac, raw in stored.items():
-            if mac not in self._coordinator.data.heaters:
-                continue
-            self._heaters[mac] = heater_read(raw)
+        self._heaters.update(
+            await self._store.async_load(self._coordinator.data.heaters)
+        )
         entry = self._coordinator.config_entry
         self._unsubscribe = [
             self._coordinator.async_add_listener(self._async_check),
@@ -404,9 +389,6 @@ class SmartHeating:
         )
 
     def _changed(self) -> None:
-        self._store.async_delay_save(self._stored, 0)
+        self._store.save(self._heaters)
         for listener in list(self._listeners):
             listener()
-
-    def _stored(self) -> dict[str, dict[str, Any]]:
-        return {mac: heater_stored(smart) for mac, smart in self._heaters.items()}

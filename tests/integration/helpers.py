@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -23,7 +24,7 @@ from navilink_sim.official_app import APP_CLIENT_PREFIX
 from .conftest import DEMO_MAC
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.core import HomeAssistant, State
     import pytest
@@ -41,6 +42,26 @@ async def wait_for(
             if predicate():
                 return
             await asyncio.sleep(0.05)
+
+
+async def allowing_pending(action: Awaitable[Any]) -> None:
+    """Run an action a slow (realistic) heater may outlast.
+
+    Its wait then ends with "still pending" (README) though the heater applies
+    the command later; the test waits for the heater to show it. Any other
+    error is raised.
+    """
+    try:
+        await action
+    except HomeAssistantError as err:
+        if err.translation_key != "command_pending":
+            raise
+
+
+async def outcomes_known(hass: HomeAssistant) -> None:
+    """Wait until every command given to the session has its final outcome."""
+    results = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.command_results
+    await wait_for(hass, lambda: not results._pending)
 
 
 def find_entity_id(hass: HomeAssistant, domain: str, key: str) -> str | None:

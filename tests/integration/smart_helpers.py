@@ -1,5 +1,6 @@
 """What the smart heating tests share: quick timings, switches, logbook events, time."""
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -9,12 +10,19 @@ from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_O
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.navien_nwp500 import coordinator as coordinator_module
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.session.session import SessionConfig
 from navilink_sim.official_app import APP_CLIENT_PREFIX
+from tests.simulator_fixture import TEST_PROFILE
 
 from .conftest import DEMO_MAC
-from .helpers import get_entity_id, get_state, wait_for
+from .helpers import (
+    allowing_pending,
+    get_entity_id,
+    get_state,
+    outcomes_known,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -23,22 +31,27 @@ if TYPE_CHECKING:
 
     from navilink_sim.heater import SimulatedHeater
 
+JUMPING_PROFILE = replace(TEST_PROFILE, app_control_interval=None)
+"""The realistic heater, its household app quiet: firing hours of Home Assistant's
+time at once also fires the app's next control (on the loop's timers), a change by
+hand that ends smart heating (that change is tested on its own)."""
+
 HEAT_PUMP, ELECTRIC, ECO, HIGH_DEMAND, VACATION = 1, 2, 3, 4, 5
 SIM_MODES = {"heat_pump": HEAT_PUMP, "eco": ECO, "high_demand": HIGH_DEMAND}
 STEP = timedelta(minutes=5)
 
 
 @pytest.fixture(autouse=True)
-def smart_timings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Space controls and reconnect quickly; keep the safety poll out.
+def smart_timings(compressed_timeouts: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On top of the compressed waits, reconnect quickly; keep the safety poll out.
 
     Fired hours ahead, the safety poll's status requests time out before the
     heater can answer, and the heater would read unavailable (that is tested
     elsewhere).
     """
+    compressed = coordinator_module.SessionConfig
     monkeypatch.setattr(
-        "custom_components.navien_nwp500.coordinator.SessionConfig",
-        partial(SessionConfig, control_spacing=0.05, backoff_min=0.05),
+        coordinator_module, "SessionConfig", partial(compressed, backoff_min=0.05)
     )
     monkeypatch.setattr(
         "custom_components.navien_nwp500.coordinator.SAFETY_POLL_INTERVAL",
@@ -84,12 +97,14 @@ def controls(heater: SimulatedHeater) -> int:
 
 
 async def switch(hass: HomeAssistant, key: str, on: bool) -> None:
-    """Turn the demo heater's switch ``key`` on or off."""
-    await hass.services.async_call(
-        SWITCH_DOMAIN,
-        SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
-        {ATTR_ENTITY_ID: get_entity_id(hass, SWITCH_DOMAIN, key)},
-        blocking=True,
+    """Turn the demo heater's switch ``key`` on or off (its controls may stay pending)."""
+    await allowing_pending(
+        hass.services.async_call(
+            SWITCH_DOMAIN,
+            SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+            {ATTR_ENTITY_ID: get_entity_id(hass, SWITCH_DOMAIN, key)},
+            blocking=True,
+        )
     )
 
 
@@ -100,6 +115,10 @@ async def _fire(hass: HomeAssistant, moment: datetime) -> None:
     the heater is back once its status after the reconnect arrives.
     """
     await hass.async_block_till_done(wait_background_tasks=True)
+    # Firing time runs every timer due by then at once, the heater's as well as
+    # the session's: a control the (realistic, slow) heater has yet to apply or
+    # answer would be judged before its answer could come.
+    await outcomes_known(hass)
     async_fire_time_changed(hass, moment)
     await reported(hass)
 

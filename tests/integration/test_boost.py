@@ -42,7 +42,15 @@ from custom_components.navien_nwp500.navilink.session.session import (
 )
 
 from .conftest import DEMO_MAC
-from .helpers import advance, get_entity_id, get_state, push, wait_for
+from .helpers import (
+    advance,
+    allowing_pending,
+    get_entity_id,
+    get_state,
+    outcomes_known,
+    push,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -90,15 +98,25 @@ def _storage_key(entry: MockConfigEntry) -> str:
 
 
 async def _boost(hass: HomeAssistant, **data: Any) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "boost",
-        {
-            ATTR_ENTITY_ID: get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater"),
-            **data,
-        },
-        blocking=True,
+    """Start a boost; return once its commands have their outcomes.
+
+    The realistic heater can take longer than the action's wait (a slow
+    set-point): the action then says "still pending", and this waits on.
+    """
+    await allowing_pending(
+        hass.services.async_call(
+            DOMAIN,
+            "boost",
+            {
+                ATTR_ENTITY_ID: get_entity_id(
+                    hass, WATER_HEATER_DOMAIN, "water_heater"
+                ),
+                **data,
+            },
+            blocking=True,
+        )
     )
+    await outcomes_known(hass)
 
 
 def _boosted(hass: HomeAssistant) -> str:

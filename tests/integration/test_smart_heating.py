@@ -30,11 +30,12 @@ from custom_components.navien_nwp500.logbook import (
 from custom_components.navien_nwp500.planner import ReasonCode
 
 from .conftest import DEMO_MAC
-from .helpers import get_entity_id, push, wait_for
+from .helpers import allowing_pending, get_entity_id, push, wait_for
 from .smart_helpers import (
     ECO,
     HEAT_PUMP,
     HIGH_DEMAND,
+    JUMPING_PROFILE,
     VACATION,
     controls,
     messages,
@@ -54,8 +55,7 @@ if TYPE_CHECKING:
     from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = [
-    # Merged at the end of H10, written for the ideal heater: fallout still open.
-    pytest.mark.simulator(time_scale=0, push_interval=None, profile="ideal"),
+    pytest.mark.simulator(time_scale=0, push_interval=None, profile=JUMPING_PROFILE),
     pytest.mark.platforms(
         Platform.CALENDAR,
         Platform.NUMBER,
@@ -74,14 +74,18 @@ def logged(hass: HomeAssistant) -> list[Event[dict[str, Any]]]:
 
 
 async def _apply_plan(hass: HomeAssistant, *segments: dict[str, Any]) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "apply_plan",
-        {
-            ATTR_ENTITY_ID: get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater"),
-            "segments": list(segments),
-        },
-        blocking=True,
+    await allowing_pending(
+        hass.services.async_call(
+            DOMAIN,
+            "apply_plan",
+            {
+                ATTR_ENTITY_ID: get_entity_id(
+                    hass, WATER_HEATER_DOMAIN, "water_heater"
+                ),
+                "segments": list(segments),
+            },
+            blocking=True,
+        )
     )
 
 

@@ -38,6 +38,7 @@ from .conftest import DEMO_MAC
 from .helpers import get_entity_id, push, wait_for
 from .smart_helpers import (
     HEAT_PUMP,
+    JUMPING_PROFILE,
     messages,
     reported,
     run_until,
@@ -56,9 +57,8 @@ if TYPE_CHECKING:
     from navilink_sim.simulator import NaviLinkSimulator
 
 pytestmark = [
-    # Merged at the end of H10, written for the ideal heater: fallout still open.
     pytest.mark.simulator(
-        time_scale=0, push_interval=None, draw_interval=None, profile="ideal"
+        time_scale=0, push_interval=None, draw_interval=None, profile=JUMPING_PROFILE
     ),
     pytest.mark.platforms(
         Platform.CALENDAR,

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-# Merged at the end of H10, written for the ideal heater: fallout still open.
-pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None, profile="ideal")
+pytestmark = pytest.mark.simulator(time_scale=0, push_interval=None)
 
 
 @pytest.fixture

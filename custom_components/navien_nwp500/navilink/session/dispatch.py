@@ -61,6 +61,11 @@ class MessageDispatch:
         ours = self._replies.answers_us(message)
         if message.kind is InboundKind.STATUS and message.payload is not None:
             self._push_watch.note_status(device.mac, unprompted=not ours)
+            if self._replies.stale(message):
+                _LOGGER.debug(
+                    "%s: a status older than one received ignored", device.mac
+                )
+                return
             status = parse_status(message.payload)
             self.status_listeners.emit(device, status)
             self._sender.on_status(device.mac, status, ours=ours)

@@ -8,7 +8,8 @@ match it. The device subscription also carries the official app's replies and
 refusals (other client ID) and the device's own pushes (small integer session
 IDs, command 0 or 0x04xxxxxx): those are status, never an answer to us. An
 answer to one of our controls that no longer waits (its confirm timeout ran
-out) goes to ``on_late_answer``: a late ack still proves receipt.
+out) goes to ``on_late_answer``: a late ack still proves receipt. A status
+answering a query older than a status already received is ``stale()``.
 
 A query reply must echo our client ID; one echoing a session ID this session
 never issued (a device that does not echo it) goes to the oldest query waiting
@@ -47,8 +48,11 @@ class ReplyRouter:
     def __init__(self, client_id: str) -> None:
         """``client_id`` is the MQTT client ID every request of this session carries."""
         self._client_id = client_id
-        # session ID -> (MAC, whether the request was a control)
-        self._issued: OrderedDict[str, tuple[str | None, bool]] = OrderedDict()
+        # session ID -> (MAC, whether the request was a control, issue order)
+        self._issued: OrderedDict[str, tuple[str | None, bool, int]] = OrderedDict()
+        self._issued_count = 0
+        # MAC -> issue order before which a query's answer is stale
+        self._status_marks: dict[str, int] = {}
         self._queries: list[PendingQuery] = []
         # session ID -> future: True refused (ctrl-fail), False acknowledged
         self._controls: dict[str, asyncio.Future[bool]] = {}
@@ -58,7 +62,8 @@ class ReplyRouter:
     def new_session_id(self, mac: str, *, control: bool = False) -> str:
         """Return a fresh session ID for one request to ``mac`` and remember it."""
         session_id = uuid.uuid4().hex
-        self._issued[session_id] = (mac, control)
+        self._issued[session_id] = (mac, control, self._issued_count)
+        self._issued_count += 1
         while len(self._issued) > _REMEMBERED_IDS:
             self._issued.popitem(last=False)
         return session_id
@@ -70,6 +75,28 @@ class ReplyRouter:
             and inbound.session_id is not None
             and inbound.session_id in self._issued
         )
+
+    def stale(self, inbound: InboundMessage) -> bool:
+        """Whether a status answers a query older than a status already received.
+
+        Each reply leaves the device after its own delay, so replies overtake
+        each other. A query's answer is composed when the query arrives: one
+        asked before a later query already answered, or before one of our
+        controls was answered (the heater answers a control once it applies
+        it), shows the heater as it was. Call for every status; the heater's
+        own pushes and a control's answer are never stale.
+        """
+        if inbound.mac is None or not self.answers_us(inbound):
+            return False
+        _mac, control, order = self._issued[inbound.session_id or ""]
+        mark = self._status_marks.get(inbound.mac, 0)
+        if control:
+            self._status_marks[inbound.mac] = self._issued_count
+            return False
+        if order < mark:
+            return True
+        self._status_marks[inbound.mac] = order + 1
+        return False
 
     def expect_reply(
         self,
@@ -108,7 +135,7 @@ class ReplyRouter:
         if not self.answers_us(inbound):
             return  # another client's reply, or the device's own push
         session_id = inbound.session_id or ""
-        mac, control = self._issued[session_id]
+        mac, control, _order = self._issued[session_id]
         if mac is None or mac != inbound.mac or not control:
             return
         refused = inbound.kind is InboundKind.CTRL_FAIL
