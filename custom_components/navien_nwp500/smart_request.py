@@ -192,7 +192,9 @@ def plan_request(
         strategies.add(Strategy.SOLAR_SURPLUS)
     request = PlanRequest(
         now=now,
-        tank=TankState(upper or 0.0, lower or 0.0),
+        tank=TankState(
+            upper or 0.0, lower or 0.0, heating=bool(status and status.comp_use)
+        ),
         limits=heater_limits(
             heater.feature, online=online and known, vacation=vacation
         ),
