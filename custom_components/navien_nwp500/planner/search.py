@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 GRID_K: Final = 0.5
 PENALTY_PER_K: Final = 1e6
 """Cost of each kelvin a promise or the floor falls short (only when none can be kept)."""
-LAST_RESORT_PER_H: Final = 1e3
-"""Added to each hour of hybrid heating: the element runs only when the heat pump cannot keep a promise."""
+LAST_RESORT_PER_H: Final = 4e5
+"""Added to each hour of hybrid heating: the element runs only when the heat pump
+cannot keep a promise, by more than the grid's rounding (a tenth of a kelvin)."""
 STORED_C: Final = 55.0
 """Where the heat pump's output is read to value the heat left at the horizon."""
 LEFT_OVER_SHARE: Final = 0.9
@@ -217,6 +218,9 @@ Values = tuple[list[float], list[float]]
 def _costs_to_go(programme: _Programme) -> list[Values]:
     """Cheapest cost from each grid point of each boundary after now to the horizon.
 
+    A boundary's own shortfall is not in its values: it is added where a slot
+    ends there, at the exact temperature (not one between grid points).
+
     Heat left at the horizon, up to the surplus ceiling, earns a little less
     than the grid would charge for it then, so surplus is worth storing and
     grid power is not.
@@ -225,10 +229,7 @@ def _costs_to_go(programme: _Programme) -> list[Values]:
     temps = [grid.temperature(i) for i in range(grid.size)]
     credit = LEFT_OVER_SHARE * prices.cheapest_kelvin
     stored_c = programme.targets.surplus_c
-    last = [
-        _shortfall(t, required[-1]) - credit * max(0.0, min(t, stored_c) - required[-1])
-        for t in temps
-    ]
+    last = [-credit * max(0.0, min(t, stored_c) - required[-1]) for t in temps]
     ahead: Values = (last, last)
     values = [ahead]
     moves: dict[
@@ -250,6 +251,7 @@ def _costs_to_go(programme: _Programme) -> list[Values]:
                         )
                     ]
                 rate = prices.cost(index, choice, 1.0)
+                needed = required[index + 1]
                 for point in range(grid.size):
                     if not programme.open_to(choice, temps[point]):
                         continue
@@ -260,14 +262,10 @@ def _costs_to_go(programme: _Programme) -> list[Values]:
                         rate * outcome.heated_h
                         + below
                         + share * (after[at + 1] - below)
+                        + _shortfall(outcome.mean_c, needed)
                     )
                     current[point] = min(current[point], cost)
-            both.append(
-                [
-                    cost + _shortfall(t, required[index])
-                    for t, cost in zip(temps, current, strict=True)
-                ]
-            )
+            both.append(current)
         ahead = (both[0], both[1])
         values.append(ahead)
     values.reverse()
@@ -295,7 +293,8 @@ def _follow(
         options = [
             (
                 programme.prices.cost(index, choice, outcome.heated_h)
-                + programme.grid.value(values[index][outcome.running], outcome.mean_c),
+                + programme.grid.value(values[index][outcome.running], outcome.mean_c)
+                + _shortfall(outcome.mean_c, programme.required[index + 1]),
                 order,
                 outcome,
             )
