@@ -1,16 +1,16 @@
 """Cost-aware choice of slot actions: a dynamic programme over the planner's model.
 
 Used when prices or solar surplus matter. Time runs in the plan's slots; the
-state is the mean tank temperature on a half-kelvin grid. Backwards from the
-horizon, each grid state gets the cheapest cost of keeping every later promise
-and the comfort floor; then, from the tank's real temperature forwards, each
-slot takes the action whose cost plus that cost-to-go is lowest.
+state is the mean tank temperature on a half-kelvin grid, and whether the heat
+pump runs. Backwards from the horizon, each grid state gets the cheapest cost
+of keeping every later promise and the comfort floor; then, from the tank now
+(a layered tank counted by the hot water it delivers), each slot takes the
+action whose cost plus that cost-to-go is lowest.
 
 Heat is valued as it is paid for: grid power at the slot's price, the share
 of the draw that surplus covers (even a partial one) at the export price.
-The heater's own thermostat is modelled while the plan only holds a
-set-point: a big draw cools the bottom of the tank, and when the bottom falls
-`start_margin_k` short of the set-point the heater starts by itself.
+How the heater answers each action (when it starts, when it stops, the
+recovery a big draw sets off) is in `thermostat.py`.
 """
 
 from __future__ import annotations

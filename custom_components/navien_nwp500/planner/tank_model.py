@@ -1,8 +1,11 @@
-"""The planner's own tank model: one well-mixed tank, heat in, heat out.
+"""The planner's own tank model: heat in, heat out, and what a draw leaves.
 
 Its state is the mean tank temperature. Hot water is counted in litres of
 40 °C water a shower gets hot from the tank, read from a measured delivery
-curve; a draw of 40 °C water takes its heat above the cold water away.
+curve; a draw of 40 °C water takes its heat above the cold water away. Draws
+are worked out on two stacked halves, as the heater's two sensors see them:
+how cold a draw leaves the bottom, and how much more a hot top over a cold
+bottom delivers than a mixed tank of the same mean.
 """
 
 from __future__ import annotations
