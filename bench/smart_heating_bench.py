@@ -7,12 +7,14 @@ setting at 60 °C; each strategy of our planner, re-planning every 15 minutes
 from the tank's state; and the oracle, the cheapest plan that keeps the same
 promises, found offline by dynamic programming over the same tank.
 
-Run: ``python -m bench.smart_heating_bench``. Writes
+Run: ``python -m bench.smart_heating_bench [--jobs 3] [--only "TARIFF/SKY"]``. Writes
 ``docs/smart_heating_bench.json`` and ``docs/smart_heating_day.png``.
 """
 
 from __future__ import annotations
 
+import argparse
+from concurrent.futures import ProcessPoolExecutor
 import json
 from pathlib import Path
 from typing import Final
@@ -71,27 +73,51 @@ def _verdict(ours: Result, oracle: Result) -> dict[str, bool]:
     }
 
 
-def main() -> None:
-    """Run every case, print the table, write the JSON and the day plot."""
+def run_case(tariff: str, sky: str) -> tuple[Case, dict[str, Result]]:
+    """Run every controller through the week of one tariff under one sky."""
     rates = measure_rates()
     curve = measure_delivery_curve()
-    draws = tuple(week_draws())
-    print(f"measured: {rates}\ndelivery curve (°C, litres): {curve}")
-    oracle_model: OracleModel | None = None
+    case = Case(tariff, sky, TARIFFS[tariff](), SKIES[sky](), tuple(week_draws()))
+    controllers: dict[str, Controller] = {"fixed Eco 60 °C": FixedSetting()}
+    for name, strategies in STRATEGIES.items():
+        controllers[name] = PlannerControl(case, strategies, rates, curve)
+    controllers["oracle"] = OracleControl(case, OracleModel(case))
+    return case, {name: run_week(case, c) for name, c in controllers.items()}
+
+
+def _arguments() -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="cases run at once, one process each"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="TARIFF/SKY",
+        help='one case while iterating, e.g. "flat 0.45/cloudy" (writes nothing)',
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run every case, print the table, write the JSON and the day plot."""
+    arguments = _arguments()
+    print(f"measured: {measure_rates()}\ndelivery curve (°C, litres): ", end="")
+    print(measure_delivery_curve())
+    cases = [(tariff, sky) for tariff in TARIFFS for sky in SKIES]
+    if arguments.only:
+        tariff, sky = arguments.only.split("/", 1)
+        cases = [(tariff, sky)]
     report: list[dict[str, object]] = []
     print(
         f"{'tariff':24} {'sky':7} {'controller':22} {'kWh':>6} {'cost $':>7} "
         f"{'surplus':>8} {'promises':>9} {'min<floor':>9}"
     )
-    for tariff, prices in TARIFFS.items():
-        for sky, surplus in SKIES.items():
-            case = Case(tariff, sky, prices(), surplus(), draws)
-            oracle_model = oracle_model or OracleModel(case)
-            controllers: dict[str, Controller] = {"fixed Eco 60 °C": FixedSetting()}
-            for name, strategies in STRATEGIES.items():
-                controllers[name] = PlannerControl(case, strategies, rates, curve)
-            controllers["oracle"] = OracleControl(case, oracle_model)
-            results = {name: run_week(case, c) for name, c in controllers.items()}
+    with ProcessPoolExecutor(arguments.jobs) as pool:
+        runs = [pool.submit(run_case, tariff, sky) for tariff, sky in cases]
+        for run in runs:
+            case, results = run.result()
+            tariff, sky = case.tariff, case.sky
             for name, result in results.items():
                 print(
                     f"{tariff:24} {sky:7} {name:22} {result.kwh:6.2f} "
@@ -100,7 +126,7 @@ def main() -> None:
                     f"{result.floor_minutes:9d}"
                 )
             verdict = _verdict(results[JUDGED], results["oracle"])
-            print(f"{'':33} {JUDGED} vs oracle: {verdict}")
+            print(f"{'':33} {JUDGED} vs oracle: {verdict}", flush=True)
             report.append(
                 {
                     "tariff": tariff,
@@ -109,13 +135,14 @@ def main() -> None:
                     "targets": verdict,
                 }
             )
-            if (tariff, sky) == PLOT_CASE:
+            if (tariff, sky) == PLOT_CASE and not arguments.only:
                 plot_day(
                     case, results, PLOT_DAY, JUDGED, DOCS / "smart_heating_day.png"
                 )
-    (DOCS / "smart_heating_bench.json").write_text(
-        json.dumps({"judged": JUDGED, "cases": report}, indent=1) + "\n"
-    )
+    if not arguments.only:
+        (DOCS / "smart_heating_bench.json").write_text(
+            json.dumps({"judged": JUDGED, "cases": report}, indent=1) + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,8 @@ SIM_MODES = {
     Mode.HIGH_DEMAND: HIGH_DEMAND,
     Mode.ELECTRIC: ELECTRIC,
 }
-LIMITS = HeaterLimits(start_margin_k=4.5)
-"""The simulated heater starts when its top is 4 K short (the mixed tank's trigger)."""
+LIMITS = HeaterLimits(start_margin_k=4.5, lower_start_margin_k=6.0)
+"""The simulated heater starts when its top is 4 K or its bottom 6 K short."""
 HORIZON = timedelta(hours=36)
 MINUTES = DAYS * 24 * 60
 
@@ -206,7 +206,7 @@ class PlannerControl:
         end = now + HORIZON
         request = PlanRequest(
             now=now,
-            tank=TankState(tank.upper, tank.lower),
+            tank=TankState(tank.upper, tank.lower, tank.compressor),
             limits=LIMITS,
             rates=self._rates,
             promises=tuple(p for p in self._promises if now < p.at <= end),

@@ -56,6 +56,9 @@ NWP500_RATES: Final = HeatingRates(
     loss_w_per_k=1.6,
 )
 """Heat output and draw of an NWP500 (measured on the simulator's tank model)."""
+NWP500_START_MARGINS_K: Final = (4.5, 6.0)
+"""How far short of the set-point the upper and the lower sensor are when the heat
+pump starts by itself (the simulator's NWP500, with half a kelvin to spare above)."""
 DEFAULT_READY_BY_WEEKDAYS: Final = time(6, 30)
 DEFAULT_READY_BY_WEEKENDS: Final = time(8, 0)
 DEFAULT_READY_BY_SHOWERS: Final = 3.0
@@ -139,6 +142,8 @@ def heater_limits(
         min_setpoint_c=DHW_TEMPERATURE_MIN_C if low is None else low,
         max_setpoint_c=DHW_TEMPERATURE_MAX_C if high is None else high,
         tank_litres=defaults.tank_litres if litres is None else litres,
+        start_margin_k=NWP500_START_MARGINS_K[0],
+        lower_start_margin_k=NWP500_START_MARGINS_K[1],
         online=online,
         vacation=vacation,
     )
@@ -192,7 +197,9 @@ def plan_request(
         strategies.add(Strategy.SOLAR_SURPLUS)
     request = PlanRequest(
         now=now,
-        tank=TankState(upper or 0.0, lower or 0.0),
+        tank=TankState(
+            upper or 0.0, lower or 0.0, heating=bool(status and status.comp_use)
+        ),
         limits=heater_limits(
             heater.feature, online=online and known, vacation=vacation
         ),

@@ -276,6 +276,11 @@ async def test_cheap_hours_hold_the_set_back_through_the_price_peak(
     assert "smart_cheap_hours" not in messages(logged)[-1:]
     await run_until(hass, peak_end - timedelta(minutes=1), cheap.start)
     heating = _first(smart, ReasonCode.CHEAP_HOURS)
+    if heating.start > cheap.start:
+        # At one price all night, a new plan may start a slot or two later.
+        assert heating.start < promise
+        await run_until(hass, cheap.start, heating.start)
+        heating = _first(smart, ReasonCode.CHEAP_HOURS)
     await wait_for(
         hass,
         lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, heating.setpoint_c * 2),

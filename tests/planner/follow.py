@@ -28,7 +28,7 @@ RATES = HeatingRates(
     loss_w_per_k=1.6,
 )
 """What the simulated heater was measured to do (bench/smart_heating_measure.py)."""
-LIMITS = HeaterLimits(start_margin_k=4.5)
+LIMITS = HeaterLimits(start_margin_k=4.5, lower_start_margin_k=6.0)
 SIM_MODES = {
     Mode.HEAT_PUMP: HEAT_PUMP,
     Mode.ECO: ENERGY_SAVER,

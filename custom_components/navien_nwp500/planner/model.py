@@ -57,6 +57,8 @@ class TankState:
 
     upper_c: float
     lower_c: float
+    heating: bool = False
+    """Whether the heat pump runs now (it goes on without waiting for a start)."""
 
     @property
     def mean_c(self) -> float:
@@ -72,7 +74,9 @@ class HeaterLimits:
     max_setpoint_c: float = 65.5
     tank_litres: float = 246.0
     start_margin_k: float = 6.5
-    """How far short of its set-point the tank must be before the heater starts."""
+    """How far short of its set-point the upper sensor must be before the heater starts."""
+    lower_start_margin_k: float = 6.5
+    """How far short of its set-point the lower sensor must be before the heater starts."""
     online: bool = True
     vacation: bool = False
 

@@ -58,6 +58,7 @@ def make_plan(request: PlanRequest) -> Plan:
         max_c=limits.max_setpoint_c,
         surplus_c=min(limits.max_setpoint_c, max(hold_c, request.surplus_max_c)),
         start_margin_k=limits.start_margin_k,
+        lower_start_margin_k=limits.lower_start_margin_k,
         floor_litres=request.comfort_floor_litres,
     )
     slots = build_slots(request)
@@ -68,10 +69,11 @@ def make_plan(request: PlanRequest) -> Plan:
         schedule = search_actions(
             model,
             slots,
-            request.tank.mean_c,
+            model.equivalent_mean(request.tank.upper_c, request.tank.lower_c),
             targets,
             strategies=request.strategies,
             export_price=request.export_price,
+            running=request.tank.heating,
         )
     segments = build_segments(slots, schedule, targets, request.strategies, model)
     return Plan(segments, tuple(schedule.unmet))

@@ -50,6 +50,7 @@ class Targets:
     surplus_c: float
     start_margin_k: float
     floor_litres: float
+    lower_start_margin_k: float = 6.5
 
 
 @dataclass(slots=True)

@@ -1,16 +1,16 @@
 """Cost-aware choice of slot actions: a dynamic programme over the planner's model.
 
 Used when prices or solar surplus matter. Time runs in the plan's slots; the
-state is the mean tank temperature on a half-kelvin grid. Backwards from the
-horizon, each grid state gets the cheapest cost of keeping every later promise
-and the comfort floor; then, from the tank's real temperature forwards, each
-slot takes the action whose cost plus that cost-to-go is lowest.
+state is the mean tank temperature on a half-kelvin grid, and whether the heat
+pump runs. Backwards from the horizon, each grid state gets the cheapest cost
+of keeping every later promise and the comfort floor; then, from the tank now
+(a layered tank counted by the hot water it delivers), each slot takes the
+action whose cost plus that cost-to-go is lowest.
 
 Heat is valued as it is paid for: grid power at the slot's price, the share
 of the draw that surplus covers (even a partial one) at the export price.
-The heater's own thermostat is modelled while the plan only holds a
-set-point: a big draw cools the bottom of the tank, and when the bottom falls
-`start_margin_k` short of the set-point the heater starts by itself.
+How the heater answers each action (when it starts, when it stops, the
+recovery a big draw sets off) is in `thermostat.py`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from .model import Mode, Promise, Strategy
 from .schedule import EPSILON_K, Action, Schedule, surplus_action
+from .thermostat import Choice, Outcome, transition
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,8 +33,9 @@ if TYPE_CHECKING:
 GRID_K: Final = 0.5
 PENALTY_PER_K: Final = 1e6
 """Cost of each kelvin a promise or the floor falls short (only when none can be kept)."""
-LAST_RESORT_PER_H: Final = 1e3
-"""Added to each hour of hybrid heating: the element runs only when the heat pump cannot keep a promise."""
+LAST_RESORT_PER_H: Final = 4e5
+"""Added to each hour of hybrid heating: the element runs only when the heat pump
+cannot keep a promise, by more than the grid's rounding (a tenth of a kelvin)."""
 STORED_C: Final = 55.0
 """Where the heat pump's output is read to value the heat left at the horizon."""
 LEFT_OVER_SHARE: Final = 0.9
@@ -41,17 +43,6 @@ LEFT_OVER_SHARE: Final = 0.9
 surplus is worth storing for after the horizon, grid power is not."""
 BELOW_FLOOR_K: Final = 6.0
 """How far below the floor's temperature the grid reaches (for plans that start short)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """One action and how the heater runs under it."""
-
-    action: Action
-    mode: Mode
-    target_c: float
-    thermostat: bool
-    """True: only the set-point is held, the heater starts by itself when short."""
 
 
 def _choices(
@@ -70,30 +61,6 @@ def _choices(
         Choice(Action.HOLD, Mode.HEAT_PUMP, targets.hold_c, thermostat=True),
         *heat,
     ]
-
-
-def transition(
-    model: TankModel,
-    choice: Choice,
-    mean_c: float,
-    slot: Slot,
-    margin_k: float,
-) -> tuple[float, float]:
-    """Mean temperature after `slot` under `choice`, and the hours spent heating."""
-    lower = upper = mean_c
-    if slot.draw_litres:
-        lower = model.lower_after_draw(mean_c, slot.draw_litres)
-        mean_c = model.after_draw(mean_c, slot.draw_litres)
-        upper = 2 * mean_c - lower
-    if not choice.thermostat:
-        return model.step(mean_c, choice.mode, choice.target_c, slot.hours)
-    setpoint = choice.target_c
-    if min(lower, upper) >= setpoint - margin_k:
-        return model.step(mean_c, None, setpoint, slot.hours)
-    # The heater stops once its bottom reaches the set-point; a top still
-    # hotter than that keeps its heat.
-    ceiling = (max(upper, setpoint) + setpoint) / 2
-    return model.step(mean_c, Mode.HEAT_PUMP, ceiling, slot.hours)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +162,17 @@ class _Programme:
         """Coasting on the floor's set-point is open only above the set-back."""
         return choice.action is not Action.COAST or mean_c >= self.targets.hold_c
 
-    def move(self, index: int, choice: Choice, mean_c: float) -> tuple[float, float]:
-        """Where slot `index` takes the tank under `choice`, and the hours heated."""
+    def move(
+        self, index: int, choice: Choice, mean_c: float, *, running: bool
+    ) -> Outcome:
+        """Where slot `index` takes the tank under `choice`."""
         return transition(
-            self.model, choice, mean_c, self.slots[index], self.targets.start_margin_k
+            self.model,
+            choice,
+            mean_c,
+            self.slots[index],
+            self.targets,
+            running=running,
         )
 
 
@@ -210,8 +184,12 @@ def search_actions(
     *,
     strategies: frozenset[Strategy],
     export_price: float,
+    running: bool = False,
 ) -> Schedule:
-    """Cheapest actions that keep every promise and the floor, on the planner's model."""
+    """Cheapest actions that keep every promise and the floor, on the planner's model.
+
+    `running`: whether the heater runs now (it then goes on without a new start).
+    """
     floor_temp = model.temperature_for(targets.floor_litres)
     low_c = min(start_c, floor_temp) - BELOW_FLOOR_K
     programme = _Programme(
@@ -230,11 +208,18 @@ def search_actions(
         ]
         + [floor_temp],
     )
-    return _follow(programme, start_c, _costs_to_go(programme))
+    return _follow(programme, start_c, running, _costs_to_go(programme))
 
 
-def _costs_to_go(programme: _Programme) -> list[list[float]]:
+Values = tuple[list[float], list[float]]
+"""Cost-to-go at each grid point with the heater stopped, and running."""
+
+
+def _costs_to_go(programme: _Programme) -> list[Values]:
     """Cheapest cost from each grid point of each boundary after now to the horizon.
+
+    A boundary's own shortfall is not in its values: it is added where a slot
+    ends there, at the exact temperature (not one between grid points).
 
     Heat left at the horizon, up to the surplus ceiling, earns a little less
     than the grid would charge for it then, so surplus is worth storing and
@@ -244,43 +229,51 @@ def _costs_to_go(programme: _Programme) -> list[list[float]]:
     temps = [grid.temperature(i) for i in range(grid.size)]
     credit = LEFT_OVER_SHARE * prices.cheapest_kelvin
     stored_c = programme.targets.surplus_c
-    ahead = [
-        _shortfall(t, required[-1]) - credit * max(0.0, min(t, stored_c) - required[-1])
-        for t in temps
-    ]
+    last = [-credit * max(0.0, min(t, stored_c) - required[-1]) for t in temps]
+    ahead: Values = (last, last)
     values = [ahead]
-    moves: dict[tuple[Action, float, float], list[tuple[int, float, float]]] = {}
+    moves: dict[
+        tuple[Action, float, float, bool], list[tuple[int, float, Outcome]]
+    ] = {}
     for index in range(len(programme.slots) - 1, 0, -1):
         slot = programme.slots[index]
-        current = [math.inf] * grid.size
-        for choice in programme.choices[index]:
-            key = (choice.action, slot.draw_litres, slot.hours)
-            if key not in moves:
-                moves[key] = [
-                    (*grid.locate(after), heated)
-                    for after, heated in (
-                        programme.move(index, choice, t) for t in temps
+        both: list[list[float]] = []
+        for running in (False, True):
+            current = [math.inf] * grid.size
+            for choice in programme.choices[index]:
+                key = (choice.action, slot.draw_litres, slot.hours, running)
+                if key not in moves:
+                    moves[key] = [
+                        (*grid.locate(outcome.mean_c), outcome)
+                        for outcome in (
+                            programme.move(index, choice, t, running=running)
+                            for t in temps
+                        )
+                    ]
+                rate = prices.cost(index, choice, 1.0)
+                needed = required[index + 1]
+                for point in range(grid.size):
+                    if not programme.open_to(choice, temps[point]):
+                        continue
+                    at, share, outcome = moves[key][point]
+                    after = ahead[outcome.running]
+                    below = after[at]
+                    cost = (
+                        rate * outcome.heated_h
+                        + below
+                        + share * (after[at + 1] - below)
+                        + _shortfall(outcome.mean_c, needed)
                     )
-                ]
-            rate = prices.cost(index, choice, 1.0)
-            for point in range(grid.size):
-                if not programme.open_to(choice, temps[point]):
-                    continue
-                at, share, heated = moves[key][point]
-                below = ahead[at]
-                cost = rate * heated + below + share * (ahead[at + 1] - below)
-                current[point] = min(current[point], cost)
-        ahead = [
-            cost + _shortfall(t, required[index])
-            for t, cost in zip(temps, current, strict=True)
-        ]
+                    current[point] = min(current[point], cost)
+            both.append(current)
+        ahead = (both[0], both[1])
         values.append(ahead)
     values.reverse()
     return values
 
 
 def _follow(
-    programme: _Programme, start_c: float, values: list[list[float]]
+    programme: _Programme, start_c: float, running: bool, values: list[Values]
 ) -> Schedule:
     """From the tank's temperature now, take the best action slot by slot.
 
@@ -299,16 +292,18 @@ def _follow(
             schedule.unmet.extend(slot.promises)
         options = [
             (
-                programme.prices.cost(index, choice, heated)
-                + programme.grid.value(values[index], after),
+                programme.prices.cost(index, choice, outcome.heated_h)
+                + programme.grid.value(values[index][outcome.running], outcome.mean_c)
+                + _shortfall(outcome.mean_c, programme.required[index + 1]),
                 order,
-                after,
+                outcome,
             )
             for order, choice in enumerate(programme.choices[index])
             if programme.open_to(choice, mean_c)
-            for after, heated in (programme.move(index, choice, mean_c),)
+            for outcome in (programme.move(index, choice, mean_c, running=running),)
         ]
-        _, order, mean_c = min(options)
+        _, order, outcome = min(options, key=lambda option: option[:2])
+        mean_c, running = outcome.mean_c, outcome.running
         schedule.actions.append(programme.choices[index][order].action)
         schedule.temps.append(mean_c)
     return schedule

@@ -1,15 +1,17 @@
-"""The planner's own tank model: one well-mixed tank, heat in, heat out.
+"""The planner's own tank model: heat in, heat out, and what a draw leaves.
 
 Its state is the mean tank temperature. Hot water is counted in litres of
 40 °C water a shower gets hot from the tank, read from a measured delivery
-curve; a draw of 40 °C water takes its heat above the cold water away.
+curve; a draw of 40 °C water takes its heat above the cold water away. Draws
+are worked out on two stacked halves, as the heater's two sensors see them:
+how cold a draw leaves the bottom, and how much more a hot top over a cold
+bottom delivers than a mixed tank of the same mean.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-import math
 from typing import TYPE_CHECKING, Final
 
 from .model import Mode
@@ -19,6 +21,10 @@ if TYPE_CHECKING:
 
 WH_PER_LITRE_KELVIN: Final = 4.186 / 3.6
 MIX_C: Final = 40.0
+DRAW_STEP_L: Final = 4.0
+"""Litres of 40 °C water per step of a layered draw."""
+LAYERED_CAP_L: Final = 400.0
+"""Most litres a layered draw is counted to (more than any tank delivers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +64,53 @@ class TankModel:
         """Mean temperature after drawing `litres` of 40 °C water."""
         return mean_c - litres * (MIX_C - self.cold_c) / self.litres
 
-    def lower_after_draw(self, mean_c: float, litres: float) -> float:
-        """Bottom temperature after drawing `litres` of 40 °C water from a mixed tank.
+    def draw_layers(self, mean_c: float, litres: float) -> tuple[float, float]:
+        """Upper and lower temperatures after drawing `litres` of 40 °C water from a mixed tank."""
+        return self._draw(mean_c, mean_c, litres)[:2]
 
-        Hot water leaves at the top and as much cold water enters the bottom
-        half, which the heater's lower sensor watches.
+    def _draw(
+        self, upper: float, lower: float, litres: float
+    ) -> tuple[float, float, float]:
+        """Draw up to `litres` of 40 °C water from two stacked halves.
+
+        Hot water leaves at the top, the lower half rises into the upper one
+        and cold water enters the bottom; a mixing valve takes less tank water
+        while the top is hot. Returns the halves' temperatures and the litres
+        drawn while the top stayed above 40 °C.
         """
-        drawn = litres
-        if mean_c > MIX_C:
-            drawn = litres * (MIX_C - self.cold_c) / (mean_c - self.cold_c)
-        share = math.exp(-2 * drawn / self.litres)
-        return self.cold_c + (mean_c - self.cold_c) * share
+        half = self.litres / 2
+        left = litres
+        hot = 0.0
+        while left > 0:
+            chunk = min(DRAW_STEP_L, left)
+            left -= chunk
+            drawn = chunk
+            if upper > MIX_C:
+                hot += chunk
+                drawn = chunk * (MIX_C - self.cold_c) / (upper - self.cold_c)
+            share = min(1.0, drawn / half)
+            upper += (lower - upper) * share
+            lower += (self.cold_c - lower) * share
+        return upper, lower, hot
+
+    def equivalent_mean(self, upper_c: float, lower_c: float) -> float:
+        """Mean temperature of a mixed tank that delivers what this layered one does.
+
+        A hot top over a cold bottom delivers more than their mean: the
+        difference, worked out on two stacked halves, is added to the
+        measured curve's litres at the mean.
+        """
+        mean_c = (upper_c + lower_c) / 2
+        if upper_c <= lower_c + 0.5:
+            return mean_c
+        layered = self._draw(upper_c, lower_c, LAYERED_CAP_L)[2]
+        mixed = self._draw(mean_c, mean_c, LAYERED_CAP_L)[2]
+        bonus = max(0.0, layered - mixed)
+        return max(mean_c, self.temperature_for(self.usable_litres(mean_c) + bonus))
+
+    def lower_after_draw(self, mean_c: float, litres: float) -> float:
+        """Bottom temperature after drawing `litres` of 40 °C water from a mixed tank."""
+        return self.draw_layers(mean_c, litres)[1]
 
     def heat_w(self, mode: Mode, mean_c: float) -> float:
         """Heat output while heating in `mode`."""
