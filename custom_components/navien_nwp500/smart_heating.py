@@ -43,6 +43,7 @@ from .planner import (
 )
 from .smart_control import PLAN_MODES, Control, Setting
 from .smart_inputs import plan_inputs
+from .smart_replans import Replans
 from .smart_request import SmartOptions, plan_request
 from .smart_state import (
     HeaterSmart,
@@ -79,6 +80,7 @@ class SmartHeating:
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._unsubscribe_inputs: CALLBACK_TYPE | None = None
+        self._replans = Replans(coordinator.config_entry, self._async_refresh_now)
 
     @property
     def options(self) -> SmartOptions:
@@ -204,7 +206,9 @@ class SmartHeating:
         request = self._request(mac, heater, smart, now)
         check_promises(smart, heater, request.cold_water_c, now)
         smart.promises = request.promises
-        plan = make_plan(request)
+        plan = await self._hass.async_add_executor_job(make_plan, request)
+        if not self.get(mac).active:
+            return  # turned off while planning: given back already
         if smart.external and plan.skipped is None:
             plan = Plan(smart.external)
         smart.plan = plan
@@ -362,12 +366,12 @@ class SmartHeating:
 
     @callback
     def _refresh_all(self) -> None:
-        now = dt_util.utcnow()
         for mac, smart in self._heaters.items():
             if smart.active:
-                self._coordinator.config_entry.async_create_background_task(
-                    self._hass, self._async_refresh(mac, now), f"{DOMAIN} plan {mac}"
-                )
+                self._replans.request(self._hass, mac)
+
+    async def _async_refresh_now(self, mac: str) -> None:
+        await self._async_refresh(mac, dt_util.utcnow())
 
     @callback
     def _schedule(self, mac: str, when: datetime) -> None:

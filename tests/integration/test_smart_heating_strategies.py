@@ -1,6 +1,8 @@
 """Smart heating's strategies on the simulator's tank: ready-by, cheap hours, solar."""
 
+import asyncio
 from datetime import datetime, time, timedelta
+import threading
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.number import (
@@ -22,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
+from custom_components.navien_nwp500 import smart_heating
 from custom_components.navien_nwp500.const import (
     CONF_COMFORT_FLOOR_SHOWERS,
     CONF_PRICE_ENTITY,
@@ -31,7 +34,12 @@ from custom_components.navien_nwp500.const import (
     CONF_SURPLUS_ENTITY,
 )
 from custom_components.navien_nwp500.logbook import EVENT_SMART_HEATING
-from custom_components.navien_nwp500.planner import ReasonCode
+from custom_components.navien_nwp500.planner import (
+    Plan,
+    PlanRequest,
+    ReasonCode,
+    make_plan,
+)
 from custom_components.navien_nwp500.smart_state import HOLD_CODES
 
 from .conftest import DEMO_MAC
@@ -343,3 +351,37 @@ async def test_without_a_price_sensor_the_heater_tou_plan_sets_the_prices(
         now < at and at + timedelta(hours=5) < now + timedelta(hours=36)
         for at in weekday_peaks
     )
+
+
+async def test_a_burst_of_surplus_changes_makes_one_more_plan_not_one_each(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    heater: SimulatedHeater,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Plans are made off the event loop, one at a time; the last one sees the last value."""
+    hass.states.async_set(EXPORT, "0", {"unit_of_measurement": "W"})
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_SURPLUS_ENTITY: EXPORT}
+    )
+    await switch(hass, "smart_heating", True)
+    await wait_for(hass, lambda: shows_plan(hass, heater))
+    loop = asyncio.get_running_loop()
+    planning, released = asyncio.Event(), threading.Event()
+    seen_watts: list[float] = []
+
+    def held_plan(request: PlanRequest) -> Plan:
+        seen_watts.append(max((p.watts for p in request.surplus), default=0.0))
+        loop.call_soon_threadsafe(planning.set)
+        released.wait(30)  # the plan under way, in an executor thread
+        return make_plan(request)
+
+    monkeypatch.setattr(smart_heating, "make_plan", held_plan)
+    hass.states.async_set(EXPORT, "100", {"unit_of_measurement": "W"})
+    await asyncio.wait_for(planning.wait(), 30)  # the loop runs on meanwhile
+    for watts in range(200, 1100, 100):
+        hass.states.async_set(EXPORT, str(watts), {"unit_of_measurement": "W"})
+    released.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert seen_watts == [100.0, 1000.0]
