@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from custom_components.navien_nwp500.energy import HISTORY_RETRIES, HISTORY_RETRY
+from custom_components.navien_nwp500.statistics import PROGRESS
 
 from .helpers import advance
 from .test_statistics import (
@@ -142,3 +143,43 @@ async def test_a_month_that_never_answers_is_asked_a_bounded_number_of_times(
     asked = _months_asked(heater, asked_before)
     assert asked.count((LOST.year, LOST.month)) == HISTORY_RETRIES
     assert await hourly(hass, sensor_id(hass, "energy_total")) == first
+
+
+async def test_after_a_restart_another_lost_month_rewrites_nothing(
+    recorded: HomeAssistant,  # noqa: F811 (the fixture above)
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+) -> None:
+    """A run short of a month leaves the first import whole; the retry completes it.
+
+    After a restart (nothing kept in memory) the first lost month answers but
+    another one is lost: that run writes nothing, so no row moves; its retry
+    asks the other month again and both fill in.
+    """
+    hass, entry = recorded, init_integration
+    first = await _first_import_without_the_lost_month(
+        hass, entry, simulator, heater, 1
+    )
+    other = LOST + timedelta(days=62)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass.data.pop(PROGRESS)  # a restart: only the store is left
+
+    def asks_for_other_month(request: Any) -> bool:
+        return request.get("year") == other.year and request.get("month") == [
+            other.month
+        ]
+
+    simulator.faults.lose_replies(asks_for_other_month, times=1)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settled(hass, entry)
+    statistic_id = sensor_id(hass, "energy_total")
+    assert await hourly(hass, statistic_id) == first
+
+    await advance(hass, HISTORY_RETRY.total_seconds() + 1)
+    await settled(hass, entry)
+    rows = await hourly(hass, statistic_id)
+    months = _months(rows[:365])
+    assert {(LOST.year, LOST.month), (other.year, other.month)} <= months
+    assert_days(rows[:365], heater, SENSORS["energy_total"])
+    assert rows[365]["change"] == pytest.approx(0.0, abs=1e-6)
