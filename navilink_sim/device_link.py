@@ -6,6 +6,7 @@ import asyncio
 from collections import deque
 import contextlib
 import copy
+from dataclasses import dataclass
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import aiomqtt
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine, Mapping
 
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.lag import Lag
@@ -72,6 +73,14 @@ def malform(kind: str, message: dict[str, Any]) -> bytes:
     return json.dumps(body).encode()
 
 
+@dataclass(slots=True)
+class _Loss:
+    """Requests whose replies are lost, and how many more to lose."""
+
+    match: Callable[[Mapping[str, Any]], bool]
+    left: int
+
+
 class DeviceLink:
     """
     The device side of the MQTT connection for one heater.
@@ -81,7 +90,8 @@ class DeviceLink:
     broker goes away it retries every 0.2 s. Fault knobs, applied to every message
     the device publishes (replies and pushes): `reply_delay` seconds before
     answering, `drop_replies` to stay silent, and `next_reply_malformed` to break
-    the next message once (one of `MALFORMATIONS`). `silent` is a heater off its
+    the next message once (one of `MALFORMATIONS`); `lose_replies` loses the replies
+    to the next requests a test names. `silent` is a heater off its
     Wi-Fi while the broker is up: it receives nothing and publishes nothing.
     With a `lag` (the heater's profile, `navilink_sim.lag`), controls wait before
     they reach the heater, and each reply leaves late, twice or not at all.
@@ -102,6 +112,7 @@ class DeviceLink:
         self.drop_replies = False
         self.silent = False
         self._next_malformed: str | None = None
+        self._losses: list[_Loss] = []
         self.published: list[tuple[str, bytes]] = []
         self.connect_count = 0
         self.connect_timeout = 10.0
@@ -122,6 +133,25 @@ class DeviceLink:
         if kind is not None and kind not in MALFORMATIONS:
             raise ValueError(f"unknown malformation {kind!r}")
         self._next_malformed = kind
+
+    def lose_replies(
+        self, match: Callable[[Mapping[str, Any]], bool], times: int
+    ) -> None:
+        """Lose the replies to the next ``times`` requests ``match`` accepts.
+
+        The heater still receives and handles each one; its answer never leaves.
+        """
+        self._losses.append(_Loss(match, times))
+
+    def _loses_reply_to(self, payload: Mapping[str, Any]) -> bool:
+        request = payload.get("request")
+        if not isinstance(request, dict):
+            return False
+        for loss in self._losses:
+            if loss.left > 0 and loss.match(request):
+                loss.left -= 1
+                return True
+        return False
 
     @property
     def idle(self) -> bool:
@@ -236,6 +266,9 @@ class DeviceLink:
             replies = self.heater.handle(topic, payload)
         except Exception:
             _LOGGER.exception("heater failed on %s: %s", topic, payload)
+            return
+        if self._loses_reply_to(payload):
+            _LOGGER.debug("%s: reply to %s lost", self.client_id, payload["request"])
             return
         if replies and self.reply_delay > 0:
             await asyncio.sleep(self.reply_delay)

@@ -8,7 +8,7 @@ mosquitto process; account and REST faults delegate to the account store and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .device_link import MALFORMATIONS
 
@@ -160,6 +160,23 @@ class Faults:
     def drop_replies(self, enabled: bool = True, *, mac: str | None = None) -> None:
         """Make devices receive requests but publish nothing (replies and pushes)."""
         self._set(mac, "drop_replies", enabled)
+
+    def lose_replies(
+        self,
+        match: Callable[[Mapping[str, Any]], bool],
+        *,
+        times: int = 1,
+        mac: str | None = None,
+    ) -> None:
+        """
+        Lose the replies to the next ``times`` requests ``match`` accepts.
+
+        ``match`` gets the request's ``request`` object (``command``, its
+        parameters). The device handles each such request but its answer never
+        leaves, like a reply lost on the way.
+        """
+        for link in self._targets(mac):
+            link.lose_replies(match, times)
 
     def silence_device(self, mac: str) -> None:
         """

@@ -40,6 +40,7 @@ from .navilink.codec import (
     DhwOperationSetting,
     commands,
 )
+from .texts import number_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,7 +164,8 @@ def boost_celsius(
 
     def shown(limit: float) -> str:
         value = TemperatureConverter.convert(limit, UnitOfTemperature.CELSIUS, unit)
-        return f"{value:g}" if unit == UnitOfTemperature.CELSIUS else f"{value:.0f}"
+        whole = unit != UnitOfTemperature.CELSIUS
+        return number_text(hass, value, digits=0 if whole else None)
 
     raise ServiceValidationError(
         translation_domain=DOMAIN,

@@ -5,6 +5,7 @@ write as soon as the heater confirms it, and both calendars are read daily.
 """
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.calendar import (
@@ -24,6 +25,7 @@ from .heater_details import async_read_schedule, async_read_tou_plan
 from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 from .smart_entities import smart_calendars
+from .texts import number_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -165,7 +167,7 @@ class NavienScheduleCalendar(_DetailCalendar):
     def _format_temperature(self, celsius: float) -> str:
         unit = self.hass.config.units.temperature_unit
         value = TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit)
-        return f"{value:.1f} {unit}".replace(".0 ", " ")
+        return f"{number_text(self.hass, round(value, 1))} {unit}"
 
     @override
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
@@ -193,5 +195,10 @@ class NavienTouCalendar(_DetailCalendar):
         if not plan:
             return []
         return tou_occurrences(
-            plan, start, end, dt_util.get_default_time_zone(), self.hass.config.currency
+            plan,
+            start,
+            end,
+            dt_util.get_default_time_zone(),
+            self.hass.config.currency,
+            format_number=partial(number_text, self.hass),
         )

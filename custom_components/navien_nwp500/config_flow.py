@@ -1,5 +1,6 @@
 """Config flow for the Navien NWP500 integration (NaviLink cloud account)."""
 
+from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any, override
 
@@ -54,6 +55,7 @@ from .smart_options import (
     smart_options,
     smart_schema,
 )
+from .texts import number_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -244,9 +246,9 @@ class NavienOptionsFlow(OptionsFlow):
         }
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {
-            "queue_min": f"{MIN_QUEUE_MAX_AGE:g}",
-            "queue_max": f"{MAX_QUEUE_MAX_AGE:g}",
-            **hot_water_placeholders(units),
+            "queue_min": number_text(self.hass, MIN_QUEUE_MAX_AGE),
+            "queue_max": number_text(self.hass, MAX_QUEUE_MAX_AGE),
+            **hot_water_placeholders(units, partial(number_text, self.hass)),
         }
         if user_input is not None:
             smart, smart_errors, smart_placeholders = smart_options(

@@ -8,7 +8,9 @@ and after every reconnect; the diagnostics every 6 hours. A query that gets no
 reply leaves the last values as they are. The history import into long-term
 statistics (``statistics.py``) runs here too: at start, after the recorder's
 compiles until every energy sensor has its first compiled period (so a new
-install gets its year within minutes), and once a day.
+install gets its year within minutes), and once a day. A run that left a month
+unanswered runs again `HISTORY_RETRY` later (at most `HISTORY_RETRIES` times
+before the nightly run), asking only for what is missing.
 """
 
 import asyncio
@@ -24,7 +26,7 @@ from homeassistant.util import dt as dt_util
 
 from .navilink.codec import Diagnostics, commands, parse_diagnostics, parse_energy
 from .navilink.session import NotConnectedError, SessionError, SessionState
-from .reader import Skipped
+from .reader import RETRY_AFTER, Skipped
 from .statistics import RECORDER, async_import_history, awaiting_first_compile
 
 if TYPE_CHECKING:
@@ -45,6 +47,10 @@ AFTER_COMPILE: Final = 10.0
 """Seconds from the recorder's compile to the import (its rows are written by then)."""
 HISTORY_IMPORT_TIME: Final = (1, 5)
 """Local hour and minute of the daily history top-up (after the heater's day closed)."""
+HISTORY_RETRY: Final = RETRY_AFTER
+"""When a history import with a month unanswered runs again (the reader's rule)."""
+HISTORY_RETRIES: Final = 4
+"""Runs again after an unanswered month, at most, between two nightly runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +100,8 @@ class CounterPoller:
         self._cancel: list[CALLBACK_TYPE] = []
         self._unlisten_compiles: CALLBACK_TYPE | None = None
         self._cancel_after_compile: CALLBACK_TYPE | None = None
+        self._cancel_history_retry: CALLBACK_TYPE | None = None
+        self._history_retries = 0
 
     @callback
     def async_start(self) -> None:
@@ -125,6 +133,9 @@ class CounterPoller:
             cancel()
         self._cancel.clear()
         self._stop_following_compiles()
+        if self._cancel_history_retry is not None:
+            self._cancel_history_retry()
+            self._cancel_history_retry = None
 
     @callback
     def _add_new_heaters(self) -> None:
@@ -163,7 +174,26 @@ class CounterPoller:
 
     @callback
     def _history_due(self, _now: datetime) -> None:
+        self._history_retries = 0
         self._reader.spawn(self.async_import_history(), HISTORY)
+
+    @callback
+    def _history_retry_due(self, _now: datetime) -> None:
+        self._cancel_history_retry = None
+        self._reader.spawn(self.async_import_history(), HISTORY)
+
+    @callback
+    def _retry_history_soon(self) -> None:
+        """Run the import again soon: a month got no reply (bounded, see the module)."""
+        if (
+            self._cancel_history_retry is not None
+            or self._history_retries >= HISTORY_RETRIES
+        ):
+            return
+        self._history_retries += 1
+        self._cancel_history_retry = async_call_later(
+            self._hass, HISTORY_RETRY, self._history_retry_due
+        )
 
     @callback
     def _compiled(self, _event: Event) -> None:
@@ -257,12 +287,19 @@ class CounterPoller:
         if RECORDER not in self._hass.config.components:
             return 0
         added = 0
+        complete = True
         async with self._history_lock:
             for heater in self._heaters():
                 if counts_energy(heater):
-                    added += await async_import_history(
+                    imported = await async_import_history(
                         self._hass, self._async_history_query, heater
                     )
+                    added += imported.written
+                    complete = complete and imported.complete
+        if complete:
+            self._history_retries = 0
+        else:
+            self._retry_history_soon()
         return added
 
     @callback

@@ -7,11 +7,11 @@ the command sequences for a mode or a vacation, and whether heat is being made.
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.const import PRECISION_WHOLE, UnitOfTemperature
+from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.temperature import display_temp
+from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import DOMAIN
 from .navilink.codec import (
@@ -21,7 +21,7 @@ from .navilink.codec import (
     commands,
 )
 from .navilink.session import NotConnectedError, RequestTimeoutError
-from .texts import localized_placeholders
+from .texts import localized_placeholders, number_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -51,9 +51,10 @@ def heating_now(status: DeviceStatus) -> bool | None:
 def temperature_in_user_unit(hass: HomeAssistant | None, celsius: float) -> str:
     """Say a temperature with its unit, as the user sees it (whole °F, or °C)."""
     if hass is None or hass.config.units.temperature_unit == UnitOfTemperature.CELSIUS:
-        return f"{celsius:g} {UnitOfTemperature.CELSIUS}"
-    shown = display_temp(hass, celsius, UnitOfTemperature.CELSIUS, PRECISION_WHOLE)
-    return f"{shown:g} {hass.config.units.temperature_unit}"
+        return f"{number_text(hass, celsius)} {UnitOfTemperature.CELSIUS}"
+    unit = hass.config.units.temperature_unit
+    shown = TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit)
+    return f"{number_text(hass, shown, digits=0)} {unit}"
 
 
 def _placeholders(

@@ -40,7 +40,7 @@ from .hot_water import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from homeassistant.util.unit_system import UnitSystem
 
@@ -88,13 +88,18 @@ class _Field:
         """Return the lowest and highest value, in the form's unit."""
         return self.to_form(self.low, imperial), self.to_form(self.high, imperial)
 
-    def range_placeholders(self, imperial: bool) -> dict[str, str]:
-        """Say the range in the form's unit (showers are counted in the text)."""
+    def range_placeholders(
+        self, imperial: bool, number: Callable[[float], str]
+    ) -> dict[str, str]:
+        """Say the range in the form's unit (showers are counted in the text).
+
+        ``number`` writes a number for the user's language.
+        """
         unit = "" if self.unit == SHOWERS else f" {self.shown_unit(imperial)}"
         low, high = self.form_range(imperial)
         return {
-            f"{self.placeholder}_min": f"{low:g}{unit}",
-            f"{self.placeholder}_max": f"{high:g}{unit}",
+            f"{self.placeholder}_min": f"{number(low)}{unit}",
+            f"{self.placeholder}_max": f"{number(high)}{unit}",
         }
 
     def selector(self, imperial: bool) -> NumberSelector:
@@ -195,12 +200,14 @@ def hot_water_errors(
     return errors
 
 
-def hot_water_placeholders(units: UnitSystem) -> dict[str, str]:
-    """Return the ranges the hot water errors name, in the form's units."""
+def hot_water_placeholders(
+    units: UnitSystem, number: Callable[[float], str]
+) -> dict[str, str]:
+    """Return the ranges the hot water errors name, in the form's units and language."""
     imperial = _imperial(units)
     placeholders: dict[str, str] = {}
     for f in FIELDS:
-        placeholders |= f.range_placeholders(imperial)
+        placeholders |= f.range_placeholders(imperial, number)
     return placeholders
 
 

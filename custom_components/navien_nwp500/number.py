@@ -26,6 +26,7 @@ from .entity import NavienEntity, async_add_heater_entities
 from .helpers import navien_command
 from .navilink.codec import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
 from .smart_entities import smart_numbers
+from .texts import number_text
 from .vacation import DEFAULT_VACATION_DAYS, VACATION_LENGTH_KEY
 
 if TYPE_CHECKING:
@@ -102,8 +103,8 @@ def _whole_days(entity: NumberEntity, value: float) -> int:
             translation_domain=DOMAIN,
             translation_key="invalid_days",
             translation_placeholders={
-                "min": f"{entity.native_min_value:g}",
-                "max": f"{entity.native_max_value:g}",
+                "min": number_text(entity.hass, entity.native_min_value),
+                "max": number_text(entity.hass, entity.native_max_value),
             },
         )
     return int(value)

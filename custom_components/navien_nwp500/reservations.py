@@ -34,6 +34,7 @@ from .navilink.codec import (
     parse_reservations,
 )
 from .navilink.session import RequestTimeoutError
+from .texts import number_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -164,7 +165,9 @@ def _from_celsius(hass: HomeAssistant, celsius: float) -> float:
 
 def _shown(hass: HomeAssistant, celsius: str) -> str:
     """Show a codec placeholder given in °C in the user's unit, with its symbol."""
-    return f"{_from_celsius(hass, float(celsius)):g} {_user_unit(hass)}"
+    return (
+        f"{number_text(hass, _from_celsius(hass, float(celsius)))} {_user_unit(hass)}"
+    )
 
 
 def schedule_write(

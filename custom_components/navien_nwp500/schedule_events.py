@@ -142,10 +142,13 @@ def tou_occurrences(
     end: datetime,
     zone: tzinfo,
     currency: str,
+    *,
+    format_number: Callable[[float], str] = "{:g}".format,
 ) -> list[Occurrence]:
     """Price periods of the cloud TOU plan (§2.8) that overlap [start, end).
 
     A period's end minute is inclusive (``endMinute`` 59 ends at the hour).
+    ``format_number`` writes a price in the user's language.
     """
     info = plan.get("touInfo")
     schedule = info.get("schedule") if isinstance(info, dict) else None
@@ -166,7 +169,9 @@ def tou_occurrences(
             for index, period in enumerate(
                 periods if isinstance(periods, list) else []
             ):
-                occurrence = _tou_period(period, day, day_bit, zone, currency)
+                occurrence = _tou_period(
+                    period, day, day_bit, zone, currency, format_number=format_number
+                )
                 if (
                     occurrence is None
                     or occurrence.end <= start
@@ -188,7 +193,13 @@ def tou_occurrences(
 
 
 def _tou_period(
-    period: Any, day: date, day_bit: int, zone: tzinfo, currency: str
+    period: Any,
+    day: date,
+    day_bit: int,
+    zone: tzinfo,
+    currency: str,
+    *,
+    format_number: Callable[[float], str],
 ) -> Occurrence | None:
     if not isinstance(period, dict):
         return None
@@ -207,8 +218,8 @@ def _tou_period(
     if low is None or high is None:
         price = "Price unknown"
     elif low == high:
-        price = f"{low:g} {currency}/kWh"
+        price = f"{format_number(low)} {currency}/kWh"
     else:
-        price = f"{low:g}-{high:g} {currency}/kWh"
+        price = f"{format_number(low)}-{format_number(high)} {currency}/kWh"
     middle = None if low is None or high is None else (low + high) / 2
     return Occurrence("", begins, ends, price, "", price=middle)

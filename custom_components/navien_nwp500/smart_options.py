@@ -36,6 +36,7 @@ from .hot_water_options import SHOWERS
 from .navilink.codec import DHW_TEMPERATURE_MAX_C, DHW_TEMPERATURE_MIN_C
 from .smart_request import SmartOptions
 from .smart_text import temperature_text
+from .texts import number_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -149,7 +150,7 @@ def smart_options(
     placeholders = {
         "min": temperature_text(hass, low),
         "max": temperature_text(hass, high),
-        "floor_min": f"{MIN_COMFORT_FLOOR_SHOWERS:g}",
-        "floor_max": f"{MAX_COMFORT_FLOOR_SHOWERS:g}",
+        "floor_min": number_text(hass, MIN_COMFORT_FLOOR_SHOWERS),
+        "floor_max": number_text(hass, MAX_COMFORT_FLOOR_SHOWERS),
     }
     return stored, errors, placeholders

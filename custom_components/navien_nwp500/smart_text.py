@@ -13,7 +13,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter, VolumeConverter
 
 from .modes import MODE_NAMES
-from .texts import translated_message
+from .texts import number_text, translated_message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,14 +29,14 @@ def temperature_text(hass: HomeAssistant, celsius: float) -> str:
     unit = hass.config.units.temperature_unit
     value = TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit)
     if unit == UnitOfTemperature.CELSIUS:
-        return f"{value:g} {unit}"
-    return f"{value:.0f} {unit}"
+        return f"{number_text(hass, value)} {unit}"
+    return f"{number_text(hass, value, digits=0)} {unit}"
 
 
 def _volume_text(hass: HomeAssistant, litres: float) -> str:
     unit = hass.config.units.volume_unit
     value = VolumeConverter.convert(litres, UnitOfVolume.LITERS, unit)
-    return f"{value:.0f} {unit}"
+    return f"{number_text(hass, value, digits=0)} {unit}"
 
 
 def _time_text(value: str | float) -> str:

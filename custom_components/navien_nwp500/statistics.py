@@ -20,15 +20,18 @@ The anchor and the raise already applied are kept in a store (by unique ID, so a
 renamed entity keeps them). Every run rebuilds all the rows before the anchor
 from what the heater answers and raises the compiled part only by what S grew:
 a run adds nothing twice, and a month that got no reply, asked again by a later
-run, fills its days without a jump. Months the heater has no data for are
-skipped. A day counts only once the heater has closed it: yesterday only when
+run, fills its days without a jump. A run with a month unanswered writes
+nothing over an earlier import (its rows stay as they were) until a run gets
+every month; the months that answered are kept (in memory) once closed, so a
+later run asks only the missing and the open ones. Months the heater has no
+data for are skipped. A day counts only once the heater has closed it: yesterday only when
 the heater already counts energy today (a heater whose clock is behind is still
 filling yesterday); older days always. When every month answered and the last
 day was closed, the sensor is done and the heater is not asked again.
 """
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 import logging
 from typing import TYPE_CHECKING, Any, Final
@@ -72,6 +75,8 @@ RECORDER: Final = "recorder"
 
 type Query = Callable[[Command], Awaitable[Mapping[str, Any] | None]]
 type Days = dict[date, EnergyCounters]
+type MonthKey = tuple[str, int, int]
+"""A heater's MAC address, a year and a month."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,16 @@ class _Progress:
 
     store: Store[dict[str, dict[str, Any]]]
     data: dict[str, dict[str, Any]] | None = None
+    answered: dict[MonthKey, Days] = field(default_factory=dict)
+    """Closed months the heaters answered: never asked again while Home Assistant runs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What one heater's import did: rows written, and whether every month answered."""
+
+    written: int
+    complete: bool
 
 
 async def _progress(hass: HomeAssistant) -> _Progress:
@@ -165,16 +180,31 @@ async def _first_compiled(hass: HomeAssistant, statistic_id: str) -> datetime | 
     return min(starts, default=None)
 
 
+def _month_end(year: int, month: int) -> date:
+    """Return the last day of a month."""
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return following - timedelta(days=1)
+
+
 async def _fetch_days(
-    query: Query, heater: HeaterState, first: date, last: date
+    query: Query,
+    heater: HeaterState,
+    span: tuple[date, date],
+    answered: dict[MonthKey, Days],
 ) -> tuple[Days, bool]:
     """Ask month by month; return the days read and whether every month answered.
 
     A month without a reply or without data is skipped; the others are kept.
+    A month in ``answered`` is not asked again; one that answers and has closed
+    (see `_closed`) goes there.
     """
     days: Days = {}
     complete = True
-    for year, month in _months(first, last):
+    for year, month in _months(*span):
+        key = (heater.device.mac, year, month)
+        if key in answered:
+            days |= answered[key]
+            continue
         reply = await query(
             commands.energy_query(heater.device, heater.feature, year, [month])
         )
@@ -190,11 +220,15 @@ async def _fetch_days(
             ),
             None,
         )
+        found: Days = {}
         if entry is None:
             _LOGGER.debug("Energy reply for %s-%02d had no such month", year, month)
-            continue
-        for index, counters in enumerate(entry.days):
-            days[date(year, month, index + 1)] = counters
+        else:
+            for index, counters in enumerate(entry.days):
+                found[date(year, month, index + 1)] = counters
+        days |= found
+        if _month_end(year, month) <= local_today() - timedelta(days=2):
+            answered[key] = found
     return days, complete
 
 
@@ -307,25 +341,27 @@ async def awaiting_first_compile(hass: HomeAssistant, heater: HeaterState) -> bo
 
 async def async_import_history(
     hass: HomeAssistant, query: Query, heater: HeaterState
-) -> int:
-    """Import the closed days before each energy sensor's anchor; return the rows written."""
+) -> Imported:
+    """Import the closed days before each energy sensor's anchor."""
     saved = await _progress(hass)
     assert saved.data is not None
     progress = saved.data
     targets = await _targets(hass, heater, progress)
     if not targets:
-        return 0
+        return Imported(0, complete=True)
     today = local_today()
     first = min(target.first_day for target in targets)
     # Up to the day after the last one, to see whether the heater closed it.
     last = max(target.last_day for target in targets) + timedelta(days=1)
-    days, complete = await _fetch_days(query, heater, first, last)
+    days, complete = await _fetch_days(query, heater, (first, last), saved.answered)
     written = 0
     for target in targets:
         if not _closed(target.last_day, today, days):
             continue
+        if not complete and target.raised:
+            continue  # keep the earlier import whole until every month answers
         written += await _import(hass, target, days)
         progress[target.unique_id] |= {"raised": target.raised, "done": complete}
     await saved.store.async_save(progress)
     _LOGGER.debug("Imported %s daily energy rows of %s", written, heater.device.mac)
-    return written
+    return Imported(written, complete)

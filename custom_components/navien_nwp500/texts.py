@@ -1,4 +1,4 @@
-"""Texts of ours in the user's language: exception texts and placeholder names.
+"""Texts of ours in the user's language: exception texts, placeholder names, numbers.
 
 Placeholder values that are words (a feature, a schedule field, a command) are
 named through exception texts of their own (``feature_name_vacation_mode``...),
@@ -20,6 +20,43 @@ if TYPE_CHECKING:
 
 NAMED_PLACEHOLDERS: Final = ("feature", "field")
 """Placeholders whose value is a word with a translated name."""
+DECIMAL_COMMA_LANGUAGES: Final = frozenset(
+    {
+        "bg",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "es",
+        "et",
+        "eu",
+        "fi",
+        "fr",
+        "gl",
+        "hr",
+        "hu",
+        "id",
+        "it",
+        "lt",
+        "lv",
+        "nb",
+        "nl",
+        "nn",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sr",
+        "sv",
+        "tr",
+        "uk",
+        "vi",
+    }
+)
+"""Languages (their primary subtag) that write 40,5 rather than 40.5 (CLDR)."""
 _NOT_A_KEY: Final = re.compile(r"[^a-z0-9]+")
 
 
@@ -35,6 +72,21 @@ def exception_text(
         if text:
             return text.format(**placeholders)
     return fallback
+
+
+def number_text(
+    hass: HomeAssistant | None, value: float, *, digits: int | None = None
+) -> str:
+    """Write a number for the user's language: "40.5" in English, "40,5" in French.
+
+    Without ``digits``, as short as it goes (``:g``: 40.5, 65); else with that many
+    decimals. Without ``hass``, in English.
+    """
+    text = f"{value:g}" if digits is None else f"{value:.{digits}f}"
+    language = hass.config.language if hass is not None else "en"
+    if language.split("-")[0].lower() in DECIMAL_COMMA_LANGUAGES:
+        return text.replace(".", ",")
+    return text
 
 
 def name_of(hass: HomeAssistant, kind: str, value: str) -> str:

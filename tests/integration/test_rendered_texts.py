@@ -51,6 +51,9 @@ ACTION_IDENTIFIERS = re.compile(
 NAMED = ("feature", "field", "command")
 """Placeholders whose value is a word, given by its translated name."""
 
+DECIMAL_POINT = re.compile(r"\d\.\d")
+"""A number written the English way: French and Spanish write 40,5."""
+
 
 def _flatten(tree: object, path: str = "") -> dict[str, str]:
     if isinstance(tree, str):
@@ -108,6 +111,8 @@ def test_every_text_renders_in_the_language_with_no_english_word(
                 problems.append(f"{key}: English {words} in {rendered!r}")
             if "{" in rendered or "}" in rendered:
                 problems.append(f"{key}: unfilled placeholder in {rendered!r}")
+            if DECIMAL_POINT.search(rendered):
+                problems.append(f"{key}: decimal point in {rendered!r}")
     assert not problems, "\n".join(problems)
 
 
