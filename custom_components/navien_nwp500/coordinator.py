@@ -294,9 +294,11 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             CoreState.final_write,
             CoreState.not_running,
         )
-        await self.command_results.async_settle(session, stopping=stopping)
-        await session.close()
-        self.command_results.report_closed()
+        try:
+            await self.command_results.async_settle(session, stopping=stopping)
+        finally:  # cut short (a stop that ran out of time): close all the same
+            await session.close()
+            self.command_results.report_closed()
 
     async def async_send(self, command: Command) -> None:
         """Send one command; see `async_send_all`."""

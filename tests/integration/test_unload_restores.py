@@ -5,12 +5,24 @@ give the owner's setting back must reach their outcome before the session
 closes, and none of them may end in a "dropped" notification.
 """
 
+import asyncio
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
 from homeassistant.components import persistent_notification
-from homeassistant.components.water_heater import DOMAIN as WATER_HEATER_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.components.water_heater import (
+    DOMAIN as WATER_HEATER_DOMAIN,
+    SERVICE_SET_TEMPERATURE,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    EVENT_HOMEASSISTANT_STOP,
+    Platform,
+)
+from homeassistant.core import CoreState
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -18,6 +30,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
+from custom_components.navien_nwp500 import coordinator as coordinator_module
 from custom_components.navien_nwp500.command_result import EVENT_COMMAND_RESULT
 from custom_components.navien_nwp500.const import DOMAIN
 from tests.simulator_fixture import TEST_PROFILE
@@ -30,6 +43,7 @@ if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
 
     from navilink_sim.heater import SimulatedHeater
+    from navilink_sim.simulator import NaviLinkSimulator
 
 SLOW_SETPOINTS = replace(TEST_PROFILE, slow_setpoint_chance=1.0)
 """The realistic heater, every set-point write of it slow (§17.8: over 16 s)."""
@@ -121,3 +135,56 @@ async def test_unloading_during_a_boost_returns_without_a_drop(
     assert (heater.mode, heater.setpoint) == (ECO, 120)
     assert _notified(hass) == []
     assert all(event.data["outcome"] != "closed" for event in outcomes)
+
+
+@pytest.fixture
+def endless_patience(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the session wait an hour for a control's evidence (set before the entry)."""
+    monkeypatch.setattr(
+        coordinator_module,
+        "SessionConfig",
+        partial(coordinator_module.SessionConfig, control_patience=3600.0),
+    )
+
+
+async def test_a_stop_waits_for_open_commands_only_as_long_as_a_stop_may(
+    hass: HomeAssistant,
+    endless_patience: None,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+) -> None:
+    """A set-point the heater never confirms: the unload's wait would be an hour."""
+    coordinator = init_integration.runtime_data
+    session = coordinator.session
+    assert session is not None
+    simulator.device_links[DEMO_MAC.lower()].silent = True
+    with patch("custom_components.navien_nwp500.command_result.CLOSE_WAIT", 3600):
+        with pytest.raises(HomeAssistantError) as raised:
+            await hass.services.async_call(
+                WATER_HEATER_DOMAIN,
+                SERVICE_SET_TEMPERATURE,
+                {
+                    ATTR_ENTITY_ID: get_entity_id(
+                        hass, WATER_HEATER_DOMAIN, "water_heater"
+                    ),
+                    ATTR_TEMPERATURE: 52,
+                },
+                blocking=True,
+            )
+        assert raised.value.translation_key == "command_pending"
+
+        hass.set_state(CoreState.stopping)
+        try:
+            hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+            async with asyncio.timeout(30):
+                await hass.async_block_till_done()
+        finally:
+            hass.set_state(CoreState.running)
+
+    assert session.state == "closed"
+    closed = (
+        "Home Assistant closed the NaviLink connection (reload, unload or stop)"
+        " before NWP500 confirmed: set-point. A command not yet sent was dropped;"
+        " one already sent may still apply: check the heater."
+    )
+    assert _notified(hass) == [closed]
