@@ -30,6 +30,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
+from .command_result import CommandPendingError
 from .const import DOMAIN
 from .helpers import heater_or_raise, mode_commands
 from .logbook import async_fire_boost_ended
@@ -256,6 +257,8 @@ class HeaterBoosts:
         _LOGGER.info("Boost of %s until %s", mac, end.isoformat())
         try:
             await self._coordinator.async_send_all(to_send)
+        except CommandPendingError:
+            raise  # on its way (a slow set-point): the boost stands
         except HomeAssistantError:
             if previous is None:  # it did not start: there is nothing to return to
                 self._drop(mac)
@@ -287,13 +290,15 @@ class HeaterBoosts:
     async def async_restore_all(self) -> None:
         """End every boost now and send what to return to (the user unloads the entry).
 
-        Not while Home Assistant stops: then the boosts stay stored.
+        The commands are queued without waiting: the session's close waits for
+        their outcomes first. Not while Home Assistant stops: then the boosts
+        stay stored.
         """
         if self._hass.state in (CoreState.stopping, CoreState.final_write):
             return
         for mac in list(self._boosts):
             try:
-                await self._async_return(mac, "unloaded", wait=True)
+                await self._async_return(mac, "unloaded", wait=False)
             except HomeAssistantError as err:
                 _LOGGER.warning("Ending the boost of %s failed: %s", mac, err)
 

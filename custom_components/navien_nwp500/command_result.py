@@ -9,7 +9,11 @@ a detail code saying which evidence decided it. Here that outcome becomes:
 - the event ``navien_nwp500_command_result`` for every outcome (``reason`` is
   the session's detail code, e.g. ``late_ack``, ``status_without_intent``);
 - a persistent notification when a command was not delivered and nobody
-  waited for it any more (given offline, or its action's wait ran out).
+  waited for it any more (given offline, or its action's wait ran out);
+- before the session closes (unload, reload, stop), a bounded wait for every
+  outcome still open, so that what the unload itself sent (a boost's or smart
+  heating's return) reaches the heater; what the close still drops is told in
+  one notification.
 """
 
 import asyncio
@@ -38,6 +42,11 @@ _LOGGER = logging.getLogger(__name__)
 
 COMMAND_OUTCOME_TIMEOUT: Final = 15.0
 """Seconds an action may take in all: giving its commands and their outcomes."""
+CLOSE_WAIT: Final = 60.0
+"""Seconds an unload waits for open outcomes: the session's patience with one control
+(a set-point can take over 16 s to show, §17.8)."""
+STOP_CLOSE_WAIT: Final = 10.0
+"""The same wait while Home Assistant stops (its stop stage is bounded for all)."""
 EVENT_COMMAND_RESULT: Final = f"{DOMAIN}_command_result"
 
 _SUCCESSES: Final = frozenset({CommandOutcome.DELIVERED, CommandOutcome.SUPERSEDED})
@@ -55,6 +64,12 @@ _OTHER_FAILURE_KEY: Final = "command_not_delivered"
 _SEVERAL_FAILURES_KEY: Final = "commands_not_delivered"
 _PENDING_KEY: Final = "command_pending"
 _NOTIFICATION_TITLE_KEY: Final = "command_not_delivered_title"
+_CLOSED_KEY: Final = "commands_closed_unconfirmed"
+_CLOSED_TITLE_KEY: Final = "commands_closed_unconfirmed_title"
+
+
+class CommandPendingError(HomeAssistantError):
+    """The action's wait ran out before every outcome came: nothing failed (yet)."""
 
 
 def is_failure(outcome: str) -> bool:
@@ -80,6 +95,8 @@ class CommandResults:
         self._hass = hass
         self._entry_id = entry_id
         self._pending: dict[int, PendingCommand] = {}
+        self._closing: list[Command] | None = None
+        """While the session closes: the commands it dropped that nobody waited for."""
 
     def track(self, command: Command) -> PendingCommand:
         """Expect the outcome of ``command``; call before giving it to the session."""
@@ -202,7 +219,7 @@ class CommandResults:
             )
         still_open = [entry.command for entry in pending if not entry.outcome.done()]
         if still_open:
-            raise HomeAssistantError(
+            raise CommandPendingError(
                 translation_domain=DOMAIN,
                 translation_key=_PENDING_KEY,
                 translation_placeholders={
@@ -215,6 +232,52 @@ class CommandResults:
                     ),
                 },
             )
+
+    async def async_settle(self, session: NaviLinkSession, *, stopping: bool) -> None:
+        """Wait, bounded, for the outcome of every command still open (before a close).
+
+        Only while ``session`` is connected: offline, queued commands cannot
+        move. The close that follows drops what is still open; from here on
+        those drops are kept for `report_closed`, one notification for all.
+        """
+        self._closing = []
+        still_open = [entry.outcome for entry in self._pending.values()]
+        if still_open and session.state is SessionState.CONNECTED:
+            await asyncio.wait(
+                still_open, timeout=STOP_CLOSE_WAIT if stopping else CLOSE_WAIT
+            )
+
+    @callback
+    def report_closed(self) -> None:
+        """Tell the user, once, which commands the close dropped before their outcome."""
+        closed, self._closing = self._closing or [], None
+        if not closed:
+            return
+        by_heater: dict[str, list[str]] = {}
+        for command in closed:
+            by_heater.setdefault(self._heater_name(command), []).append(
+                name_of(self._hass, "command", command.kind)
+            )
+        message = " ".join(
+            exception_text(
+                self._hass,
+                _CLOSED_KEY,
+                {"heater": heater, "commands": ", ".join(kinds)},
+                _CLOSED_KEY,
+            )
+            for heater, kinds in by_heater.items()
+        )
+        persistent_notification.async_create(
+            self._hass,
+            message,
+            title=exception_text(
+                self._hass,
+                _CLOSED_TITLE_KEY,
+                {"heater": ", ".join(by_heater)},
+                _CLOSED_TITLE_KEY,
+            ),
+            notification_id=f"{DOMAIN}_{self._entry_id}_commands_closed_{ulid_now()}",
+        )
 
     @callback
     def release(self, pending: Sequence[PendingCommand]) -> None:
@@ -235,9 +298,14 @@ class CommandResults:
         pending = self._pending.pop(id(command), None)
         if pending is None:
             return
-        if pending.waited_for:
+        waited_for = pending.waited_for
+        if not pending.outcome.done():  # also settles a wait before a close
             pending.outcome.set_result(outcome)
-        elif is_failure(outcome):
+        if waited_for or not is_failure(outcome):
+            return
+        if outcome is CommandOutcome.CLOSED and self._closing is not None:
+            self._closing.append(command)
+        else:
             self._notify(command, outcome)
 
     def _device(self, command: Command) -> dr.DeviceEntry | None:

@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, CoreState, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -278,9 +278,27 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
         self.boosts.async_stop()
         self.smart.async_stop()
         if self.session is not None:
-            session, self.session = self.session, None
-            await session.close()
+            await self._async_close_session(self.session)
         await self.tanks.async_stop()
+
+    async def _async_close_session(self, session: NaviLinkSession) -> None:
+        """Give open commands their outcome (bounded), then close the session.
+
+        What the unload itself sent (a boost's return, smart heating giving
+        the owner's setting back) is among them; new commands are refused
+        from the start, and what the close drops is told once.
+        """
+        self.session = None
+        stopping = self.hass.state in (
+            CoreState.stopping,
+            CoreState.final_write,
+            CoreState.not_running,
+        )
+        try:
+            await self.command_results.async_settle(session, stopping=stopping)
+        finally:  # cut short (a stop that ran out of time): close all the same
+            await session.close()
+            self.command_results.report_closed()
 
     async def async_send(self, command: Command) -> None:
         """Send one command; see `async_send_all`."""

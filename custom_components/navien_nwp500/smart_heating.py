@@ -157,13 +157,15 @@ class SmartHeating:
     async def async_restore_all(self) -> None:
         """Give every heater back to its owner now (the user unloads the entry).
 
-        Not while Home Assistant stops: then everything stays stored.
+        The commands are queued without waiting: the session's close waits for
+        their outcomes first. Not while Home Assistant stops: then everything
+        stays stored.
         """
         if self._hass.state in (CoreState.stopping, CoreState.final_write):
             return
         for mac in list(self._heaters):
             try:
-                await self._async_give_back(mac, "unloaded", wait=True)
+                await self._async_give_back(mac, "unloaded", wait=False)
             except HomeAssistantError as err:
                 _LOGGER.warning("Giving %s back failed: %s", mac, err)
 

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 
 RESULT_SHOWN_FOR: Final = timedelta(hours=1)
 """How long *Ready by* shows whether the last promise was met."""
-HOLD_CODES: Final = frozenset({ReasonCode.SET_BACK, ReasonCode.PRICE_PEAK})
+HOLD_CODES: Final = frozenset(
+    {
+        ReasonCode.SET_BACK,
+        ReasonCode.SET_BACK_COAST,
+        ReasonCode.PRICE_PEAK,
+        ReasonCode.PRICE_PEAK_COAST,
+    }
+)
 """Reasons of segments that hold the tank rather than heat it."""
 
 

@@ -50,7 +50,7 @@ def reason_placeholders(
     """Return the placeholders of a reason's parameters, formatted for the owner."""
     shown: dict[str, str] = {}
     for name, value in params.items():
-        if name == "setpoint":
+        if name in ("setpoint", "set_back"):
             shown[name] = temperature_text(hass, float(value))
         elif name == "litres":
             shown[name] = _volume_text(hass, float(value))

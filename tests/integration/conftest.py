@@ -48,6 +48,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 COMPRESSED_TIMEOUTS = {
     "custom_components.navien_nwp500.command_result.COMMAND_OUTCOME_TIMEOUT": 15.0,
+    "custom_components.navien_nwp500.command_result.CLOSE_WAIT": 60.0,
+    "custom_components.navien_nwp500.command_result.STOP_CLOSE_WAIT": 10.0,
     "custom_components.navien_nwp500.energy.QUERY_TIMEOUT": 30.0,
     "custom_components.navien_nwp500.heater_details.SCHEDULE_READ_TIMEOUT": 10.0,
     "custom_components.navien_nwp500.reservations.REPLY_TIMEOUT": 10.0,

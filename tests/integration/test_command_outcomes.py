@@ -380,7 +380,14 @@ async def test_every_failure_outcome_has_its_own_translated_error(
     assert raised.value.translation_key == f"command_{outcome.value}"
 
 
-async def test_a_command_still_queued_at_unload_is_reported_closed(
+CLOSED_TEXT = (
+    "Home Assistant closed the NaviLink connection (reload, unload or stop)"
+    " before NWP500 confirmed: set-point, mode. A command not yet sent was"
+    " dropped; one already sent may still apply: check the heater."
+)
+
+
+async def test_commands_still_queued_at_unload_are_reported_closed_once(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: NaviLinkSimulator,
@@ -389,13 +396,22 @@ async def test_a_command_still_queued_at_unload_is_reported_closed(
 ) -> None:
     await _go_offline(hass, init_integration, simulator)
     await _set_temperature(hass, 53)
+    await hass.services.async_call(
+        WATER_HEATER_DOMAIN,
+        SERVICE_SET_OPERATION_MODE,
+        {
+            ATTR_ENTITY_ID: get_entity_id(hass, WATER_HEATER_DOMAIN, "water_heater"),
+            ATTR_OPERATION_MODE: "heat_pump",
+        },
+        blocking=True,
+    )
     assert not events
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
 
-    assert [event.data["outcome"] for event in events] == ["closed"]
-    assert any("was closed" in n["message"] for n in notifications.values())
+    assert [event.data["outcome"] for event in events] == ["closed", "closed"]
+    assert [n["message"] for n in notifications.values()] == [CLOSED_TEXT]
 
 
 PENDING_TEXTS = {

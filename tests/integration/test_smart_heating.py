@@ -115,28 +115,33 @@ async def test_smart_heating_holds_the_set_back_and_off_gives_the_owner_setting_
     assert plan is not None
     segment = plan.segment_at(dt_util.utcnow())
     assert segment is not None
-    # A full tank and no promise: the tank is held at the default set-back,
-    # 45 °C (asked for no more while it coasts above it), on the heat pump.
-    assert segment.reason.code is ReasonCode.SET_BACK
-    assert segment.reason.params["setpoint"] == 45.0
+    # A full tank and no promise: while it coasts above the default set-back,
+    # 45 °C, only the comfort floor is asked for, on the heat pump.
+    assert segment.reason.code is ReasonCode.SET_BACK_COAST
+    assert segment.reason.params == {"setpoint": segment.setpoint_c, "set_back": 45.0}
     assert segment.mode == "heat_pump"
-    assert segment.setpoint_c <= 45.0
+    assert segment.setpoint_c < 45.0
     await wait_for(
         hass,
         lambda: (heater.mode, heater.setpoint) == (HEAT_PUMP, segment.setpoint_c * 2),
     )
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
-    assert messages(logged) == ["smart_set_back"]
+    assert messages(logged) == ["smart_set_back_coast"]
+    described: dict[str, Any] = {}
+    async_describe_events(
+        hass, lambda _d, kind, describe: described.update({kind: describe})
+    )
+    # The logbook names the set-point the heater was sent.
+    sent = f"{heater.setpoint / 2:g} °C"
+    assert described[EVENT_SMART_HEATING](logged[-1])["message"] == (
+        f"Set to {sent}, the comfort floor: the tank is still above the 45 °C set-back"
+    )
 
     await switch(hass, "smart_heating", False)
 
     await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (ECO, 120))
     assert smart.get(DEMO_MAC).control is None
     assert messages(logged)[-1] == "smart_returned_turned_off"
-    described: dict[str, Any] = {}
-    async_describe_events(
-        hass, lambda _d, kind, describe: described.update({kind: describe})
-    )
     assert described[EVENT_SMART_HEATING](logged[-1]) == {
         "name": "NWP500 Smart heating",
         "message": "Smart heating turned off: back to your setting, Eco at 60 °C",

@@ -80,6 +80,8 @@ pytestmark = [
 
 PRICE = "sensor.electricity_price"
 EXPORT = "sensor.grid_export"
+PEAK_CODES = (ReasonCode.PRICE_PEAK, ReasonCode.PRICE_PEAK_COAST)
+"""A price peak's reasons: held at the set-back, or coasting above it."""
 
 
 @pytest.fixture
@@ -259,18 +261,19 @@ async def test_cheap_hours_hold_the_set_back_through_the_price_peak(
     assert smart.plan is not None
     held = smart.plan.segment_at(settled)
     assert held is not None
-    assert held.reason.code is ReasonCode.PRICE_PEAK
+    assert held.reason.code in PEAK_CODES
     through_peak = [
         s for s in smart.plan.segments if s.start < peak_end and s.end > settled
     ]
     # Held (the set-back, or less while the tank coasts) in one or more slots.
     assert all(
-        s.reason.code is ReasonCode.PRICE_PEAK and s.setpoint_c <= 42.0
-        for s in through_peak
+        s.reason.code in PEAK_CODES and s.setpoint_c <= 42.0 for s in through_peak
     )
     assert through_peak[-1].end == peak_end
     await wait_for(hass, lambda: shows_plan(hass, heater))
-    assert messages(logged)[-1] == "smart_price_peak"
+    assert messages(logged)[-1] == f"smart_{held.reason.code}"
+    # The logbook names the set-point sent (the comfort floor while coasting).
+    assert logged[-1].data["placeholders"]["setpoint"] == f"{held.setpoint_c:g} °C"
     assert logged[-1].data["placeholders"]["until"] == dt_util.as_local(
         peak_end
     ).strftime("%H:%M")
@@ -279,7 +282,7 @@ async def test_cheap_hours_hold_the_set_back_through_the_price_peak(
 
     await run_until(hass, settled, peak_end - timedelta(minutes=1))
     assert smart.plan is not None
-    assert smart.plan.segments[0].reason.code is ReasonCode.PRICE_PEAK
+    assert smart.plan.segments[0].reason.code in PEAK_CODES
     assert shows_plan(hass, heater)
     assert "smart_cheap_hours" not in messages(logged)[-1:]
     await run_until(hass, peak_end - timedelta(minutes=1), cheap.start)
@@ -317,7 +320,7 @@ async def test_solar_surplus_raises_the_set_point_while_it_lasts(
 
     hass.states.async_set(EXPORT, "0", {"unit_of_measurement": "W"})
     await wait_for(hass, lambda: shows_plan(hass, heater))
-    assert messages(logged)[-1] == "smart_set_back"
+    assert messages(logged)[-1] == "smart_set_back_coast"  # the tank is still full
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == "on"
 
 
@@ -335,7 +338,7 @@ async def test_without_a_price_sensor_the_heater_tou_plan_sets_the_prices(
 
     smart = _smart(init_integration)
     assert smart.plan is not None
-    peaks = [s for s in smart.plan.segments if s.reason.code is ReasonCode.PRICE_PEAK]
+    peaks = [s for s in smart.plan.segments if s.reason.code in PEAK_CODES]
     for peak in peaks:
         start, end = dt_util.as_local(peak.start), dt_util.as_local(peak.end)
         assert start.weekday() < 5

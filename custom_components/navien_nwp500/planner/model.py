@@ -41,7 +41,11 @@ class ReasonCode(StrEnum):
     """Why a segment is planned; the translation key of its logbook line."""
 
     SET_BACK = "set_back"
+    SET_BACK_COAST = "set_back_coast"
+    """Above the set-back: only the comfort floor is asked for."""
     PRICE_PEAK = "price_peak"
+    PRICE_PEAK_COAST = "price_peak_coast"
+    """Through a price peak above the set-back: only the comfort floor is asked for."""
     READY_BY = "ready_by"
     CHEAP_HOURS = "cheap_hours"
     COMFORT_FLOOR = "comfort_floor"

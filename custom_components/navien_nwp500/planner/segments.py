@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 PEAK_SHARE: Final = 0.25
 """Hours priced in the top quarter of the horizon's price range are its peak."""
+_HOLD_CODES: Final[dict[tuple[bool, bool], ReasonCode]] = {
+    (False, False): ReasonCode.SET_BACK,
+    (False, True): ReasonCode.SET_BACK_COAST,
+    (True, False): ReasonCode.PRICE_PEAK,
+    (True, True): ReasonCode.PRICE_PEAK_COAST,
+}
+"""The reason of a holding run, by (in a price peak, coasting)."""
 
 
 def round_up_half(celsius: float) -> float:
@@ -80,9 +87,13 @@ def build_segments(
             # While the tank holds more than the set-back, only the floor is
             # asked for: the heater's thermostat would otherwise restart on a
             # bottom cooled by a draw while the tank as a whole is still warm.
-            setpoint = targets.floor_c if action is Action.COAST else targets.hold_c
-            code = ReasonCode.PRICE_PEAK if expensive else ReasonCode.SET_BACK
-            params: dict[str, str | float] = {"setpoint": targets.hold_c}
+            # The reason names the set-point sent, and while coasting the set-back.
+            coast = action is Action.COAST
+            setpoint = targets.floor_c if coast else targets.hold_c
+            code = _HOLD_CODES[expensive, coast]
+            params: dict[str, str | float] = {"setpoint": setpoint}
+            if coast:
+                params["set_back"] = targets.hold_c
             if expensive:  # the peak's end, across holding and coasting runs
                 last = end
                 while last < len(keys) and keys[last][0] in holding and keys[last][2]:
