@@ -23,7 +23,7 @@ from navilink_sim.layered_tank import LAYERS, LOWER_PROBE, LayeredTank
 from navilink_sim.tank import HEAT_PUMP, POWER_OFF
 
 from .conftest import DEMO_MAC
-from .helpers import get_entity_id, get_state, patch_status, push
+from .helpers import get_entity_id, get_state, patch_status, push, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -259,6 +259,8 @@ async def test_removing_the_entry_forgets_its_cold_water(
 ) -> None:
     """The cold water is kept for the next start, and dropped with the entry."""
     key = f"{DOMAIN}.cold_water.{init_integration.entry_id}"
+    tanks = init_integration.runtime_data.tanks
+    await wait_for(hass, lambda: tanks.get(DEMO_MAC) is not None)  # status and feature
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     assert DEMO_MAC in hass_storage[key]["data"]
 
