@@ -31,7 +31,12 @@ delivery lane, which put the published command back in the waiting line as if
 it had never left; the expiry timer fired before the close dropped the line,
 and the command ended ``too_old`` (``queued_too_long``) though the heater applied
 it. A lane cancelled after its publish began now leaves the command unconfirmed,
-like a link lost after the publish: its deadline ends it ``unconfirmed``.
+like a link lost after the publish: its deadline ends it ``unconfirmed``. By the
+same rule a sent command is never ``too_old`` when the heater's answer decided it
+first: a control lost with the link that a status after the window lacks ends
+``not_applied`` past its age (a status on a busy loop can come before the expiry
+timer), and one waiting to be sent again ends by that answer
+(test_queue_unit.py).
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ import pytest
 
 from custom_components.navien_nwp500.navilink.codec import commands
 from custom_components.navien_nwp500.navilink.session import expiry
-from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session.patience import Unconfirmed
+from custom_components.navien_nwp500.navilink.session.queue import (
+    CommandOutcome,
+    QueueEntry,
+)
 from custom_components.navien_nwp500.navilink.session.session import SessionState
 from navilink_sim.profile import HeaterProfile
 from tests.session import DEVICE, MAC, eventually, fast, open_session, record_details
@@ -200,3 +209,20 @@ async def test_a_set_point_in_flight_when_the_session_closes_is_not_too_old(
         )
         assert simulator.heaters[MAC].setpoint == 105
         assert details == [(CommandOutcome.UNCONFIRMED, "unconfirmed_too_long")]
+
+
+async def test_a_lost_control_not_shown_past_its_age_is_not_too_old() -> None:
+    """Sent, the link lost, a status after the window lacks it, too old: not_applied."""
+    command = commands.set_dhw_temperature(DEVICE, None, 52.5)
+    record = Unconfirmed(
+        QueueEntry(command, seq=1, enqueued_at=0.0, sent_at=0.0),
+        session_id="lost-with-the-link",
+        published_at=0.0,
+        patience_ends=0.0,
+        link_lost=True,
+        settled=asyncio.get_running_loop().create_future(),
+        shown_before=False,
+        setting_before=(100,),
+    )
+    fate = record.fate_when_not_shown(newer=False, too_old=True, resend_limit=1)
+    assert fate == (CommandOutcome.NOT_APPLIED, "status_without_intent")
