@@ -99,6 +99,24 @@ def test_too_old_dropped_at_take() -> None:
     assert outcomes[0] == ("old", CommandOutcome.TOO_OLD)
 
 
+def test_a_sent_command_waiting_again_ends_by_the_heaters_answer() -> None:
+    """Past its age, one sent before is not too_old: refused, or not applied."""
+    queue, outcomes, clock = make(max_age=10.0)
+    queue.put(Cmd("refused", mac="a"))
+    queue.put(Cmd("not_shown", mac="b"))
+    refused, not_shown = queue.take_ready(lambda _mac: True)
+    refused.refusals += 1  # the heater answered ctrl-fail
+    not_shown.resends += 1  # a status after the window lacked it
+    queue.requeue(refused)
+    queue.requeue(not_shown)
+    clock.now = 12.0
+    queue.expire()
+    assert sorted(outcomes) == [
+        ("not_shown", CommandOutcome.NOT_APPLIED),
+        ("refused", CommandOutcome.REFUSED),
+    ]
+
+
 def test_supersede_moves_the_newest_to_the_tail() -> None:
     queue, outcomes, _ = make()
     queue.put(Cmd("t50", supersede_key="temp"))

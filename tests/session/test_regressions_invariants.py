@@ -23,16 +23,36 @@ showed the app's mode, and the session reported ours ``not_applied``. Now anothe
 client's ack of a control of the same setting after our publish, or a status
 showing a value that is neither ours nor the one before, makes it ``superseded``
 (``another_control``).
+
+Seed 4014 (bench ``--seed 4014``, under load): a set-point (and in a rerun a
+vacation) was published and waited for its ack when Home Assistant reloaded the
+entry, past the command's maximum age. Closing the session cancelled the
+delivery lane, which put the published command back in the waiting line as if
+it had never left; the expiry timer fired before the close dropped the line,
+and the command ended ``too_old`` (``queued_too_long``) though the heater applied
+it. A lane cancelled after its publish began now leaves the command unconfirmed,
+like a link lost after the publish: its deadline ends it ``unconfirmed``. By the
+same rule a sent command is never ``too_old`` when the heater's answer decided it
+first: a control lost with the link that a status after the window lacks ends
+``not_applied`` past its age (a status on a busy loop can come before the expiry
+timer), and one waiting to be sent again ends by that answer
+(test_queue_unit.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
 
 from custom_components.navien_nwp500.navilink.codec import commands
-from custom_components.navien_nwp500.navilink.session.queue import CommandOutcome
+from custom_components.navien_nwp500.navilink.session import expiry
+from custom_components.navien_nwp500.navilink.session.patience import Unconfirmed
+from custom_components.navien_nwp500.navilink.session.queue import (
+    CommandOutcome,
+    QueueEntry,
+)
 from custom_components.navien_nwp500.navilink.session.session import SessionState
 from navilink_sim.profile import HeaterProfile
 from tests.session import DEVICE, MAC, eventually, fast, open_session, record_details
@@ -162,3 +182,47 @@ async def test_a_set_point_the_app_set_back_is_superseded_by_its_ack(
         assert simulator.heaters[MAC].setpoint == before
         assert our_set_point_applies(simulator) == 1
         assert details == [(CommandOutcome.SUPERSEDED, "another_control")]
+
+
+async def test_a_set_point_in_flight_when_the_session_closes_is_not_too_old(
+    simulator: NaviLinkSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Published, its ack not yet come, closed past its deadline: not too_old.
+
+    The expiry timer fires without its margin, as on a loaded machine where the
+    close takes longer than it: a command back in the waiting line would expire
+    before the close drops the line.
+    """
+    monkeypatch.setattr(expiry, "_MARGIN", 0.0)
+    max_age = 0.5
+    config = fast(queue_max_age=max_age, control_confirm_timeout=2 * APPLY_DELAY)
+    async with open_session(simulator, client_id=CLIENT_ID, config=config) as h:
+        details = record_details(h)
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
+        link = simulator.device_links[MAC]
+        await eventually(lambda: not link.idle, 10.0, "the heater holds it")
+        await asyncio.sleep(max_age)  # past its deadline, its ack still to come
+        await h.session.close()
+        await eventually(
+            lambda: our_set_point_applies(simulator) == 1, 10.0, "ours applied"
+        )
+        assert simulator.heaters[MAC].setpoint == 105
+        assert details == [(CommandOutcome.UNCONFIRMED, "unconfirmed_too_long")]
+
+
+async def test_a_lost_control_not_shown_past_its_age_is_not_too_old() -> None:
+    """Sent, the link lost, a status after the window lacks it, too old: not_applied."""
+    command = commands.set_dhw_temperature(DEVICE, None, 52.5)
+    record = Unconfirmed(
+        QueueEntry(command, seq=1, enqueued_at=0.0, sent_at=0.0),
+        session_id="lost-with-the-link",
+        published_at=0.0,
+        patience_ends=0.0,
+        link_lost=True,
+        settled=asyncio.get_running_loop().create_future(),
+        shown_before=False,
+        setting_before=(100,),
+    )
+    fate = record.fate_when_not_shown(newer=False, too_old=True, resend_limit=1)
+    assert fate == (CommandOutcome.NOT_APPLIED, "status_without_intent")

@@ -81,7 +81,9 @@ def check_outcomes(
         if outcome in NOT_APPLIED_OUTCOMES and applies:
             later = _applied_after(heater, record.publishes)
             violations.append(
-                f"{name}: {outcome} ({detail}) but applied; then applied: {later}"
+                f"{name}: {outcome} ({detail}) but applied"
+                f" ({_applies(heater, record.publishes)}; the session said {said});"
+                f" then applied: {later}"
             )
         if outcome == "too_old":
             waited = decided - record.given_at
@@ -90,6 +92,13 @@ def check_outcomes(
                     f"{name}: too_old after {waited:.2f} s, its deadline was {max_age} s"
                 )
     return violations
+
+
+def _applies(heater: SimulatedHeater, publishes: list[tuple[str, str]]) -> str:
+    """Say how often the heater applied each of `publishes`, in order."""
+    return "applies per publish " + ", ".join(
+        f"{sid}: {heater.applied[cid, sid]}" for cid, sid in publishes
+    )
 
 
 def _applied_after(

@@ -97,7 +97,8 @@ class Unconfirmed:
     ) -> tuple[CommandOutcome, OutcomeDetail] | None:
         """How a control ends that a status after the window lacks (None: resend).
 
-        ``newer``: a waiting command replaces it; ``too_old``: past the maximum age.
+        ``newer``: a waiting command replaces it; ``too_old``: past the maximum
+        age, so it is not sent again (it was sent: not TOO_OLD, the status decides).
         """
         entry = self.entry
         if newer:
@@ -109,9 +110,7 @@ class Unconfirmed:
                 entry.command.mac,
             )
             return CommandOutcome.NOT_APPLIED, OutcomeDetail.STATUS_WITHOUT_INTENT
-        if too_old:
-            return CommandOutcome.TOO_OLD, OutcomeDetail.QUEUED_TOO_LONG
-        if entry.resends < resend_limit:
+        if entry.resends < resend_limit and not too_old:
             return None
         _LOGGER.warning(
             "%s for %s was sent %d times and the heater does not show it",

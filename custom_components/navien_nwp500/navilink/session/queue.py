@@ -217,7 +217,12 @@ class CommandQueue[C: Queueable]:
         return taken
 
     def expire(self) -> None:
-        """Drop every waiting command older than ``max_age`` as TOO_OLD."""
+        """Drop every waiting command older than ``max_age``.
+
+        One never sent ends TOO_OLD (never applied). One sent before, waiting
+        to be sent again, ends by the heater's last answer to it: REFUSED after
+        a ``ctrl-fail``, NOT_APPLIED after a status that lacked it.
+        """
         for entry in [e for e in self._waiting if self.too_old(e)]:
             self._waiting.remove(entry)
             _LOGGER.warning(
@@ -227,7 +232,12 @@ class CommandQueue[C: Queueable]:
                 self._clock() - entry.enqueued_at,
                 self.max_age,
             )
-            self._drop(entry, CommandOutcome.TOO_OLD)
+            if entry.resends:
+                self._drop(entry, CommandOutcome.NOT_APPLIED)
+            elif entry.refusals:
+                self._drop(entry, CommandOutcome.REFUSED)
+            else:
+                self._drop(entry, CommandOutcome.TOO_OLD)
 
     def delivered(self, entry: QueueEntry[C], detail: str = "") -> None:
         """Settle the in-flight entry as delivered (``detail``: the evidence)."""

@@ -228,10 +228,14 @@ class CommandSender:
         if entry.sent_at is None:
             entry.sent_at = published_at
         before = self._evidence.last(mac)  # the state this control is sent into
+        # From the publish on, a lost link or a cancelled lane (the session
+        # closing) leaves the entry unconfirmed: it may have left, so it never
+        # goes back to the waiting line (where it could end TOO_OLD, or be sent
+        # twice).
         if not command.acknowledged:
             try:
                 await self._publish(link, watch, entry, topic, payload)
-            except LinkLostError:
+            except LinkLostError, asyncio.CancelledError:
                 self._unsure(entry, session_id, published_at, before, link_lost=True)
                 raise
             self._accepted(entry, SendOutcome.SENT)
@@ -239,7 +243,7 @@ class CommandSender:
             return
         # Registered before publishing: the ack may beat the PUBACK.
         confirmation = self._replies.expect_confirmation(session_id)
-        lost: LinkLostError | None = None
+        lost: LinkLostError | asyncio.CancelledError | None = None
         try:
             await self._publish(link, watch, entry, topic, payload)
             self._accepted(entry, SendOutcome.SENT)
@@ -252,7 +256,7 @@ class CommandSender:
                     {confirmation}, timeout=self._config.control_confirm_timeout
                 )
             )
-        except LinkLostError as err:
+        except (LinkLostError, asyncio.CancelledError) as err:
             lost = err
         finally:
             # From here on a late answer goes to on_late_answer (no gap between).
