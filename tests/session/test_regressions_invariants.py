@@ -37,6 +37,12 @@ first: a control lost with the link that a status after the window lacks ends
 ``not_applied`` past its age (a status on a busy loop can come before the expiry
 timer), and one waiting to be sent again ends by that answer
 (test_queue_unit.py).
+
+Seeds 6003 and 6171 (bench ``--seed 6000``): a control lost with the link was
+reported ``delivered`` (``status_shows_intent``): the official app had set the
+same value after our publish, and its status was taken as proof. After another
+client's control of the same setting, a status showing our value proves nothing:
+with no ack the control ends ``unconfirmed`` (``another_control``).
 """
 
 from __future__ import annotations
@@ -226,3 +232,34 @@ async def test_a_lost_control_not_shown_past_its_age_is_not_too_old() -> None:
     )
     fate = record.fate_when_not_shown(newer=False, too_old=True, resend_limit=1)
     assert fate == (CommandOutcome.NOT_APPLIED, "status_without_intent")
+
+
+@pytest.mark.simulator(profile="ideal")
+async def test_a_lost_set_point_the_app_then_gave_is_not_delivered(
+    simulator: NaviLinkSimulator,
+) -> None:
+    """Ours was lost with the link; the app set the same value: ours proves nothing.
+
+    Seeds 6003 and 6171 (bench ``--seed 6000``): the status showing the app's
+    control was taken as proof that ours arrived.
+    """
+    app = await simulator.official_app()
+    config = fast(request_timeout=2.0, first_connect_timeout=2.0, control_patience=8.0)
+    async with open_session(simulator, client_id=CLIENT_ID, config=config) as h:
+        details = record_details(h)
+        await eventually(lambda: bool(h.recorder.statuses), 30.0, "first status")
+        simulator.faults.stall()
+        await h.session.send(commands.set_dhw_temperature(DEVICE, None, 52.5))
+        await eventually(
+            lambda: h.session.state is not SessionState.CONNECTED, 20.0, "loss"
+        )
+        simulator.faults.unstall(lose_held=True)  # our set-point is lost
+        await eventually(
+            lambda: h.session.state is SessionState.CONNECTED, 20.0, "link back"
+        )
+        app_request = await app.control(MAC, DHW_TEMPERATURE, "dhw-temperature", [105])
+        assert await app.wait_answer(app_request) == "ack"
+        await eventually(lambda: bool(h.recorder.outcomes), 30.0, "an outcome")
+        assert simulator.heaters[MAC].setpoint == 105
+        assert our_set_point_applies(simulator) == 0
+        assert details == [(CommandOutcome.UNCONFIRMED, "another_control")]

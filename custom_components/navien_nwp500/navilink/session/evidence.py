@@ -79,12 +79,17 @@ class StatusEvidence:
         elif verdict is Verdict.UNTELLABLE:
             _LOGGER.warning(
                 "%s for %s may or may not have reached the heater (its status"
-                " showed it before it was sent)",
+                " showed it %s)",
                 command.kind,
                 mac,
+                "after another client's control" if record.overridden else "already",
             )
             self._queue.drop(
-                entry, CommandOutcome.UNCONFIRMED, OutcomeDetail.ALREADY_SHOWN
+                entry,
+                CommandOutcome.UNCONFIRMED,
+                OutcomeDetail.ANOTHER_CONTROL
+                if record.overridden
+                else OutcomeDetail.ALREADY_SHOWN,
             )
         elif verdict is Verdict.OVERRIDDEN:
             _LOGGER.info("%s for %s: another control changed it", command.kind, mac)

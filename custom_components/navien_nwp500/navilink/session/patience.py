@@ -54,7 +54,9 @@ class Verdict(Enum):
     DELIVERED = auto()  # the status shows the intent
     NOT_SHOWN = auto()  # the window is over and the status lacks the intent
     OVERRIDDEN = auto()  # ... and another control changed the setting since
-    UNTELLABLE = auto()  # the window is over; it was shown before it was sent
+    UNTELLABLE = (
+        auto()
+    )  # the window is over; shown before it was sent, or after another client gave it
 
 
 @dataclass(eq=False, slots=True)
@@ -84,8 +86,8 @@ class Unconfirmed:
             and shown != self.setting_before
         ):
             self.overridden = True
-        if met and not self.shown_before:
-            return Verdict.DELIVERED
+        if met and not self.shown_before and not self.overridden:
+            return Verdict.DELIVERED  # another client may have given the same value
         if time.monotonic() < self.patience_ends:
             return Verdict.WAIT
         if met:
