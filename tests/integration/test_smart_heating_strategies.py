@@ -319,6 +319,7 @@ async def test_solar_surplus_raises_the_set_point_while_it_lasts(
     assert 0 < int(logged[-1].data["placeholders"]["watts"]) <= 2500
 
     hass.states.async_set(EXPORT, "0", {"unit_of_measurement": "W"})
+    await hass.async_block_till_done(wait_background_tasks=True)  # planned again
     await wait_for(hass, lambda: shows_plan(hass, heater))
     assert messages(logged)[-1] == "smart_set_back_coast"  # the tank is still full
     assert state(hass, SWITCH_DOMAIN, "smart_heating") == "on"
@@ -369,6 +370,7 @@ async def test_a_burst_of_surplus_changes_makes_one_more_plan_not_one_each(
     )
     await switch(hass, "smart_heating", True)
     await wait_for(hass, lambda: shows_plan(hass, heater))
+    await hass.async_block_till_done(wait_background_tasks=True)  # no plan under way
     loop = asyncio.get_running_loop()
     planning, released = asyncio.Event(), threading.Event()
     seen_watts: list[float] = []
