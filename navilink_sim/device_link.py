@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import aiomqtt
 
+from navilink_sim.mqtt_client import connected_client
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Mapping
 
@@ -207,8 +209,8 @@ class DeviceLink:
     async def _run(self) -> None:
         while True:
             try:
-                async with aiomqtt.Client(
-                    self.host, self.port, identifier=self.client_id
+                async with connected_client(
+                    self.host, self.port, self.client_id
                 ) as client:
                     await client.subscribe(self.subscription, qos=1)
                     self._client = client

@@ -30,6 +30,7 @@ import aiomqtt
 
 from navilink_sim.device_link import RETRY_DELAY
 from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE, STATUS
+from navilink_sim.mqtt_client import connected_client
 from navilink_sim.tank import HIGH_DEMAND
 
 if TYPE_CHECKING:
@@ -160,9 +161,7 @@ class OfficialApp:
             await asyncio.sleep(RETRY_DELAY)
 
     async def _connected_session(self) -> None:
-        async with aiomqtt.Client(
-            self._host, self._port, identifier=self.client_id
-        ) as client:
+        async with connected_client(self._host, self._port, self.client_id) as client:
             for device in self._devices.values():
                 topic = f"cmd/{device.device_type}/navilink-{device.mac}/#"
                 await client.subscribe(topic, qos=1)
