@@ -13,9 +13,10 @@ Fault hooks (used through ``navilink_sim.faults.Faults``): drop every relay
 abruptly, refuse upgrades for a while, and stall all relays (bytes are held,
 not lost, until unstalled, like a congested path).
 
-The door runs the TLS handshake itself (plain TCP accept, then ``start_tls``)
-so that handshake failures are counted instead of reaching the event loop's
-exception handler, which would fail any Home Assistant test.
+The door runs the TLS handshake itself (plain TCP accept, then ``start_tls``;
+``navilink_sim.frontdoor_tls``) so that handshake failures are counted instead
+of reaching the event loop's exception handler, which would fail any Home
+Assistant test.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from dataclasses import dataclass, field
 import itertools
 import logging
 import time
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from . import sigv4
+from .frontdoor_tls import AcceptProtocol, ProtocolFactory, serve_after_handshake
 from .relay import CLOSE_GRACE, Relay, hang_up
 
 if TYPE_CHECKING:
@@ -41,7 +43,6 @@ _LOGGER = logging.getLogger(__name__)
 
 WS_PATH = "/mqtt"
 BROKER_CONNECT_TIMEOUT = 5.0
-TLS_HANDSHAKE_TIMEOUT = 10.0
 
 # Refusal reasons of the door itself (keys of FrontDoorStats.refused); the
 # authentication ones are in `navilink_sim.sigv4`.
@@ -77,41 +78,6 @@ class FrontDoorStats:
     def refused_total(self) -> int:
         """All refusals, whatever the reason."""
         return sum(self.refused.values())
-
-
-class _HandshakeBuffer(asyncio.Protocol):
-    """Holds what arrives right after the TLS handshake, until aiohttp takes over."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.eof = False
-        self.lost = False
-
-    @override
-    def data_received(self, data: bytes) -> None:
-        self.data += data
-
-    @override
-    def eof_received(self) -> bool:
-        self.eof = True
-        return True
-
-    @override
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = True
-
-
-class _AcceptProtocol(asyncio.Protocol):
-    """Plain TCP accept: pause reading and let the door run the TLS handshake."""
-
-    def __init__(self, door: FrontDoor) -> None:
-        self._door = door
-
-    @override
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        transport.pause_reading()  # the ClientHello must wait for start_tls
-        self._door._accepted_tcp(transport)  # noqa: SLF001 - tight coupling by design
 
 
 class FrontDoor:
@@ -176,7 +142,10 @@ class FrontDoor:
         await self._runner.setup()
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: _AcceptProtocol(self), self.host, self._port, reuse_address=True
+            lambda: AcceptProtocol(self._accepted_tcp),
+            self.host,
+            self._port,
+            reuse_address=True,
         )
         if self._port == 0:
             self._port = int(self._server.sockets[0].getsockname()[1])
@@ -189,36 +158,16 @@ class FrontDoor:
         task.add_done_callback(self._handshakes.discard)
 
     async def _tls_handshake(self, transport: asyncio.Transport) -> None:
-        loop = asyncio.get_running_loop()
-        buffer = _HandshakeBuffer()
-        try:
-            tls = await loop.start_tls(
-                transport,
-                buffer,
-                self._ssl,
-                server_side=True,
-                ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT,
-            )
-        except asyncio.CancelledError:
-            transport.abort()
-            raise
-        except (OSError, TimeoutError) as err:
+        if not await serve_after_handshake(transport, self._ssl, self._http_protocol):
             self.stats.tls_failures += 1
-            _LOGGER.debug("TLS handshake failed: %r", err)
-            transport.abort()
-            return
-        if tls is None or buffer.lost or self._runner is None:
-            transport.abort()
-            return
+
+    def _http_protocol(self) -> ProtocolFactory | None:
+        """Aiohttp's protocol factory; None once the door has stopped."""
+        if self._runner is None:
+            return None
         server = self._runner.server
         assert server is not None
-        handler = server()
-        tls.set_protocol(handler)
-        handler.connection_made(tls)
-        if buffer.data:
-            handler.data_received(bytes(buffer.data))
-        if buffer.eof:
-            handler.eof_received()
+        return server
 
     async def stop(self) -> None:
         """Drop every relay and stop listening."""
