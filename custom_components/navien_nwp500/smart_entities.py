@@ -28,7 +28,7 @@ from homeassistant.components.time import TimeEntity, TimeEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.util import dt as dt_util
 
-from .entity import NavienEntity
+from .entity import NavienEntity, offered_entities
 from .helpers import navien_command
 from .modes import mode_offered
 from .navilink.codec import DhwOperationSetting
@@ -36,12 +36,11 @@ from .smart_state import HOLD_CODES, ReadyByStatus, ready_by_status
 from .smart_text import reason_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from datetime import datetime, time
 
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import NavienCoordinator
+    from .entity import FeatureBuild
     from .navilink.codec import DeviceFeature
     from .planner import Segment
     from .smart_state import HeaterSmart
@@ -266,44 +265,27 @@ class ReadyByStatusSensor(NavienSmartEntity, SensorEntity):
         return status.value if status else None
 
 
-def smart_switches(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[SwitchEntity]:
-    """Yield the *Smart heating* and *Ready by* switches."""
-    if smart_offered(feature):
-        yield SmartHeatingSwitch(coordinator, mac, SMART_HEATING)
-        yield ReadyBySwitch(coordinator, mac, READY_BY)
-
-
-def smart_times(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[TimeEntity]:
-    """Yield the *Ready by (weekdays)* and *Ready by (weekends)* times."""
-    if smart_offered(feature):
-        yield ReadyByTime(coordinator, mac, READY_BY_WEEKDAYS)
-        yield ReadyByTime(coordinator, mac, READY_BY_WEEKENDS)
-
-
-def smart_numbers(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[NumberEntity]:
-    """Yield the *Showers ready* number."""
-    if smart_offered(feature):
-        yield ReadyByShowers(coordinator, mac, READY_BY_SHOWERS)
-
-
-def smart_calendars(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[CalendarEntity]:
-    """Yield the *Plan* calendar."""
-    if smart_offered(feature):
-        yield PlanCalendar(coordinator, mac, PLAN)
-
-
-def smart_sensors(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[SensorEntity]:
-    """Yield the *Next heating* and *Ready by* status sensors."""
-    if smart_offered(feature):
-        yield NextHeatingSensor(coordinator, mac, NEXT_HEATING)
-        yield ReadyByStatusSensor(coordinator, mac, READY_BY_STATUS)
+smart_switches: FeatureBuild[SwitchEntity] = offered_entities(
+    smart_offered, (SmartHeatingSwitch, SMART_HEATING), (ReadyBySwitch, READY_BY)
+)
+"""The *Smart heating* and *Ready by* switches."""
+smart_times: FeatureBuild[TimeEntity] = offered_entities(
+    smart_offered,
+    (ReadyByTime, READY_BY_WEEKDAYS),
+    (ReadyByTime, READY_BY_WEEKENDS),
+)
+"""The *Ready by (weekdays)* and *Ready by (weekends)* times."""
+smart_numbers: FeatureBuild[NumberEntity] = offered_entities(
+    smart_offered, (ReadyByShowers, READY_BY_SHOWERS)
+)
+"""The *Showers ready* number."""
+smart_calendars: FeatureBuild[CalendarEntity] = offered_entities(
+    smart_offered, (PlanCalendar, PLAN)
+)
+"""The *Plan* calendar."""
+smart_sensors: FeatureBuild[SensorEntity] = offered_entities(
+    smart_offered,
+    (NextHeatingSensor, NEXT_HEATING),
+    (ReadyByStatusSensor, READY_BY_STATUS),
+)
+"""The *Next heating* and *Ready by* status sensors."""
