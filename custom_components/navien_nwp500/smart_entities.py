@@ -6,6 +6,7 @@ that is away is simply not planned for). Every heater that offers the heat
 pump has them.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.calendar import (
@@ -36,6 +37,7 @@ from .smart_state import HOLD_CODES, ReadyByStatus, ready_by_status
 from .smart_text import reason_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime, time
 
     from homeassistant.core import HomeAssistant
@@ -45,10 +47,31 @@ if TYPE_CHECKING:
     from .planner import Segment
     from .smart_state import HeaterSmart
 
-SMART_HEATING = SwitchEntityDescription(
-    key="smart_heating", translation_key="smart_heating"
+
+@dataclass(frozen=True, kw_only=True)
+class SmartSwitchDescription(SwitchEntityDescription):
+    """A smart heating setting that is on or off."""
+
+    setting: str
+    """The setting the switch changes (a keyword of ``SmartHeating.async_set``)."""
+    value_fn: Callable[[HeaterSmart], bool]
+
+
+SMART_HEATING = SmartSwitchDescription(
+    key="smart_heating",
+    translation_key="smart_heating",
+    setting="enabled",
+    value_fn=lambda smart: smart.active,
 )
-READY_BY = SwitchEntityDescription(key="ready_by", translation_key="ready_by")
+"""Smart heating runs the heater (its own plan or a handed one); off gives the
+owner's mode and set-point back."""
+READY_BY = SmartSwitchDescription(
+    key="ready_by",
+    translation_key="ready_by",
+    setting="ready_by",
+    value_fn=lambda smart: smart.settings.ready_by,
+)
+"""Hot water is promised by the weekday and weekend ready-by times."""
 READY_BY_WEEKDAYS = TimeEntityDescription(
     key="ready_by_weekdays",
     translation_key="ready_by_weekdays",
@@ -124,48 +147,32 @@ class NavienSmartEntity(NavienEntity):
         )
 
 
-class SmartHeatingSwitch(NavienSmartEntity, SwitchEntity):
-    """Smart heating on; off gives the owner's mode and set-point back."""
+class SmartSwitch(NavienSmartEntity, SwitchEntity):
+    """A smart heating setting shown and changed as a switch."""
+
+    entity_description: SmartSwitchDescription
 
     @property
     @override
     def is_on(self) -> bool:
-        """Whether smart heating runs the heater (its own plan or a handed one)."""
-        return self.smart.active
+        """Whether the setting is on."""
+        return self.entity_description.value_fn(self.smart)
 
     @navien_command
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
-        """Start planning for the heater."""
-        await self.coordinator.smart.async_set(self.mac, enabled=True)
+        """Turn the setting on and plan again."""
+        await self.coordinator.smart.async_set(
+            self.mac, **{self.entity_description.setting: True}
+        )
 
     @navien_command
     @override
     async def async_turn_off(self, **kwargs: Any) -> None:
-        """Stop, and send the owner's own mode and set-point back."""
-        await self.coordinator.smart.async_set(self.mac, enabled=False)
-
-
-class ReadyBySwitch(NavienSmartEntity, SwitchEntity):
-    """Plan hot water ready by the weekday and weekend times."""
-
-    @property
-    @override
-    def is_on(self) -> bool:
-        """Whether the ready-by times are promised."""
-        return self.smart.settings.ready_by
-
-    @navien_command
-    @override
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Promise hot water by the ready-by times."""
-        await self.coordinator.smart.async_set(self.mac, ready_by=True)
-
-    @navien_command
-    @override
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Stop promising."""
-        await self.coordinator.smart.async_set(self.mac, ready_by=False)
+        """Turn the setting off and plan again (or give the owner's settings back)."""
+        await self.coordinator.smart.async_set(
+            self.mac, **{self.entity_description.setting: False}
+        )
 
 
 class ReadyByTime(NavienSmartEntity, TimeEntity):
@@ -266,7 +273,7 @@ class ReadyByStatusSensor(NavienSmartEntity, SensorEntity):
 
 
 smart_switches: FeatureBuild[SwitchEntity] = offered_entities(
-    smart_offered, (SmartHeatingSwitch, SMART_HEATING), (ReadyBySwitch, READY_BY)
+    smart_offered, (SmartSwitch, SMART_HEATING), (SmartSwitch, READY_BY)
 )
 """The *Smart heating* and *Ready by* switches."""
 smart_times: FeatureBuild[TimeEntity] = offered_entities(
