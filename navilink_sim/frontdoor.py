@@ -79,6 +79,15 @@ class FrontDoorStats:
         """All refusals, whatever the reason."""
         return sum(self.refused.values())
 
+    def refuse(
+        self, reason: str, key_id: str | None, status: int | None = None
+    ) -> None:
+        """Count a refused upgrade and log its event."""
+        self.refused[reason] += 1
+        self.events.append(
+            UpgradeEvent(time.monotonic(), key_id, "refused", reason, status)
+        )
+
 
 class FrontDoor:
     """TLS WebSocket server that authenticates like AWS IoT and relays to mosquitto."""
@@ -249,10 +258,7 @@ class FrontDoor:
     def _refuse(
         self, reason: str, key_id: str | None, status: int = 403, text: str = ""
     ) -> web.Response:
-        self.stats.refused[reason] += 1
-        self.stats.events.append(
-            UpgradeEvent(time.monotonic(), key_id, "refused", reason, status)
-        )
+        self.stats.refuse(reason, key_id, status)
         _LOGGER.debug("upgrade refused (%s, key %s): %s", reason, key_id, text)
         return web.Response(status=status, text=text or reason)
 
@@ -270,10 +276,7 @@ class FrontDoor:
         self.stats.upgrade_attempts += 1
         if self.refusing:
             if self._refuse_status is None:
-                self.stats.refused[REASON_REFUSING] += 1
-                self.stats.events.append(
-                    UpgradeEvent(time.monotonic(), None, "refused", REASON_REFUSING)
-                )
+                self.stats.refuse(REASON_REFUSING, None)
                 if request.transport is not None:
                     request.transport.abort()
                 return web.Response(status=503)
@@ -301,10 +304,7 @@ class FrontDoor:
             # AWS keeps its gateway up when a broker node fails: the upgrade
             # succeeds and the connection then closes, so the client sees a
             # network error rather than an authentication refusal.
-            self.stats.refused[REASON_BROKER_DOWN] += 1
-            self.stats.events.append(
-                UpgradeEvent(time.monotonic(), key_id, "refused", REASON_BROKER_DOWN)
-            )
+            self.stats.refuse(REASON_BROKER_DOWN, key_id)
             _LOGGER.debug("broker unreachable: %s", err)
             transport = request.transport
             ws = web.WebSocketResponse(
