@@ -13,9 +13,10 @@ Fault hooks (used through ``navilink_sim.faults.Faults``): drop every relay
 abruptly, refuse upgrades for a while, and stall all relays (bytes are held,
 not lost, until unstalled, like a congested path).
 
-The door runs the TLS handshake itself (plain TCP accept, then ``start_tls``)
-so that handshake failures are counted instead of reaching the event loop's
-exception handler, which would fail any Home Assistant test.
+The door runs the TLS handshake itself (plain TCP accept, then ``start_tls``;
+``navilink_sim.frontdoor_tls``) so that handshake failures are counted instead
+of reaching the event loop's exception handler, which would fail any Home
+Assistant test.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from dataclasses import dataclass, field
 import itertools
 import logging
 import time
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from . import sigv4
+from .frontdoor_tls import AcceptProtocol, ProtocolFactory, serve_after_handshake
 from .relay import CLOSE_GRACE, Relay, hang_up
 
 if TYPE_CHECKING:
@@ -41,7 +43,6 @@ _LOGGER = logging.getLogger(__name__)
 
 WS_PATH = "/mqtt"
 BROKER_CONNECT_TIMEOUT = 5.0
-TLS_HANDSHAKE_TIMEOUT = 10.0
 
 # Refusal reasons of the door itself (keys of FrontDoorStats.refused); the
 # authentication ones are in `navilink_sim.sigv4`.
@@ -78,40 +79,14 @@ class FrontDoorStats:
         """All refusals, whatever the reason."""
         return sum(self.refused.values())
 
-
-class _HandshakeBuffer(asyncio.Protocol):
-    """Holds what arrives right after the TLS handshake, until aiohttp takes over."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.eof = False
-        self.lost = False
-
-    @override
-    def data_received(self, data: bytes) -> None:
-        self.data += data
-
-    @override
-    def eof_received(self) -> bool:
-        self.eof = True
-        return True
-
-    @override
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = True
-
-
-class _AcceptProtocol(asyncio.Protocol):
-    """Plain TCP accept: pause reading and let the door run the TLS handshake."""
-
-    def __init__(self, door: FrontDoor) -> None:
-        self._door = door
-
-    @override
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        transport.pause_reading()  # the ClientHello must wait for start_tls
-        self._door._accepted_tcp(transport)  # noqa: SLF001 - tight coupling by design
+    def refuse(
+        self, reason: str, key_id: str | None, status: int | None = None
+    ) -> None:
+        """Count a refused upgrade and log its event."""
+        self.refused[reason] += 1
+        self.events.append(
+            UpgradeEvent(time.monotonic(), key_id, "refused", reason, status)
+        )
 
 
 class FrontDoor:
@@ -176,7 +151,10 @@ class FrontDoor:
         await self._runner.setup()
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: _AcceptProtocol(self), self.host, self._port, reuse_address=True
+            lambda: AcceptProtocol(self._accepted_tcp),
+            self.host,
+            self._port,
+            reuse_address=True,
         )
         if self._port == 0:
             self._port = int(self._server.sockets[0].getsockname()[1])
@@ -189,36 +167,16 @@ class FrontDoor:
         task.add_done_callback(self._handshakes.discard)
 
     async def _tls_handshake(self, transport: asyncio.Transport) -> None:
-        loop = asyncio.get_running_loop()
-        buffer = _HandshakeBuffer()
-        try:
-            tls = await loop.start_tls(
-                transport,
-                buffer,
-                self._ssl,
-                server_side=True,
-                ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT,
-            )
-        except asyncio.CancelledError:
-            transport.abort()
-            raise
-        except (OSError, TimeoutError) as err:
+        if not await serve_after_handshake(transport, self._ssl, self._http_protocol):
             self.stats.tls_failures += 1
-            _LOGGER.debug("TLS handshake failed: %r", err)
-            transport.abort()
-            return
-        if tls is None or buffer.lost or self._runner is None:
-            transport.abort()
-            return
+
+    def _http_protocol(self) -> ProtocolFactory | None:
+        """Aiohttp's protocol factory; None once the door has stopped."""
+        if self._runner is None:
+            return None
         server = self._runner.server
         assert server is not None
-        handler = server()
-        tls.set_protocol(handler)
-        handler.connection_made(tls)
-        if buffer.data:
-            handler.data_received(bytes(buffer.data))
-        if buffer.eof:
-            handler.eof_received()
+        return server
 
     async def stop(self) -> None:
         """Drop every relay and stop listening."""
@@ -300,10 +258,7 @@ class FrontDoor:
     def _refuse(
         self, reason: str, key_id: str | None, status: int = 403, text: str = ""
     ) -> web.Response:
-        self.stats.refused[reason] += 1
-        self.stats.events.append(
-            UpgradeEvent(time.monotonic(), key_id, "refused", reason, status)
-        )
+        self.stats.refuse(reason, key_id, status)
         _LOGGER.debug("upgrade refused (%s, key %s): %s", reason, key_id, text)
         return web.Response(status=status, text=text or reason)
 
@@ -321,10 +276,7 @@ class FrontDoor:
         self.stats.upgrade_attempts += 1
         if self.refusing:
             if self._refuse_status is None:
-                self.stats.refused[REASON_REFUSING] += 1
-                self.stats.events.append(
-                    UpgradeEvent(time.monotonic(), None, "refused", REASON_REFUSING)
-                )
+                self.stats.refuse(REASON_REFUSING, None)
                 if request.transport is not None:
                     request.transport.abort()
                 return web.Response(status=503)
@@ -352,10 +304,7 @@ class FrontDoor:
             # AWS keeps its gateway up when a broker node fails: the upgrade
             # succeeds and the connection then closes, so the client sees a
             # network error rather than an authentication refusal.
-            self.stats.refused[REASON_BROKER_DOWN] += 1
-            self.stats.events.append(
-                UpgradeEvent(time.monotonic(), key_id, "refused", REASON_BROKER_DOWN)
-            )
+            self.stats.refuse(REASON_BROKER_DOWN, key_id)
             _LOGGER.debug("broker unreachable: %s", err)
             transport = request.transport
             ws = web.WebSocketResponse(

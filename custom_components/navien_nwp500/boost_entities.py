@@ -17,14 +17,12 @@ from homeassistant.components.sensor import (
 )
 
 from .boost import boost_offered
-from .entity import NavienEntity
+from .entity import NavienEntity, offered_entities
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from datetime import datetime
 
-    from .coordinator import NavienCoordinator
-    from .navilink.codec import DeviceFeature
+    from .entity import FeatureBuild
 
 BOOST = BinarySensorEntityDescription(key="boost", translation_key="boost")
 BOOST_END = SensorEntityDescription(
@@ -67,17 +65,11 @@ class NavienBoostEndSensor(NavienBoostEntity, SensorEntity):
         return boost.end if boost else None
 
 
-def boost_binary_sensors(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[BinarySensorEntity]:
-    """Yield the *Boost* binary sensor of a heater that can be boosted."""
-    if boost_offered(feature):
-        yield NavienBoostBinarySensor(coordinator, mac, BOOST)
-
-
-def boost_sensors(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[SensorEntity]:
-    """Yield the *Boost end* sensor of a heater that can be boosted."""
-    if boost_offered(feature):
-        yield NavienBoostEndSensor(coordinator, mac, BOOST_END)
+boost_binary_sensors: FeatureBuild[BinarySensorEntity] = offered_entities(
+    boost_offered, (NavienBoostBinarySensor, BOOST)
+)
+"""The *Boost* binary sensor of a heater that can be boosted."""
+boost_sensors: FeatureBuild[SensorEntity] = offered_entities(
+    boost_offered, (NavienBoostEndSensor, BOOST_END)
+)
+"""The *Boost end* sensor of a heater that can be boosted."""

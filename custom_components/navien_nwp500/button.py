@@ -14,7 +14,11 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .boost import DEFAULT_BOOST_DURATION, boost_offered
 from .const import DOMAIN
-from .entity import NavienEntity, async_add_heater_entities
+from .entity import (
+    NavienEntity,
+    async_add_feature_entities,
+    described_entities,
+)
 from .helpers import navien_command, vacation_commands
 from .navilink.codec import air_filter_reset
 from .vacation import vacation_length
@@ -97,17 +101,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add buttons for each heater once its capabilities are known."""
-
-    def _build(
-        coordinator: NavienCoordinator, mac: str, heater: HeaterState
-    ) -> list[NavienButton]:
-        return [
-            NavienButton(coordinator, mac, description)
-            for description in BUTTONS
-            if heater.feature is not None and description.exists_fn(heater.feature)
-        ]
-
-    async_add_heater_entities(entry, async_add_entities, _build)
+    async_add_feature_entities(
+        entry, async_add_entities, described_entities(NavienButton, BUTTONS)
+    )
 
 
 class NavienButton(NavienEntity, ButtonEntity):

@@ -2,9 +2,10 @@
 
 `NavienEntity` binds an entity to a heater; `NavienTankEntity` adds the tank's
 temperatures for the water heater and thermostat. The platforms add their
-entities through `async_add_heater_entities` (and `async_add_reported_entities`
-for those that show status fields), and `reported` builds the `exists_fn` that
-gives an entity only to firmware that sends its fields.
+entities through `async_add_heater_entities` (`async_add_feature_entities` for
+those built from its capabilities by `described_entities` or `offered_entities`,
+`async_add_reported_entities` for those that show status fields), and `reported`
+builds the `exists_fn` that gives an entity only to firmware that sends its fields.
 
 Each temperature member of the tank exists under its 2026.10 name and its
 2026.11 ``native_*`` name, so Home Assistant 2026.11 serves the native one
@@ -14,7 +15,7 @@ whole °F lands on a half °C (120 °F is sent as 49 °C, raw 98) that reads bac
 as 120.2 °F, which whole-degree precision shows as 120 °F again.
 """
 
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING, Any, Protocol, override
 
 from homeassistant.const import PRECISION_HALVES, PRECISION_WHOLE, UnitOfTemperature
 from homeassistant.core import callback
@@ -218,6 +219,72 @@ def async_add_heater_entities(
 
     _add_new()
     entry.async_on_unload(coordinator.async_add_listener(_add_new))
+
+
+type FeatureBuild[T] = Callable[[NavienCoordinator, str, DeviceFeature], Iterable[T]]
+"""Build a heater's entities of one kind from its capabilities."""
+
+
+@callback
+def async_add_feature_entities(
+    entry: NavienConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    *builds: FeatureBuild[Entity],
+) -> None:
+    """Add the entities ``builds`` make of each heater's capabilities, once known."""
+
+    def _build(
+        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    ) -> list[Entity]:
+        feature = heater.feature
+        if feature is None:
+            return []
+        return [
+            entity for build in builds for entity in build(coordinator, mac, feature)
+        ]
+
+    async_add_heater_entities(entry, async_add_entities, _build)
+
+
+class FeatureDescription(Protocol):
+    """An entity description that says which capabilities its entity needs."""
+
+    @property
+    def exists_fn(self) -> Callable[[DeviceFeature], bool]:
+        """Whether a heater with these capabilities gets the entity."""
+
+
+def described_entities[T, D: FeatureDescription](
+    make: Callable[[NavienCoordinator, str, D], T], descriptions: Iterable[D]
+) -> FeatureBuild[T]:
+    """Build an entity of each description whose ``exists_fn`` holds for the heater."""
+
+    def build(
+        coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+    ) -> list[T]:
+        return [
+            make(coordinator, mac, description)
+            for description in descriptions
+            if description.exists_fn(feature)
+        ]
+
+    return build
+
+
+def offered_entities[T](
+    offered: Callable[[DeviceFeature], bool],
+    *entities: tuple[Callable[[NavienCoordinator, str, Any], T], EntityDescription],
+) -> FeatureBuild[T]:
+    """Build each (entity class, description) pair for a heater that has ``offered``."""
+
+    def build(
+        coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
+    ) -> list[T]:
+        if not offered(feature):
+            return []
+        return [make(coordinator, mac, description) for make, description in entities]
+
+    return build
 
 
 _WIRE_KEYS = {attribute: key for attribute, key, _decode in STATUS_FIELDS}

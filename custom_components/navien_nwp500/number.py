@@ -22,7 +22,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
-from .entity import NavienEntity, async_add_heater_entities
+from .entity import NavienEntity, async_add_feature_entities
 from .helpers import navien_command
 from .navilink.codec import ANTI_LEGIONELLA_DAYS, VACATION_DAYS, anti_legionella
 from .smart_entities import smart_numbers
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .coordinator import NavienConfigEntry, NavienCoordinator
+    from .navilink.codec import DeviceFeature
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
 # already orders, paces and supersedes commands, so actions need no semaphore.
@@ -73,12 +74,9 @@ async def async_setup_entry(
     """Add numbers for each heater once its capabilities are known."""
     registry = er.async_get(hass)
 
-    def _build(
-        coordinator: NavienCoordinator, mac: str, heater: HeaterState
+    def _numbers(
+        coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
     ) -> list[Entity]:
-        feature = heater.feature
-        if feature is None:
-            return []
         if replaced := registry.async_get_entity_id(
             NUMBER_DOMAIN, DOMAIN, f"{mac}_{_REPLACED_KEY}"
         ):
@@ -90,10 +88,9 @@ async def async_setup_entry(
             )
         if feature.dhw_use and feature.holiday_use:
             entities.append(VacationLength(coordinator, mac, VACATION_LENGTH))
-        entities.extend(smart_numbers(coordinator, mac, feature))
         return entities
 
-    async_add_heater_entities(entry, async_add_entities, _build)
+    async_add_feature_entities(entry, async_add_entities, _numbers, smart_numbers)
 
 
 def _whole_days(entity: NumberEntity, value: float) -> int:

@@ -6,6 +6,7 @@ that is away is simply not planned for). Every heater that offers the heat
 pump has them.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.calendar import (
@@ -28,7 +29,7 @@ from homeassistant.components.time import TimeEntity, TimeEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.util import dt as dt_util
 
-from .entity import NavienEntity
+from .entity import NavienEntity, offered_entities
 from .helpers import navien_command
 from .modes import mode_offered
 from .navilink.codec import DhwOperationSetting
@@ -36,20 +37,41 @@ from .smart_state import HOLD_CODES, ReadyByStatus, ready_by_status
 from .smart_text import reason_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable
     from datetime import datetime, time
 
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import NavienCoordinator
+    from .entity import FeatureBuild
     from .navilink.codec import DeviceFeature
     from .planner import Segment
     from .smart_state import HeaterSmart
 
-SMART_HEATING = SwitchEntityDescription(
-    key="smart_heating", translation_key="smart_heating"
+
+@dataclass(frozen=True, kw_only=True)
+class SmartSwitchDescription(SwitchEntityDescription):
+    """A smart heating setting that is on or off."""
+
+    setting: str
+    """The setting the switch changes (a keyword of ``SmartHeating.async_set``)."""
+    value_fn: Callable[[HeaterSmart], bool]
+
+
+SMART_HEATING = SmartSwitchDescription(
+    key="smart_heating",
+    translation_key="smart_heating",
+    setting="enabled",
+    value_fn=lambda smart: smart.active,
 )
-READY_BY = SwitchEntityDescription(key="ready_by", translation_key="ready_by")
+"""Smart heating runs the heater (its own plan or a handed one); off gives the
+owner's mode and set-point back."""
+READY_BY = SmartSwitchDescription(
+    key="ready_by",
+    translation_key="ready_by",
+    setting="ready_by",
+    value_fn=lambda smart: smart.settings.ready_by,
+)
+"""Hot water is promised by the weekday and weekend ready-by times."""
 READY_BY_WEEKDAYS = TimeEntityDescription(
     key="ready_by_weekdays",
     translation_key="ready_by_weekdays",
@@ -125,48 +147,32 @@ class NavienSmartEntity(NavienEntity):
         )
 
 
-class SmartHeatingSwitch(NavienSmartEntity, SwitchEntity):
-    """Smart heating on; off gives the owner's mode and set-point back."""
+class SmartSwitch(NavienSmartEntity, SwitchEntity):
+    """A smart heating setting shown and changed as a switch."""
+
+    entity_description: SmartSwitchDescription
 
     @property
     @override
     def is_on(self) -> bool:
-        """Whether smart heating runs the heater (its own plan or a handed one)."""
-        return self.smart.active
+        """Whether the setting is on."""
+        return self.entity_description.value_fn(self.smart)
 
     @navien_command
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
-        """Start planning for the heater."""
-        await self.coordinator.smart.async_set(self.mac, enabled=True)
+        """Turn the setting on and plan again."""
+        await self.coordinator.smart.async_set(
+            self.mac, **{self.entity_description.setting: True}
+        )
 
     @navien_command
     @override
     async def async_turn_off(self, **kwargs: Any) -> None:
-        """Stop, and send the owner's own mode and set-point back."""
-        await self.coordinator.smart.async_set(self.mac, enabled=False)
-
-
-class ReadyBySwitch(NavienSmartEntity, SwitchEntity):
-    """Plan hot water ready by the weekday and weekend times."""
-
-    @property
-    @override
-    def is_on(self) -> bool:
-        """Whether the ready-by times are promised."""
-        return self.smart.settings.ready_by
-
-    @navien_command
-    @override
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Promise hot water by the ready-by times."""
-        await self.coordinator.smart.async_set(self.mac, ready_by=True)
-
-    @navien_command
-    @override
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Stop promising."""
-        await self.coordinator.smart.async_set(self.mac, ready_by=False)
+        """Turn the setting off and plan again (or give the owner's settings back)."""
+        await self.coordinator.smart.async_set(
+            self.mac, **{self.entity_description.setting: False}
+        )
 
 
 class ReadyByTime(NavienSmartEntity, TimeEntity):
@@ -266,44 +272,27 @@ class ReadyByStatusSensor(NavienSmartEntity, SensorEntity):
         return status.value if status else None
 
 
-def smart_switches(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[SwitchEntity]:
-    """Yield the *Smart heating* and *Ready by* switches."""
-    if smart_offered(feature):
-        yield SmartHeatingSwitch(coordinator, mac, SMART_HEATING)
-        yield ReadyBySwitch(coordinator, mac, READY_BY)
-
-
-def smart_times(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[TimeEntity]:
-    """Yield the *Ready by (weekdays)* and *Ready by (weekends)* times."""
-    if smart_offered(feature):
-        yield ReadyByTime(coordinator, mac, READY_BY_WEEKDAYS)
-        yield ReadyByTime(coordinator, mac, READY_BY_WEEKENDS)
-
-
-def smart_numbers(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[NumberEntity]:
-    """Yield the *Showers ready* number."""
-    if smart_offered(feature):
-        yield ReadyByShowers(coordinator, mac, READY_BY_SHOWERS)
-
-
-def smart_calendars(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[CalendarEntity]:
-    """Yield the *Plan* calendar."""
-    if smart_offered(feature):
-        yield PlanCalendar(coordinator, mac, PLAN)
-
-
-def smart_sensors(
-    coordinator: NavienCoordinator, mac: str, feature: DeviceFeature
-) -> Iterator[SensorEntity]:
-    """Yield the *Next heating* and *Ready by* status sensors."""
-    if smart_offered(feature):
-        yield NextHeatingSensor(coordinator, mac, NEXT_HEATING)
-        yield ReadyByStatusSensor(coordinator, mac, READY_BY_STATUS)
+smart_switches: FeatureBuild[SwitchEntity] = offered_entities(
+    smart_offered, (SmartSwitch, SMART_HEATING), (SmartSwitch, READY_BY)
+)
+"""The *Smart heating* and *Ready by* switches."""
+smart_times: FeatureBuild[TimeEntity] = offered_entities(
+    smart_offered,
+    (ReadyByTime, READY_BY_WEEKDAYS),
+    (ReadyByTime, READY_BY_WEEKENDS),
+)
+"""The *Ready by (weekdays)* and *Ready by (weekends)* times."""
+smart_numbers: FeatureBuild[NumberEntity] = offered_entities(
+    smart_offered, (ReadyByShowers, READY_BY_SHOWERS)
+)
+"""The *Showers ready* number."""
+smart_calendars: FeatureBuild[CalendarEntity] = offered_entities(
+    smart_offered, (PlanCalendar, PLAN)
+)
+"""The *Plan* calendar."""
+smart_sensors: FeatureBuild[SensorEntity] = offered_entities(
+    smart_offered,
+    (NextHeatingSensor, NEXT_HEATING),
+    (ReadyByStatusSensor, READY_BY_STATUS),
+)
+"""The *Next heating* and *Ready by* status sensors."""

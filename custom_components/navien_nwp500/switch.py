@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING, Any, override
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 
-from .entity import NavienEntity, async_add_heater_entities
+from .entity import (
+    NavienEntity,
+    async_add_feature_entities,
+    described_entities,
+)
 from .helpers import navien_command
 from .navilink.codec import (
     ANTI_LEGIONELLA_DAYS,
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import HeaterState, NavienConfigEntry, NavienCoordinator
+    from .coordinator import HeaterState, NavienConfigEntry
     from .navilink.codec import DeviceFeature, DeviceStatus
 
 # Actions wait for their command's outcome (up to 15 s); the session's queue
@@ -108,22 +112,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add switches for each heater once its capabilities are known."""
-
-    def _build(
-        coordinator: NavienCoordinator, mac: str, heater: HeaterState
-    ) -> list[SwitchEntity]:
-        if heater.feature is None:
-            return []
-        return [
-            *(
-                NavienSwitch(coordinator, mac, description)
-                for description in SWITCHES
-                if description.exists_fn(heater.feature)
-            ),
-            *smart_switches(coordinator, mac, heater.feature),
-        ]
-
-    async_add_heater_entities(entry, async_add_entities, _build)
+    async_add_feature_entities(
+        entry,
+        async_add_entities,
+        described_entities(NavienSwitch, SWITCHES),
+        smart_switches,
+    )
 
 
 class NavienSwitch(NavienEntity, SwitchEntity):

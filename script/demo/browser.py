@@ -1,20 +1,15 @@
 """A headless Chromium page logged in to Home Assistant, driven over CDP (for the docs)."""
 
-import asyncio
-import base64
 import contextlib
 import json
-import os
-from pathlib import Path
-import signal
-import tempfile
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from .screenshot import PAGE_SHOWS_JS, Cdp, chromium_path
-from .shared import HOST, OWNER_PASSWORD, OWNER_USERNAME, DemoError, wait_for
+from .chromium import Cdp, capture, chromium_page, resize
+from .screenshot import PAGE_SHOWS_JS, login_url
+from .shared import DemoError, wait_for
 
 if TYPE_CHECKING:
-    import aiohttp
+    from pathlib import Path
 
     from .hass_client import HassClient
 
@@ -47,9 +42,7 @@ class Browser:
         self.client = client
         self._window = window
         self._cdp: Cdp | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
-        self._proc: asyncio.subprocess.Process | None = None
-        self._profile: tempfile.TemporaryDirectory[str] | None = None
+        self._chromium: contextlib.AsyncExitStack | None = None
         self._logged_in = False
 
     @property
@@ -61,75 +54,25 @@ class Browser:
 
     async def __aenter__(self) -> Self:
         """Start Chromium (it resolves no host name but 127.0.0.1) and open its page."""
-        chromium = chromium_path()
-        if chromium is None:
-            raise DemoError("chromium is not installed (apt-get install -y chromium)")
-        self._profile = tempfile.TemporaryDirectory(prefix="demo-docs-chromium-")
-        self._proc = await asyncio.create_subprocess_exec(
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            f"--user-data-dir={self._profile.name}",
-            f"--window-size={self._window[0]},{self._window[1]}",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            "--remote-debugging-address=127.0.0.1",
-            "--remote-debugging-port=0",
-            "about:blank",
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        port_file = Path(self._profile.name) / "DevToolsActivePort"
-
-        async def _port() -> int | None:
-            lines = port_file.read_text().split() if port_file.exists() else []
-            return int(lines[0]) if lines else None
-
-        port = await wait_for(_port, "chromium's DevTools port", 30, 0.2)
-        async with self.client.http.get(f"http://{HOST}:{port}/json/list") as resp:
-            targets = await resp.json()
-        page = next(t for t in targets if t.get("type") == "page")
-        self._ws = await self.client.http.ws_connect(
-            page["webSocketDebuggerUrl"], max_msg_size=0
-        )
-        self._cdp = Cdp(self._ws)
-        await self.resize(*self._window)
-        await self.cdp.call("Emulation.setTimezoneOverride", timezoneId=TIME_ZONE)
+        async with contextlib.AsyncExitStack() as stack:
+            self._cdp = await stack.enter_async_context(
+                chromium_page(
+                    self.client.http, self._window, extra_flags=("--hide-scrollbars",)
+                )
+            )
+            await self.cdp.call("Emulation.setTimezoneOverride", timezoneId=TIME_ZONE)
+            self._chromium = stack.pop_all()
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
         """Close the page and stop Chromium."""
-        with contextlib.suppress(Exception):
-            await self.cdp.call("Browser.close")
-        if self._ws is not None:
-            await self._ws.close()
-        if (proc := self._proc) is not None and proc.returncode is None:
-            try:
-                await asyncio.wait_for(proc.wait(), 10)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                await proc.wait()
-        if self._profile is not None:
-            self._profile.cleanup()
+        if self._chromium is not None:
+            await self._chromium.aclose()
+            self._chromium = None
 
     async def resize(self, width: int, height: int) -> None:
         """Set the page's size in CSS pixels (one device pixel each)."""
-        await self.cdp.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        await resize(self.cdp, width, height)
 
     async def js(self, expression: str) -> Any:
         """Evaluate an expression (``__deep`` defined, promises awaited); return its value."""
@@ -145,18 +88,10 @@ class Browser:
 
     async def goto(self, path: str, wanted: list[str], within: float = 60) -> None:
         """Open a frontend path and wait until it shows every wanted text."""
-        url = f"{self.client.base_url}{path}"
-        if (
-            not self._logged_in
-        ):  # the frontend trades the code for tokens and keeps them
-            code = await self.client.login_code(OWNER_USERNAME, OWNER_PASSWORD)
-            state = base64.b64encode(
-                json.dumps(
-                    {"hassUrl": self.client.base_url, "clientId": self.client.client_id}
-                ).encode()
-            ).decode()
-            sep = "&" if "?" in path else "?"
-            url += f"{sep}auth_callback=1&code={code}&state={state}&storeToken=true"
+        if self._logged_in:
+            url = f"{self.client.base_url}{path}"
+        else:  # the frontend trades the code for tokens and keeps them
+            url = await login_url(self.client, path)
             self._logged_in = True
         await self.cdp.call("Page.navigate", url=url)
         await self.wait_text(wanted, within)
@@ -171,15 +106,4 @@ class Browser:
 
     async def shot(self, target: Path, clip: dict[str, float] | None = None) -> Path:
         """Save the page, or the ``clip`` box of it, as a PNG file."""
-        params: dict[str, Any] = {"format": "png"}
-        if clip is not None:
-            params["clip"] = {**clip, "scale": 1}
-        shot = await self.cdp.call("Page.captureScreenshot", **params)
-        data = base64.b64decode(shot["data"])
-
-        def _write() -> None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-
-        await asyncio.to_thread(_write)
-        return target
+        return await capture(self.cdp, target, clip)

@@ -6,7 +6,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    Platform,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -39,6 +44,26 @@ hand that ends smart heating (that change is tested on its own)."""
 HEAT_PUMP, ELECTRIC, ECO, HIGH_DEMAND, VACATION = 1, 2, 3, 4, 5
 SIM_MODES = {"heat_pump": HEAT_PUMP, "eco": ECO, "high_demand": HIGH_DEMAND}
 STEP = timedelta(minutes=5)
+
+
+def smart_marks(**simulator: Any) -> list[pytest.MarkDecorator]:
+    """Mark a smart heating module: a still simulator, its app quiet, the smart platforms.
+
+    ``simulator`` adds options of the simulator's mark (``draw_interval=None``...).
+    """
+    return [
+        pytest.mark.simulator(
+            time_scale=0, push_interval=None, profile=JUMPING_PROFILE, **simulator
+        ),
+        pytest.mark.platforms(
+            Platform.CALENDAR,
+            Platform.NUMBER,
+            Platform.SENSOR,
+            Platform.SWITCH,
+            Platform.TIME,
+            Platform.WATER_HEATER,
+        ),
+    ]
 
 
 @pytest.fixture(autouse=True)

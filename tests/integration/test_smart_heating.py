@@ -12,7 +12,6 @@ from homeassistant.const import (
     ATTR_ENTITY_ID,
     STATE_OFF,
     STATE_ON,
-    Platform,
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -35,12 +34,12 @@ from .smart_helpers import (
     ECO,
     HEAT_PUMP,
     HIGH_DEMAND,
-    JUMPING_PROFILE,
     VACATION,
     controls,
     messages,
     run_until,
     shows_plan,
+    smart_marks,
     smart_timings,  # noqa: F401  (autouse)
     state,
     switch,
@@ -54,17 +53,7 @@ if TYPE_CHECKING:
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = [
-    pytest.mark.simulator(time_scale=0, push_interval=None, profile=JUMPING_PROFILE),
-    pytest.mark.platforms(
-        Platform.CALENDAR,
-        Platform.NUMBER,
-        Platform.SENSOR,
-        Platform.SWITCH,
-        Platform.TIME,
-        Platform.WATER_HEATER,
-    ),
-]
+pytestmark = smart_marks()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from homeassistant.components.time import (
     DOMAIN as TIME_DOMAIN,
     SERVICE_SET_VALUE as SERVICE_SET_TIME,
 )
-from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -46,11 +46,11 @@ from .conftest import DEMO_MAC
 from .helpers import get_entity_id, push, wait_for
 from .smart_helpers import (
     HEAT_PUMP,
-    JUMPING_PROFILE,
     messages,
     reported,
     run_until,
     shows_plan,
+    smart_marks,
     smart_timings,  # noqa: F401  (autouse)
     state,
     switch,
@@ -64,19 +64,7 @@ if TYPE_CHECKING:
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
-pytestmark = [
-    pytest.mark.simulator(
-        time_scale=0, push_interval=None, draw_interval=None, profile=JUMPING_PROFILE
-    ),
-    pytest.mark.platforms(
-        Platform.CALENDAR,
-        Platform.NUMBER,
-        Platform.SENSOR,
-        Platform.SWITCH,
-        Platform.TIME,
-        Platform.WATER_HEATER,
-    ),
-]
+pytestmark = smart_marks(draw_interval=None)
 
 PRICE = "sensor.electricity_price"
 EXPORT = "sensor.grid_export"

@@ -21,9 +21,10 @@ import pytest
 
 from navilink_sim.heater_codes import DHW_MODE, DHW_TEMPERATURE
 from navilink_sim.tank import HEAT_PUMP
+from script.demo.chromium import chromium_path
 from script.demo.config_dir import write_config
 from script.demo.hass_client import HassClient
-from script.demo.screenshot import chromium_path, screenshot
+from script.demo.screenshot import screenshot
 from script.demo.server import HomeAssistantServer
 from script.demo.shared import (
     HASS,
