@@ -21,7 +21,8 @@ PAGE_SHOWS_JS: Final = """
     for (const el of root.querySelectorAll("*")) {
       if (el.shadowRoot) walk(el.shadowRoot);
     }
-    texts.push(root.textContent || "");
+    // A document has no textContent of its own: read its root element's.
+    texts.push((root.documentElement || root).textContent || "");
   };
   walk(document);
   const all = texts.join(" ");
