@@ -328,3 +328,14 @@ async def test_no_first_connection_is_said_in_the_language(
     assert not ENGLISH_TELLTALES.search(shown)
     point_at_simulator.faults.stop_refusing()
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_a_mode_has_one_name_everywhere(language: str) -> None:
+    """The logbook's and the schedule's mode names are the water heater's."""
+    texts = _texts(language)
+    state = "entity.water_heater.water_heater.state"
+    for mode in ("heat_pump", "eco", "high_demand", "electric", "off"):
+        name = texts[f"{state}.{mode}"]
+        assert texts[f"exceptions.smart_mode_{mode}.message"] == name, mode
+        assert texts[f"selector.reservation_mode.options.{mode}"] == name, mode
