@@ -2,9 +2,11 @@
 
 ``script/screenshots --language fr --out DIR [screen ...]`` with ``script/develop``
 running: it sets the owner's profile language and Home Assistant's (entity names
-are translated when the entry loads, so it reloads the entry), then saves each
-screen as ``DIR/<screen>.png``. The screens need smart heating's inputs picked and
-its switches on to show a plan; ``water_heater`` starts a vacation and ends it.
+are translated when the entry loads, so it reloads the entry when the language
+changes), then saves each screen as ``DIR/<language>/<screen>.png``. The screens
+need smart heating's inputs picked and its switches on to show a plan (turn them
+on again after a language change if the reload stopped them); ``water_heater``
+starts a vacation and ends it.
 Optimize the files before committing them (``pngquant --quality 80-95``).
 """
 
@@ -75,7 +77,8 @@ type Screen = Callable[[Browser, Path, Texts], Awaitable[Path]]
 
 
 async def set_language(client: HassClient, language: str) -> None:
-    """Make ``language`` the owner's and the server's, and reload the entry."""
+    """Make ``language`` the owner's and the server's; reload the entry if it changed."""
+    changed = (await client.request("GET", "/api/config"))["language"] != language
     for command in (
         {"type": "config/core/update", "language": language},
         {
@@ -93,6 +96,8 @@ async def set_language(client: HassClient, language: str) -> None:
         answer = await client.ws_command(command)
         if not answer.get("success"):
             raise DemoError(f"{command['type']} failed: {answer.get('error')}")
+    if not changed:
+        return
     entry = (await client.config_entries())[0]["entry_id"]
     await client.request("POST", f"/api/config/config_entries/entry/{entry}/reload")
 
