@@ -34,6 +34,7 @@ from .shared import (
 )
 
 HEATER: Final = "water_heater.nwp500"
+SMART_HEATING: Final = "switch.nwp500_smart_heating"
 COG_PATH: Final = "M12,8A4,4 0 0,1 16,1"  # the start of mdiCog: the Configure button
 PERIOD_LABEL: Final = r"/period|période|periodo/i"  # the Energy date picker's button
 LAST_12_MONTHS: Final = 9  # its preset "Last 12 months", counted from "Today"
@@ -159,6 +160,17 @@ async def plan(b: Browser, out: Path, texts: Texts) -> Path:
     return await b.shot(out / "plan.png")
 
 
+async def logbook(b: Browser, out: Path, texts: Texts) -> Path:
+    """Shoot the activity of the *Smart heating* switch: what smart heating did, and why."""
+    await b.resize(1280, 720)
+    await b.goto(
+        f"/logbook?entity_id={SMART_HEATING}",
+        [texts("entity.switch.smart_heating.name")],
+    )
+    await asyncio.sleep(4)
+    return await b.shot(out / "logbook.png")
+
+
 async def options(b: Browser, out: Path, texts: Texts) -> Path:
     """Shoot the options dialog after a set-back above the heater's limits was submitted."""
     await b.resize(1280, 1900)
@@ -249,6 +261,7 @@ async def water_heater(b: Browser, out: Path, texts: Texts) -> Path:
 SCREENS: Final[dict[str, Screen]] = {
     "device": device,
     "plan": plan,
+    "logbook": logbook,
     "options": options,
     "energy_today": energy_today,
     "energy_year": energy_year,
