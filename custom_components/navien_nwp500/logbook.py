@@ -23,7 +23,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .const import DOMAIN
 from .smart_text import reason_placeholders
-from .texts import exception_text, translated_message
+from .texts import entity_name, exception_text, translated_message
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -93,7 +93,11 @@ def async_describe_events(
         state = hass.states.get(entity_id) if entity_id else None
         key = f"boost_ended_{event.data[ATTR_REASON]}"
         return {
-            LOGBOOK_ENTRY_NAME: state.name if state else "Boost",
+            LOGBOOK_ENTRY_NAME: (
+                state.name
+                if state
+                else entity_name(hass, Platform.BINARY_SENSOR, "boost")
+            ),
             LOGBOOK_ENTRY_MESSAGE: exception_text(hass, key, {}, key),
             LOGBOOK_ENTRY_ENTITY_ID: entity_id,
         }
@@ -109,7 +113,11 @@ def async_describe_events(
             else reason_placeholders(hass, params)
         )
         return {
-            LOGBOOK_ENTRY_NAME: state.name if state else "Smart heating",
+            LOGBOOK_ENTRY_NAME: (
+                state.name
+                if state
+                else entity_name(hass, Platform.SWITCH, "smart_heating")
+            ),
             LOGBOOK_ENTRY_MESSAGE: translated_message(
                 hass, event.data[ATTR_MESSAGE], placeholders
             ),

@@ -74,6 +74,16 @@ def exception_text(
     return fallback
 
 
+def entity_name(hass: HomeAssistant, platform: str, key: str) -> str:
+    """Return the name of our entity ``key`` of ``platform`` in the user's language."""
+    name = f"component.{DOMAIN}.entity.{platform}.{key}.name"
+    for language in (hass.config.language, "en"):
+        text = async_get_cached_translations(hass, language, "entity", DOMAIN).get(name)
+        if text:
+            return text
+    return key
+
+
 def number_text(
     hass: HomeAssistant | None, value: float, *, digits: int | None = None
 ) -> str:

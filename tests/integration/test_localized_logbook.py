@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.navien_nwp500.const import DOMAIN
 from custom_components.navien_nwp500.logbook import (
+    EVENT_BOOST_ENDED,
     EVENT_SMART_HEATING,
     async_describe_events,
 )
@@ -99,3 +100,27 @@ async def test_a_line_from_before_the_raw_parameters_reads_as_it_was_said(
     assert described[EVENT_SMART_HEATING](old[-1])["message"] == (
         "Held at 113 °F: set-back"
     )
+
+
+async def test_a_line_of_a_removed_entity_names_it_in_the_language(
+    hass: HomeAssistant,
+) -> None:
+    """Without the entity's state, the line is named by its translated name."""
+    hass.config.language = "fr"
+    await async_get_translations(hass, "fr", "entity", [DOMAIN])
+    await async_get_translations(hass, "fr", "exceptions", [DOMAIN])
+    described: dict[str, Any] = {}
+    async_describe_events(
+        hass, lambda _domain, kind, describe: described.update({kind: describe})
+    )
+    smart = async_capture_events(hass, EVENT_SMART_HEATING)
+    boost = async_capture_events(hass, EVENT_BOOST_ENDED)
+    hass.bus.async_fire(
+        EVENT_SMART_HEATING,
+        {"entity_id": None, "message": "smart_changed_by_hand", "params": {}},
+    )
+    hass.bus.async_fire(EVENT_BOOST_ENDED, {"entity_id": None, "reason": "time_up"})
+    await hass.async_block_till_done()
+
+    assert described[EVENT_SMART_HEATING](smart[-1])["name"] == "Chauffage intelligent"
+    assert described[EVENT_BOOST_ENDED](boost[-1])["name"] == "Marche forcée"
