@@ -52,7 +52,7 @@ from .reader import HeaterReader
 from .repairs import async_update_unstable_connection_issue
 from .roster import HeaterRoster
 from .smart_heating import SmartHeating
-from .texts import number_text
+from .texts import error_text, number_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -156,7 +156,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
+                translation_placeholders={"error": error_text(self.hass, err)},
             ) from err
         heaters = self.roster.nwp500s(devices)
         if not heaters:  # never taken for the truth: the cloud may answer empty
@@ -202,7 +202,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
+                translation_placeholders={"error": error_text(self.hass, err)},
             ) from err
         await self._async_wait_for_first_data()
         self.reader.async_start()

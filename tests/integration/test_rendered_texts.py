@@ -25,8 +25,19 @@ import pytest
 
 import custom_components.navien_nwp500
 from custom_components.navien_nwp500.const import DOMAIN
-from custom_components.navien_nwp500.navilink.session import SessionConfig
+from custom_components.navien_nwp500.navilink.cloud import (
+    CannotConnectError,
+    UnexpectedResponseError,
+)
+from custom_components.navien_nwp500.navilink.codec import NaviLinkError
+from custom_components.navien_nwp500.navilink.session import (
+    NotConnectedError,
+    RequestTimeoutError,
+    SessionClosedError,
+    SessionConfig,
+)
 from custom_components.navien_nwp500.services import SERVICE_SET_RESERVATIONS
+from custom_components.navien_nwp500.texts import error_text
 
 from .conftest import DEMO, DEMO_MAC
 from .test_calendar import calendar, events
@@ -339,3 +350,46 @@ def test_a_mode_has_one_name_everywhere(language: str) -> None:
         name = texts[f"{state}.{mode}"]
         assert texts[f"exceptions.smart_mode_{mode}.message"] == name, mode
         assert texts[f"selector.reservation_mode.options.{mode}"] == name, mode
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_failing_cloud_is_said_in_the_language(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    language: str,
+) -> None:
+    """A server error at setup: the owner reads its kind, not the client's English."""
+    hass.config.language = language
+    point_at_simulator.faults.rest_fail(503, count=10)
+    mock_config_entry.add_to_hass(hass)
+
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+
+    assert mock_config_entry.error_reason_translation_key == "cannot_connect"
+    placeholders = mock_config_entry.error_reason_translation_placeholders
+    assert placeholders is not None
+    texts = _texts(language)
+    assert placeholders == {"error": texts["exceptions.error_kind_unreachable.message"]}
+    shown = texts["exceptions.cannot_connect.message"].format(**placeholders)
+    assert not ENGLISH_TELLTALES.search(shown)
+    assert "HTTP" not in shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_each_client_error_has_a_kind_in_the_language(
+    hass: HomeAssistant, language: str
+) -> None:
+    hass.config.language = language
+    await async_get_translations(hass, language, "exceptions", [DOMAIN])
+    errors = [
+        SessionClosedError("the session is closed"),
+        NotConnectedError("not connected"),
+        RequestTimeoutError("no reply within 10 s"),
+        UnexpectedResponseError("/device/list: data is not a list"),
+        CannotConnectError("/device/list: request timed out"),
+        NaviLinkError("something else"),
+    ]
+    said = [error_text(hass, err) for err in errors]
+    assert len(set(said)) == len(errors)
+    assert [s for s in said if ENGLISH_TELLTALES.search(s) or "_" in s] == []
