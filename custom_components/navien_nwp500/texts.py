@@ -1,4 +1,4 @@
-"""Texts of ours in the user's language: exception texts, placeholder names, numbers.
+"""Texts of ours in the user's language: messages, names, numbers, error kinds.
 
 Placeholder values that are words (a feature, a schedule field, a command) are
 named through exception texts of their own (``feature_name_vacation_mode``...),
