@@ -25,7 +25,7 @@ from .heater_details import async_read_schedule, async_read_tou_plan
 from .modes import RESERVATION_MODES
 from .schedule_events import Occurrence, reservation_occurrences, tou_occurrences
 from .smart_entities import smart_calendars
-from .texts import number_text
+from .texts import number_text, translated_message
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -201,4 +201,5 @@ class NavienTouCalendar(_DetailCalendar):
             dt_util.get_default_time_zone(),
             self.hass.config.currency,
             format_number=partial(number_text, self.hass),
+            unknown_price=translated_message(self.hass, "tou_price_unknown"),
         )

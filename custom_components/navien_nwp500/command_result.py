@@ -30,7 +30,7 @@ from homeassistant.util.ulid import ulid_now
 from .const import DOMAIN
 from .navilink.codec import NaviLinkError
 from .navilink.session import CommandOutcome, NotConnectedError, SessionState
-from .texts import exception_text, name_of
+from .texts import error_text, exception_text, name_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -181,7 +181,7 @@ class CommandResults:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="command_failed",
-                translation_placeholders={"error": str(err)},
+                translation_placeholders={"error": error_text(self._hass, err)},
             ) from err
 
     def _conclude(self, pending: Sequence[PendingCommand]) -> None:

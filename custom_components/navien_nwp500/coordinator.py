@@ -42,6 +42,7 @@ from .navilink.cloud import (
 )
 from .navilink.codec import NaviLinkError
 from .navilink.session import (
+    FirstConnectTimeoutError,
     NaviLinkSession,
     SessionConfig,
     SessionError,
@@ -51,6 +52,7 @@ from .reader import HeaterReader
 from .repairs import async_update_unstable_connection_issue
 from .roster import HeaterRoster
 from .smart_heating import SmartHeating
+from .texts import error_text, number_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -154,7 +156,7 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
+                translation_placeholders={"error": error_text(self.hass, err)},
             ) from err
         heaters = self.roster.nwp500s(devices)
         if not heaters:  # never taken for the truth: the cloud may answer empty
@@ -187,11 +189,20 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
+        except FirstConnectTimeoutError as err:
+            _LOGGER.debug("No first connection: %s", err.cause)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="no_connection_within",
+                translation_placeholders={
+                    "seconds": number_text(self.hass, err.seconds)
+                },
+            ) from err
         except (CannotConnectError, SessionError) as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
+                translation_placeholders={"error": error_text(self.hass, err)},
             ) from err
         await self._async_wait_for_first_data()
         self.reader.async_start()

@@ -21,7 +21,7 @@ from .navilink.codec import (
     commands,
 )
 from .navilink.session import NotConnectedError, RequestTimeoutError
-from .texts import localized_placeholders, number_text
+from .texts import error_text, localized_placeholders, number_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -95,7 +95,7 @@ def translate_navilink_error(
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key="command_failed",
-        translation_placeholders={"error": str(err)},
+        translation_placeholders={"error": error_text(hass, err)},
     )
 
 

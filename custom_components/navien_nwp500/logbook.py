@@ -4,8 +4,10 @@ A boost's start, end time and end show as the state changes of its *Boost*
 binary sensor and *Boost end* sensor; the event ``navien_nwp500_boost_ended``
 adds why it ended (its time was up, a change by hand, a vacation, the
 integration unloaded), on the *Boost* binary sensor's logbook. The event
-``navien_nwp500_smart_heating`` carries a message key and its placeholders
-(already in the owner's units), shown on the *Smart heating* switch's logbook.
+``navien_nwp500_smart_heating`` carries a message key, its placeholders (in the
+owner's language and units when it was fired) and their raw parameters, from
+which the *Smart heating* switch's logbook says it in the language and units of
+the time it is read.
 """
 
 from typing import TYPE_CHECKING, Final
@@ -20,16 +22,18 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .const import DOMAIN
-from .texts import exception_text, translated_message
+from .smart_text import reason_placeholders
+from .texts import entity_name, exception_text, translated_message
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 EVENT_BOOST_ENDED: Final = f"{DOMAIN}_boost_ended"
 EVENT_SMART_HEATING: Final = f"{DOMAIN}_smart_heating"
 ATTR_REASON: Final = "reason"
 ATTR_MESSAGE: Final = "message"
 ATTR_PLACEHOLDERS: Final = "placeholders"
+ATTR_PARAMS: Final = "params"
 
 
 @callback
@@ -56,9 +60,9 @@ def async_fire_smart_heating(
     entry_id: str,
     mac: str,
     message: str,
-    placeholders: dict[str, str],
+    params: Mapping[str, str | float],
 ) -> None:
-    """Say what smart heating did to a heater and why (a message key, placeholders)."""
+    """Say what smart heating did to a heater and why (a message key, its parameters)."""
     device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, mac), entry_id)
     hass.bus.async_fire(
         EVENT_SMART_HEATING,
@@ -68,7 +72,8 @@ def async_fire_smart_heating(
                 Platform.SWITCH, DOMAIN, f"{mac}_smart_heating"
             ),
             ATTR_MESSAGE: message,
-            ATTR_PLACEHOLDERS: placeholders,
+            ATTR_PLACEHOLDERS: reason_placeholders(hass, params),
+            ATTR_PARAMS: dict(params),
         },
     )
 
@@ -88,7 +93,11 @@ def async_describe_events(
         state = hass.states.get(entity_id) if entity_id else None
         key = f"boost_ended_{event.data[ATTR_REASON]}"
         return {
-            LOGBOOK_ENTRY_NAME: state.name if state else "Boost",
+            LOGBOOK_ENTRY_NAME: (
+                state.name
+                if state
+                else entity_name(hass, Platform.BINARY_SENSOR, "boost")
+            ),
             LOGBOOK_ENTRY_MESSAGE: exception_text(hass, key, {}, key),
             LOGBOOK_ENTRY_ENTITY_ID: entity_id,
         }
@@ -97,10 +106,20 @@ def async_describe_events(
     def describe_smart(event: Event) -> dict[str, str | None]:
         entity_id = event.data.get(ATTR_ENTITY_ID)
         state = hass.states.get(entity_id) if entity_id else None
+        params = event.data.get(ATTR_PARAMS)
+        placeholders = (  # events from before the raw parameters: as they were said
+            event.data.get(ATTR_PLACEHOLDERS)
+            if params is None
+            else reason_placeholders(hass, params)
+        )
         return {
-            LOGBOOK_ENTRY_NAME: state.name if state else "Smart heating",
+            LOGBOOK_ENTRY_NAME: (
+                state.name
+                if state
+                else entity_name(hass, Platform.SWITCH, "smart_heating")
+            ),
             LOGBOOK_ENTRY_MESSAGE: translated_message(
-                hass, event.data[ATTR_MESSAGE], event.data.get(ATTR_PLACEHOLDERS)
+                hass, event.data[ATTR_MESSAGE], placeholders
             ),
             LOGBOOK_ENTRY_ENTITY_ID: entity_id,
         }

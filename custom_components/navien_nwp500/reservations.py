@@ -34,7 +34,7 @@ from .navilink.codec import (
     parse_reservations,
 )
 from .navilink.session import RequestTimeoutError
-from .texts import number_text
+from .texts import error_text, number_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -88,7 +88,7 @@ def require_reservations(heater: HeaterState) -> None:
 
 
 async def async_read_schedule(
-    session: NaviLinkSession, heater: HeaterState
+    hass: HomeAssistant, session: NaviLinkSession, heater: HeaterState
 ) -> ReservationSchedule:
     """Read the stored schedule; any failure is reported as a failed read."""
     read = commands.reservation_read(heater.device, heater.feature)
@@ -98,7 +98,7 @@ async def async_read_schedule(
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="reservation_read_failed",
-            translation_placeholders={"error": str(err)},
+            translation_placeholders={"error": error_text(hass, err)},
         ) from err
     return parse_reservations(reply)
 

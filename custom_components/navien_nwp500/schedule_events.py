@@ -144,11 +144,13 @@ def tou_occurrences(
     currency: str,
     *,
     format_number: Callable[[float], str] = "{:g}".format,
+    unknown_price: str = "",
 ) -> list[Occurrence]:
     """Price periods of the cloud TOU plan (§2.8) that overlap [start, end).
 
     A period's end minute is inclusive (``endMinute`` 59 ends at the hour).
-    ``format_number`` writes a price in the user's language.
+    ``format_number`` writes a price in the user's language; ``unknown_price``
+    is the summary of a period without one, in the user's language.
     """
     info = plan.get("touInfo")
     schedule = info.get("schedule") if isinstance(info, dict) else None
@@ -170,7 +172,13 @@ def tou_occurrences(
                 periods if isinstance(periods, list) else []
             ):
                 occurrence = _tou_period(
-                    period, day, day_bit, zone, currency, format_number=format_number
+                    period,
+                    day,
+                    day_bit,
+                    zone,
+                    currency,
+                    format_number=format_number,
+                    unknown_price=unknown_price,
                 )
                 if (
                     occurrence is None
@@ -200,6 +208,7 @@ def _tou_period(
     currency: str,
     *,
     format_number: Callable[[float], str],
+    unknown_price: str,
 ) -> Occurrence | None:
     if not isinstance(period, dict):
         return None
@@ -216,7 +225,7 @@ def _tou_period(
     if ends <= begins:
         return None
     if low is None or high is None:
-        price = "Price unknown"
+        price = unknown_price
     elif low == high:
         price = f"{format_number(low)} {currency}/kWh"
     else:

@@ -145,7 +145,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async def get_reservations(call: ServiceCall) -> ServiceResponse:
         coordinator, heater = _heater_of_call(hass, call)
         require_reservations(heater)
-        schedule = await async_read_schedule(_session(coordinator), heater)
+        schedule = await async_read_schedule(hass, _session(coordinator), heater)
         return schedule_response(hass, schedule)
 
     @navien_command
@@ -154,7 +154,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         require_reservations(heater)
         session = _session(coordinator)
         # Never write blind: a failed read must not end in a wiped schedule.
-        current = await async_read_schedule(session, heater)
+        current = await async_read_schedule(hass, session, heater)
         if ATTR_RESERVATIONS in call.data:
             entries = [
                 reservation_entry(hass, index, raw)

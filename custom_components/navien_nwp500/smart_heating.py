@@ -51,10 +51,10 @@ from .smart_state import (
     external_segment,
 )
 from .smart_store import SmartStore
-from .smart_text import reason_key, reason_placeholders, setting_placeholders
+from .smart_text import reason_key, setting_params
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
 
@@ -229,18 +229,17 @@ class SmartHeating:
                 owner,
                 owner,
                 key="smart_owner_setting",
-                placeholders=setting_placeholders(self._hass, owner),
+                params=setting_params(owner),
             )
             return
         target = Setting(PLAN_MODES[segment.mode], segment.setpoint_c)
-        params = reason_placeholders(self._hass, segment.reason.params)
         await self._async_send(
             mac,
             heater,
             owner,
             target,
             key=reason_key(segment.reason),
-            placeholders=params,
+            params=segment.reason.params,
         )
 
     @staticmethod
@@ -257,13 +256,13 @@ class SmartHeating:
         target: Setting,
         *,
         key: str,
-        placeholders: dict[str, str],
+        params: Mapping[str, str | float],
     ) -> None:
         """Send ``target`` unless it is what was sent last; say why in the logbook."""
         smart = self.get(mac)
         if smart.logged != (target, key):
             smart.logged = (target, key)
-            self._log(mac, key, placeholders)
+            self._log(mac, key, params)
         control = smart.control
         if control is not None and control.sent == target:
             shown = heater.status is not None and target.shown_by(heater.status)
@@ -290,7 +289,7 @@ class SmartHeating:
         self._log(
             mac,
             f"smart_returned_{reason}",
-            setting_placeholders(self._hass, control.owner),
+            setting_params(control.owner),
         )
         await self._coordinator.async_send_all(
             control.owner.commands_from(heater, control.sent), wait=wait
@@ -389,10 +388,9 @@ class SmartHeating:
             _LOGGER.warning("Smart heating of %s failed: %s", mac, err)
 
     @callback
-    def _log(self, mac: str, key: str, placeholders: dict[str, str]) -> None:
-        async_fire_smart_heating(
-            self._hass, self._coordinator.config_entry.entry_id, mac, key, placeholders
-        )
+    def _log(self, mac: str, key: str, params: Mapping[str, str | float]) -> None:
+        entry_id = self._coordinator.config_entry.entry_id
+        async_fire_smart_heating(self._hass, entry_id, mac, key, params)
 
     def _changed(self) -> None:
         self._store.save(self._heaters)

@@ -68,12 +68,11 @@ def reason_key(reason: Reason) -> str:
     return f"smart_{reason.code}"
 
 
-def setting_placeholders(hass: HomeAssistant, setting: Setting) -> dict[str, str]:
-    """Placeholders naming a mode and a set-point."""
-    mode = MODE_NAMES.get(setting.mode, str(setting.mode))
+def setting_params(setting: Setting) -> dict[str, str | float]:
+    """Return the parameters naming a mode and a set-point (°C), as a reason's do."""
     return {
-        "mode": translated_message(hass, f"smart_mode_{mode}"),
-        "setpoint": temperature_text(hass, setting.setpoint),
+        "mode": MODE_NAMES.get(setting.mode, str(setting.mode)),
+        "setpoint": setting.setpoint,
     }
 
 

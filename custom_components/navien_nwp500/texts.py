@@ -1,4 +1,4 @@
-"""Texts of ours in the user's language: exception texts, placeholder names, numbers.
+"""Texts of ours in the user's language: messages, names, numbers, error kinds.
 
 Placeholder values that are words (a feature, a schedule field, a command) are
 named through exception texts of their own (``feature_name_vacation_mode``...),
@@ -6,12 +6,19 @@ in the language Home Assistant is set to, so that no English word ends up in a
 translated message.
 """
 
+import logging
 import re
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.helpers.translation import async_get_cached_translations
 
 from .const import DOMAIN
+from .navilink.cloud import CannotConnectError, UnexpectedResponseError
+from .navilink.session import (
+    NotConnectedError,
+    RequestTimeoutError,
+    SessionClosedError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -57,7 +64,16 @@ DECIMAL_COMMA_LANGUAGES: Final = frozenset(
     }
 )
 """Languages (their primary subtag) that write 40,5 rather than 40.5 (CLDR)."""
+_LOGGER = logging.getLogger(__name__)
 _NOT_A_KEY: Final = re.compile(r"[^a-z0-9]+")
+_ERROR_KINDS: Final = (
+    (SessionClosedError, "closed"),
+    (NotConnectedError, "offline"),
+    (RequestTimeoutError, "no_reply"),
+    (UnexpectedResponseError, "unreadable"),
+    (CannotConnectError, "unreachable"),
+)
+"""The kinds of client error an owner is told of, most specific first."""
 
 
 def exception_text(
@@ -72,6 +88,16 @@ def exception_text(
         if text:
             return text.format(**placeholders)
     return fallback
+
+
+def entity_name(hass: HomeAssistant, platform: str, key: str) -> str:
+    """Return the name of our entity ``key`` of ``platform`` in the user's language."""
+    name = f"component.{DOMAIN}.entity.{platform}.{key}.name"
+    for language in (hass.config.language, "en"):
+        text = async_get_cached_translations(hass, language, "entity", DOMAIN).get(name)
+        if text:
+            return text
+    return key
 
 
 def number_text(
@@ -110,3 +136,17 @@ def translated_message(
 ) -> str:
     """Return the exception text ``key`` in the user's language (the key if none)."""
     return exception_text(hass, key, placeholders or {}, key)
+
+
+def error_text(hass: HomeAssistant | None, err: Exception) -> str:
+    """Say what kind of failure a client error is, in the user's language.
+
+    The client's own text (English, technical) stays with the exception; an
+    unexpected kind is logged with it. Without ``hass``, it is that text.
+    """
+    if hass is None:
+        return str(err)
+    kind = next((k for cls, k in _ERROR_KINDS if isinstance(err, cls)), "other")
+    if kind == "other":
+        _LOGGER.warning("Unexpected error from the NaviLink client: %r", err)
+    return translated_message(hass, f"error_kind_{kind}")

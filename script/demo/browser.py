@@ -13,9 +13,6 @@ if TYPE_CHECKING:
 
     from .hass_client import HassClient
 
-TIME_ZONE: Final = "America/Los_Angeles"
-"""The demo's time zone: the browser shows the times the server plans in."""
-
 # ``__deep(selector, root)``: the elements matching a selector, shadow roots included.
 DEEP_JS: Final = """
 window.__deep = (selector, root = document) => {
@@ -60,7 +57,11 @@ class Browser:
                     self.client.http, self._window, extra_flags=("--hide-scrollbars",)
                 )
             )
-            await self.cdp.call("Emulation.setTimezoneOverride", timezoneId=TIME_ZONE)
+            # The server's time zone: the browser shows the times the server plans in.
+            config = await self.client.request("GET", "/api/config")
+            await self.cdp.call(
+                "Emulation.setTimezoneOverride", timezoneId=config["time_zone"]
+            )
             self._chromium = stack.pop_all()
         return self
 

@@ -2,9 +2,11 @@
 
 ``script/screenshots --language fr --out DIR [screen ...]`` with ``script/develop``
 running: it sets the owner's profile language and Home Assistant's (entity names
-are translated when the entry loads, so it reloads the entry), then saves each
-screen as ``DIR/<screen>.png``. The screens need smart heating's inputs picked and
-its switches on to show a plan; ``water_heater`` starts a vacation and ends it.
+are translated when the entry loads, so it reloads the entry when the language
+changes), then saves each screen as ``DIR/<language>/<screen>.png``. The screens
+need smart heating's inputs picked and its switches on to show a plan (turn them
+on again after a language change if the reload stopped them); ``water_heater``
+starts a vacation and ends it.
 Optimize the files before committing them (``pngquant --quality 80-95``).
 """
 
@@ -32,6 +34,7 @@ from .shared import (
 )
 
 HEATER: Final = "water_heater.nwp500"
+SMART_HEATING: Final = "switch.nwp500_smart_heating"
 COG_PATH: Final = "M12,8A4,4 0 0,1 16,1"  # the start of mdiCog: the Configure button
 PERIOD_LABEL: Final = r"/period|période|periodo/i"  # the Energy date picker's button
 LAST_12_MONTHS: Final = 9  # its preset "Last 12 months", counted from "Today"
@@ -75,7 +78,8 @@ type Screen = Callable[[Browser, Path, Texts], Awaitable[Path]]
 
 
 async def set_language(client: HassClient, language: str) -> None:
-    """Make ``language`` the owner's and the server's, and reload the entry."""
+    """Make ``language`` the owner's and the server's; reload the entry if it changed."""
+    changed = (await client.request("GET", "/api/config"))["language"] != language
     for command in (
         {"type": "config/core/update", "language": language},
         {
@@ -93,6 +97,8 @@ async def set_language(client: HassClient, language: str) -> None:
         answer = await client.ws_command(command)
         if not answer.get("success"):
             raise DemoError(f"{command['type']} failed: {answer.get('error')}")
+    if not changed:
+        return
     entry = (await client.config_entries())[0]["entry_id"]
     await client.request("POST", f"/api/config/config_entries/entry/{entry}/reload")
 
@@ -152,6 +158,17 @@ async def plan(b: Browser, out: Path, texts: Texts) -> Path:
     await wait_for(_only_the_plan, "the Plan calendar alone, as a list", 30, 1)
     await asyncio.sleep(3)
     return await b.shot(out / "plan.png")
+
+
+async def logbook(b: Browser, out: Path, texts: Texts) -> Path:
+    """Shoot the activity of the *Smart heating* switch: what smart heating did, and why."""
+    await b.resize(1280, 720)
+    await b.goto(
+        f"/logbook?entity_id={SMART_HEATING}",
+        [texts("entity.switch.smart_heating.name")],
+    )
+    await asyncio.sleep(4)
+    return await b.shot(out / "logbook.png")
 
 
 async def options(b: Browser, out: Path, texts: Texts) -> Path:
@@ -244,6 +261,7 @@ async def water_heater(b: Browser, out: Path, texts: Texts) -> Path:
 SCREENS: Final[dict[str, Screen]] = {
     "device": device,
     "plan": plan,
+    "logbook": logbook,
     "options": options,
     "energy_today": energy_today,
     "energy_year": energy_year,

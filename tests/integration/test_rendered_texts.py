@@ -6,27 +6,47 @@ heater loaded in French or Spanish, each entity's name and state as Home
 Assistant shows them.
 """
 
+from functools import partial
 import json
 from pathlib import Path
 import re
 import string
 from typing import TYPE_CHECKING
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.helpers.translation import async_translate_state
+from homeassistant.helpers.translation import (
+    async_get_translations,
+    async_translate_state,
+)
 import pytest
 
 import custom_components.navien_nwp500
 from custom_components.navien_nwp500.const import DOMAIN
+from custom_components.navien_nwp500.navilink.cloud import (
+    CannotConnectError,
+    UnexpectedResponseError,
+)
+from custom_components.navien_nwp500.navilink.codec import NaviLinkError
+from custom_components.navien_nwp500.navilink.session import (
+    NotConnectedError,
+    RequestTimeoutError,
+    SessionClosedError,
+    SessionConfig,
+)
 from custom_components.navien_nwp500.services import SERVICE_SET_RESERVATIONS
+from custom_components.navien_nwp500.texts import error_text
 
-from .conftest import DEMO_MAC
+from .conftest import DEMO, DEMO_MAC
+from .test_calendar import calendar, events
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from navilink_sim.simulator import NaviLinkSimulator
 
 PACKAGE = Path(custom_components.navien_nwp500.__file__).parent
 LANGUAGES = ("fr", "es")
@@ -34,7 +54,8 @@ LANGUAGES = ("fr", "es")
 ENGLISH_TELLTALES = re.compile(
     r"\b(the|and|with|which|when|was|were|is|are|not|heater|water|command|"
     r"schedules?|hours|enter|sign|check|showers?|power|none|days|of|to|from|for|tank|"
-    r"this|your|reservations?|time|uses|left|length|state)\b",
+    r"this|your|reservations?|time|uses|left|length|state|price|unknown|within|"
+    r"connection)\b",
     re.IGNORECASE,
 )
 """Words that only English uses (French and Spanish words are not in it)."""
@@ -219,3 +240,156 @@ async def test_an_action_error_names_its_field_in_the_language(
         "field": "température",
     }
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+UNPRICED_PLAN = {
+    "name": "Tempo",
+    "utility": "Régie",
+    "schedule": [
+        {
+            "season": 4095,
+            "interval": [
+                {
+                    "week": 254,
+                    "startHour": 0,
+                    "startMinute": 0,
+                    "endHour": 23,
+                    "endMinute": 59,
+                }
+            ],
+        }
+    ],
+}
+"""A TOU plan whose only period has no price (the cloud left it out)."""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_calendars_read_in_the_language(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    language: str,
+) -> None:
+    """Each event of the schedule and the TOU plan, unpriced periods too."""
+    account = point_at_simulator.accounts.account(DEMO.email)
+    assert account is not None
+    account.devices[0].tou = UNPRICED_PLAN
+    hass.config.language = language
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, DEMO_MAC), mock_config_entry.entry_id
+    )
+    assert device is not None
+    schedule = await calendar(hass, "schedule")
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_SET_RESERVATIONS,
+        {
+            "device_id": device.id,
+            "enabled": True,
+            "reservations": [
+                {"days": ["monday"], "time": "06:30", "mode": mode, "temperature": 50}
+                for mode in ("heat_pump", "electric", "eco", "high_demand")
+            ]
+            + [{"days": ["tuesday"], "time": "07:00", "mode": "off"}],
+        },
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done()
+
+    found = await events(hass, schedule) + await events(
+        hass, await calendar(hass, "tou_plan")
+    )
+    shown = {e["summary"] for e in found} | {e["description"] for e in found}
+    assert len(found) > 2
+    assert [text for text in shown if ENGLISH_TELLTALES.search(text)] == []
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_no_first_connection_is_said_in_the_language(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+) -> None:
+    """The setup error of a cloud that never answers: translated, 1,5 s as written there."""
+    monkeypatch.setattr(
+        "custom_components.navien_nwp500.coordinator.SessionConfig",
+        partial(SessionConfig, first_connect_timeout=1.5, backoff_min=0.05),
+    )
+    hass.config.language = language
+    point_at_simulator.faults.refuse_for(24 * 3600)
+    mock_config_entry.add_to_hass(hass)
+
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.error_reason_translation_key == "no_connection_within"
+    placeholders = mock_config_entry.error_reason_translation_placeholders
+    assert placeholders == {"seconds": "1,5"}
+    texts = await async_get_translations(hass, language, "exceptions", [DOMAIN])
+    shown = texts[f"component.{DOMAIN}.exceptions.no_connection_within.message"]
+    shown = shown.format(**placeholders)
+    assert " 1,5 s" in shown
+    assert not ENGLISH_TELLTALES.search(shown)
+    point_at_simulator.faults.stop_refusing()
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_a_mode_has_one_name_everywhere(language: str) -> None:
+    """The logbook's and the schedule's mode names are the water heater's."""
+    texts = _texts(language)
+    state = "entity.water_heater.water_heater.state"
+    for mode in ("heat_pump", "eco", "high_demand", "electric", "off"):
+        name = texts[f"{state}.{mode}"]
+        assert texts[f"exceptions.smart_mode_{mode}.message"] == name, mode
+        assert texts[f"selector.reservation_mode.options.{mode}"] == name, mode
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_failing_cloud_is_said_in_the_language(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    point_at_simulator: NaviLinkSimulator,
+    language: str,
+) -> None:
+    """A server error at setup: the owner reads its kind, not the client's English."""
+    hass.config.language = language
+    point_at_simulator.faults.rest_fail(503, count=10)
+    mock_config_entry.add_to_hass(hass)
+
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+
+    assert mock_config_entry.error_reason_translation_key == "cannot_connect"
+    placeholders = mock_config_entry.error_reason_translation_placeholders
+    assert placeholders is not None
+    texts = _texts(language)
+    assert placeholders == {"error": texts["exceptions.error_kind_unreachable.message"]}
+    shown = texts["exceptions.cannot_connect.message"].format(**placeholders)
+    assert not ENGLISH_TELLTALES.search(shown)
+    assert "HTTP" not in shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_each_client_error_has_a_kind_in_the_language(
+    hass: HomeAssistant, language: str
+) -> None:
+    hass.config.language = language
+    await async_get_translations(hass, language, "exceptions", [DOMAIN])
+    errors = [
+        SessionClosedError("the session is closed"),
+        NotConnectedError("not connected"),
+        RequestTimeoutError("no reply within 10 s"),
+        UnexpectedResponseError("/device/list: data is not a list"),
+        CannotConnectError("/device/list: request timed out"),
+        NaviLinkError("something else"),
+    ]
+    said = [error_text(hass, err) for err in errors]
+    assert len(set(said)) == len(errors)
+    assert [s for s in said if ENGLISH_TELLTALES.search(s) or "_" in s] == []

@@ -4,6 +4,7 @@ from .queue import CommandOutcome
 from .session import NaviLinkSession
 from .session_types import (
     AuthFailedError,
+    FirstConnectTimeoutError,
     NotConnectedError,
     RequestTimeoutError,
     SendOutcome,
@@ -18,6 +19,7 @@ from .session_types import (
 __all__ = [
     "AuthFailedError",
     "CommandOutcome",
+    "FirstConnectTimeoutError",
     "NaviLinkSession",
     "NotConnectedError",
     "RequestTimeoutError",

@@ -25,6 +25,7 @@ from .link_watch import LinkLostError, LinkWatch
 from .redact import redact
 from .session_types import (
     AuthFailedError,
+    FirstConnectTimeoutError,
     NotConnectedError,
     SessionClosedError,
     SessionError,
@@ -160,9 +161,8 @@ class ConnectionLoop:
             await self._stop_task()
             self._set_state(SessionState.IDLE)
             failure = redact(str(self._last_failure or "no attempt finished"))
-            raise CannotConnectError(
-                f"no connection within {self._config.first_connect_timeout:g} s"
-                f" ({failure})"
+            raise FirstConnectTimeoutError(
+                self._config.first_connect_timeout, failure
             ) from self._last_failure
         except BaseException:
             await self._stop_task()

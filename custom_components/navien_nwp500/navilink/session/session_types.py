@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..cloud import CannotConnectError
 from ..codec import NaviLinkError
 
 
@@ -87,6 +88,16 @@ class SessionClosedError(SessionError):
 
 class WrongContextError(SessionError):
     """The session was used from a forked child process or another event loop."""
+
+
+class FirstConnectTimeoutError(CannotConnectError):
+    """``start()`` found no connection within ``seconds``; ``cause`` says why, if known."""
+
+    def __init__(self, seconds: float, cause: str) -> None:
+        """Keep the wait and the last attempt's failure apart, for the caller's words."""
+        super().__init__(f"no connection within {seconds:g} s ({cause})")
+        self.seconds = seconds
+        self.cause = cause
 
 
 class UnstableConnectionError(SessionError):
