@@ -73,8 +73,13 @@ def _verdict(ours: Result, oracle: Result) -> dict[str, bool]:
     }
 
 
-def run_case(tariff: str, sky: str) -> tuple[Case, dict[str, Result]]:
-    """Run every controller through the week of one tariff under one sky."""
+def run_case(
+    tariff: str, sky: str
+) -> tuple[Case, dict[str, Result], tuple[float, float]]:
+    """Run every controller through the week of one tariff under one sky.
+
+    Also returns the judged strategy's plan time, mean and longest, in seconds.
+    """
     rates = measure_rates()
     curve = measure_delivery_curve()
     case = Case(tariff, sky, TARIFFS[tariff](), SKIES[sky](), tuple(week_draws()))
@@ -82,7 +87,11 @@ def run_case(tariff: str, sky: str) -> tuple[Case, dict[str, Result]]:
     for name, strategies in STRATEGIES.items():
         controllers[name] = PlannerControl(case, strategies, rates, curve)
     controllers["oracle"] = OracleControl(case, OracleModel(case))
-    return case, {name: run_week(case, c) for name, c in controllers.items()}
+    results = {name: run_week(case, c) for name, c in controllers.items()}
+    judged = controllers[JUDGED]
+    assert isinstance(judged, PlannerControl)
+    seconds = judged.plan_seconds
+    return case, results, (sum(seconds) / len(seconds), max(seconds))
 
 
 def _arguments() -> argparse.Namespace:
@@ -116,7 +125,7 @@ def main() -> None:
     with ProcessPoolExecutor(arguments.jobs) as pool:
         runs = [pool.submit(run_case, tariff, sky) for tariff, sky in cases]
         for run in runs:
-            case, results = run.result()
+            case, results, (mean_s, longest_s) = run.result()
             tariff, sky = case.tariff, case.sky
             for name, result in results.items():
                 print(
@@ -126,13 +135,22 @@ def main() -> None:
                     f"{result.floor_minutes:9d}"
                 )
             verdict = _verdict(results[JUDGED], results["oracle"])
-            print(f"{'':33} {JUDGED} vs oracle: {verdict}", flush=True)
+            print(f"{'':33} {JUDGED} vs oracle: {verdict}")
+            print(
+                f"{'':33} {JUDGED}: a plan takes {mean_s:.2f} s "
+                f"(longest {longest_s:.2f} s) on this machine",
+                flush=True,
+            )
             report.append(
                 {
                     "tariff": tariff,
                     "sky": sky,
                     "rows": [_row(name, r) for name, r in results.items()],
                     "targets": verdict,
+                    "plan_seconds": {
+                        "mean": round(mean_s, 3),
+                        "longest": round(longest_s, 3),
+                    },
                 }
             )
             if (tariff, sky) == PLOT_CASE and not arguments.only:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import perf_counter
 from typing import TYPE_CHECKING, Protocol
 
 from custom_components.navien_nwp500.planner import (
@@ -200,6 +201,8 @@ class PlannerControl:
         self._strategies = strategies
         self._rates = rates
         self._curve = delivery_curve
+        self.plan_seconds: list[float] = []
+        """How long each plan took to make (the search is bounded: this shows it)."""
 
     def command(self, now: datetime, tank: Tank) -> tuple[int, float]:
         """Plan from the tank's state now and follow the plan's first segment."""
@@ -224,7 +227,10 @@ class PlannerControl:
             horizon=HORIZON,
             slot=SLOT,
         )
-        segment = make_plan(request).segment_at(now)
+        started = perf_counter()
+        plan = make_plan(request)
+        self.plan_seconds.append(perf_counter() - started)
+        segment = plan.segment_at(now)
         if segment is None:
             return HEAT_PUMP, SETBACK_C
         return SIM_MODES[segment.mode], segment.setpoint_c

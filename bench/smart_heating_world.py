@@ -131,7 +131,7 @@ def _sun(hour: float) -> float:
     """Share of the midday sun at `hour` (0 at night)."""
     if not 6.5 < hour < 19.5:
         return 0.0
-    return math.sin(math.pi * (hour - 6.5) / 13) ** 1.5
+    return float(math.sin(math.pi * (hour - 6.5) / 13) ** 1.5)
 
 
 def _clouds(slot_index: int) -> float:

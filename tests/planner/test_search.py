@@ -139,3 +139,32 @@ def test_the_element_stays_a_last_resort_even_in_cheap_hours() -> None:
     assert all(s.mode is Mode.HEAT_PUMP for s in plan.segments)
     followed = follow(plan, TankState(44.0, 42.0), (promise,), 9)
     assert followed.litres_at_promise[promise.at] >= promise.litres
+
+
+def test_no_grid_heating_before_showers_that_leave_the_bottom_above_its_trigger() -> (
+    None
+):
+    """A warm tank keeps the showers and stays off until the sun pays for heating.
+
+    The showers leave the bottom a little above where the heat pump restarts by
+    itself: heating before them from the grid only to keep it warmer is waste.
+    """
+    warm = TankState(61.6, 57.2)
+    showers = Promise(at(1), 144.0)
+    sun = (SurplusPeriod(at(3), at(10), 800.0),)
+    plan = make_plan(
+        request(
+            tank=warm,
+            promises=(showers,),
+            prices=_flat(0.45),
+            surplus=sun,
+            export_price=0.05,
+            strategies=CHEAP_AND_SOLAR,
+        )
+    )
+
+    assert not [s for s in _heating(plan.segments) if s.start < at(3)]
+    followed = follow(plan, warm, (showers,), 3)
+    assert followed.compressor_minutes == 0, "no restart before the sun either"
+    assert followed.litres_at_promise[showers.at] >= showers.litres
+    assert followed.lowest_litres >= 40.0

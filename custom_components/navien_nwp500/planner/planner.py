@@ -74,6 +74,7 @@ def make_plan(request: PlanRequest) -> Plan:
             strategies=request.strategies,
             export_price=request.export_price,
             running=request.tank.heating,
+            layers=(request.tank.upper_c, request.tank.lower_c),
         )
     segments = build_segments(slots, schedule, targets, request.strategies, model)
     return Plan(segments, tuple(schedule.unmet))

@@ -163,9 +163,15 @@ class _Programme:
         return choice.action is not Action.COAST or mean_c >= self.targets.hold_c
 
     def move(
-        self, index: int, choice: Choice, mean_c: float, *, running: bool
+        self,
+        index: int,
+        choice: Choice,
+        mean_c: float,
+        *,
+        running: bool,
+        layers: tuple[float, float] | None = None,
     ) -> Outcome:
-        """Where slot `index` takes the tank under `choice`."""
+        """Where slot `index` takes the tank under `choice` (from `layers` if measured)."""
         return transition(
             self.model,
             choice,
@@ -173,6 +179,7 @@ class _Programme:
             self.slots[index],
             self.targets,
             running=running,
+            layers=layers,
         )
 
 
@@ -185,10 +192,12 @@ def search_actions(
     strategies: frozenset[Strategy],
     export_price: float,
     running: bool = False,
+    layers: tuple[float, float] | None = None,
 ) -> Schedule:
     """Cheapest actions that keep every promise and the floor, on the planner's model.
 
-    `running`: whether the heater runs now (it then goes on without a new start).
+    `running`: whether the heater runs now (it then goes on without a new start);
+    `layers`: the tank's measured (upper, lower) temperatures now.
     """
     floor_temp = model.temperature_for(targets.floor_litres)
     low_c = min(start_c, floor_temp) - BELOW_FLOOR_K
@@ -208,7 +217,7 @@ def search_actions(
         ]
         + [floor_temp],
     )
-    return _follow(programme, start_c, running, _costs_to_go(programme))
+    return _follow(programme, start_c, running, layers, _costs_to_go(programme))
 
 
 Values = tuple[list[float], list[float]]
@@ -273,11 +282,16 @@ def _costs_to_go(programme: _Programme) -> list[Values]:
 
 
 def _follow(
-    programme: _Programme, start_c: float, running: bool, values: list[Values]
+    programme: _Programme,
+    start_c: float,
+    running: bool,
+    layers: tuple[float, float] | None,
+    values: list[Values],
 ) -> Schedule:
     """From the tank's temperature now, take the best action slot by slot.
 
-    `values[index]` is the cost-to-go at the boundary after slot `index`.
+    `values[index]` is the cost-to-go at the boundary after slot `index`; the
+    first slot starts from the measured `layers`.
     """
     slots = programme.slots
     schedule = Schedule([], [])
@@ -300,7 +314,15 @@ def _follow(
             )
             for order, choice in enumerate(programme.choices[index])
             if programme.open_to(choice, mean_c)
-            for outcome in (programme.move(index, choice, mean_c, running=running),)
+            for outcome in (
+                programme.move(
+                    index,
+                    choice,
+                    mean_c,
+                    running=running,
+                    layers=None if index else layers,
+                ),
+            )
         ]
         _, order, outcome = min(options, key=lambda option: option[:2])
         mean_c, running = outcome.mean_c, outcome.running

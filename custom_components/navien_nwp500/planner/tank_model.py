@@ -68,6 +68,12 @@ class TankModel:
         """Upper and lower temperatures after drawing `litres` of 40 °C water from a mixed tank."""
         return self._draw(mean_c, mean_c, litres)[:2]
 
+    def draw_layered(
+        self, upper_c: float, lower_c: float, litres: float
+    ) -> tuple[float, float]:
+        """Upper and lower temperatures after drawing `litres` of 40 °C water from two layers."""
+        return self._draw(upper_c, lower_c, litres)[:2]
+
     def _draw(
         self, upper: float, lower: float, litres: float
     ) -> tuple[float, float, float]:

@@ -19,10 +19,6 @@ if TYPE_CHECKING:
     from .tank_model import TankModel
     from .timeline import Slot
 
-LINGER_K: Final = 1.5
-"""A bottom cooled by draws stays cold for hours while standby loss cools it
-further: it counts as restarting the heater when within this of its trigger."""
-
 RECOVERY_HOURS: Final = 2.0
 """Longest recovery a draw sets off while only a set-point is held."""
 
@@ -48,13 +44,11 @@ class Outcome:
     """Whether the heater still runs at the end of the slot."""
 
 
-def _starts(
-    upper: float, lower: float, setpoint: float, targets: Targets, *, linger: float
-) -> bool:
+def _starts(upper: float, lower: float, setpoint: float, targets: Targets) -> bool:
     """Whether a stopped heater starts for `setpoint`."""
     return (
         upper < setpoint - targets.start_margin_k
-        or lower < setpoint - targets.lower_start_margin_k + linger
+        or lower < setpoint - targets.lower_start_margin_k
     )
 
 
@@ -66,23 +60,28 @@ def transition(
     targets: Targets,
     *,
     running: bool,
+    layers: tuple[float, float] | None = None,
 ) -> Outcome:
-    """Where `slot` takes the tank under `choice`, from a running or stopped heater."""
-    upper = lower = mean_c
+    """Where `slot` takes the tank under `choice`, from a running or stopped heater.
+
+    `layers`: the measured (upper, lower) temperatures, for the slot that starts
+    now; later slots start from a mixed tank at `mean_c`. A bottom a draw left
+    cold only cools slowly after it: the planner sees it in the measured layers
+    at each re-plan, so ahead of time only a draw's own cooling starts the heater.
+    """
+    upper, lower = layers or (mean_c, mean_c)
     if slot.draw_litres:
-        upper, lower = model.draw_layers(mean_c, slot.draw_litres)
+        upper, lower = model.draw_layered(upper, lower, slot.draw_litres)
         mean_c = (upper + lower) / 2
     setpoint = choice.target_c
     if choice.thermostat:
-        on = (running and lower < setpoint) or _starts(
-            upper, lower, setpoint, targets, linger=LINGER_K
-        )
+        on = (running and lower < setpoint) or _starts(upper, lower, setpoint, targets)
         # The heater stops once its bottom reaches the set-point; a top still
         # hotter than that keeps its heat.
         ceiling = (max(upper, setpoint) + setpoint) / 2
         mode: Mode | None = Mode.HEAT_PUMP
     else:
-        on = running or _starts(upper, lower, setpoint, targets, linger=0.0)
+        on = running or _starts(upper, lower, setpoint, targets)
         ceiling, mode = setpoint, choice.mode
     if not on:
         after, _ = model.step(mean_c, None, setpoint, slot.hours)
