@@ -113,6 +113,8 @@ class SimulatedHeater:
         """Client IDs whose every control this heater refuses (``ctrl-fail``)."""
         self.applied: Counter[tuple[str, str]] = Counter()
         """Controls applied per (clientID, sessionID): a resent request counts twice."""
+        self.counts_litres = profile.counts_litres
+        """Whether status counts the litres drawn (§17.1: some units send 0)."""
         self._rng = random.Random(seed)
         self._tank = make_tank(
             self._rng, draw_interval, device, profile.stratified_tank
@@ -236,7 +238,10 @@ class SimulatedHeater:
             dr=self.dr,
             tou=self.tou,
         )
-        return wire.status(self._tank, controls, command)
+        status = wire.status(self._tank, controls, command)
+        if not self.counts_litres:
+            status["cumulatedDhwFlowRate"] = 0
+        return status
 
     @property
     def diagnostics(self) -> dict[str, Any]:
