@@ -53,6 +53,8 @@ class ColdWater:
     """The flow rate of the last status (for heaters whose count reads 0)."""
     at: float | None = None
     """When the last status came (a timestamp, seconds), for the flow rate."""
+    went_back: bool = False
+    """Whether the last status's count was lower than the one before (late, or new)."""
     lower_source: Heating = field(default=heat_pump)
     """What heated the lower half last: the heat pump, or the lower element."""
 
@@ -62,7 +64,7 @@ class ColdWater:
         """Follow a new status that came at `now` (a timestamp, seconds)."""
         upper, lower = status.tank_upper_temperature, status.tank_lower_temperature
         drawn = self._drawn(status, now)
-        if upper is None or lower is None:
+        if drawn is None or upper is None or lower is None:
             return
         if status.comp_use:
             self.lower_source = heat_pump
@@ -77,16 +79,24 @@ class ColdWater:
         self.drawn = min(capacity, self.drawn + drawn)
         self.known = self.known or self.drawn >= capacity
 
-    def _drawn(self, status: DeviceStatus, now: float) -> float:
-        """Litres drawn since the last status: from the count, else the flow."""
+    def _drawn(self, status: DeviceStatus, now: float) -> float | None:
+        """Litres drawn since the last status: from the count, else the flow.
+
+        None for a status older than the last one (a late reply: its count is
+        lower). A count that stays lower is a new count: what came in is unknown.
+        """
         counter, flow = status.cumulated_dhw_flow, status.current_dhw_flow_rate
         drawn = 0.0
         if counter:  # a unit whose count reads 0 has none (§17.1)
-            if self.counter is not None and counter >= self.counter:
-                drawn = float(counter - self.counter)
-            elif self.counter is not None:  # a new count: what came in is unknown
+            if self.counter is not None and counter < self.counter:
+                if not self.went_back:
+                    self.went_back = True
+                    return None
                 self.known = False
                 self.drawn = 0.0
+            elif self.counter is not None:
+                drawn = float(counter - self.counter)
+            self.went_back = False
             self.counter = counter
         elif self.at is not None:
             drawn = self.flow_lpm * max(0.0, now - self.at) / 60
