@@ -83,6 +83,8 @@ class SimulatedHeater(HeaterControls):
         super().__init__(tank, clock or (lambda: self._elapsed), min_control_interval)
         self.device = device
         self.received: list[dict[str, Any]] = []
+        self.counts_litres = profile.counts_litres
+        """Whether status counts the litres drawn (§17.1: some units send 0)."""
         # The device's wall clock: its days close on its own midnight (§10).
         self._start = start + timedelta(hours=profile.clock_offset_hours)
         self._unstepped = 0.0
@@ -187,7 +189,10 @@ class SimulatedHeater(HeaterControls):
             dr=self.dr,
             tou=self.tou,
         )
-        return wire.status(self._tank, controls, command)
+        status = wire.status(self._tank, controls, command)
+        if not self.counts_litres:
+            status["cumulatedDhwFlowRate"] = 0
+        return status
 
     @property
     def diagnostics(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from navilink_sim.accounts import SimDevice
 
-LAYERS = 24
+LAYERS = 96
 WH_PER_LITRE_K = 4.186 / 3.6  # water: about 1.163 Wh per litre per kelvin
 TANK_LITRES = {1: 189.3, 2: 246.1, 3: 302.8}  # volumeCode: 50, 65, 80 US gal (§9.1)
 HALF = LAYERS // 2
@@ -135,17 +135,15 @@ class LayeredTank(Tank):
 
     @override
     def _settle(self) -> None:
-        """Warm water rises: mix each inversion into one layer of its mean, bottom up."""
-        layers = self.layers
-        inverted = True
-        while inverted:
-            inverted = False
-            for index in range(LAYERS - 1):
-                if layers[index] > layers[index + 1] + 1e-9:
-                    layers[index] = layers[index + 1] = (
-                        layers[index] + layers[index + 1]
-                    ) / 2
-                    inverted = True
+        """Warm water rises: each inversion mixes into one pool at its mean, bottom up."""
+        pools: list[tuple[float, int]] = []
+        for temperature in self.layers:
+            total, count = temperature, 1
+            while pools and pools[-1][0] / pools[-1][1] > total / count + 1e-9:
+                below_total, below_count = pools.pop()
+                total, count = total + below_total, count + below_count
+            pools.append((total, count))
+        self.layers = [total / count for total, count in pools for _ in range(count)]
 
     @override
     def flow(self, litres: float) -> None:

@@ -49,6 +49,9 @@ class HeaterProfile:
     """The device clock's offset from UTC: its day closes on its own midnight (§10)."""
     stratified_tank: bool = False
     """A many-layer tank whose energy fields follow the captures (§17.11, §8.1)."""
+    counts_litres: bool = True
+    """Whether ``cumulatedDhwFlowRate`` counts the litres drawn; one unit reads 0
+    there after 392 days (§17.1), leaving only ``currentDhwFlowRate``."""
     app_control_interval: Range | None = None
     """Gap between the official app's own controls; None: the app stays quiet (§17.4)."""
     control_interval: float = 0.0

@@ -20,7 +20,7 @@ import pytest
 
 from custom_components.navien_nwp500.const import DOMAIN
 from navilink_sim.layered_tank import LAYERS, LOWER_PROBE, LayeredTank
-from navilink_sim.tank import HEAT_PUMP, POWER_OFF
+from navilink_sim.tank import ELECTRIC, HEAT_PUMP, POWER_OFF
 
 from .conftest import DEMO_MAC
 from .helpers import get_entity_id, get_state, patch_status, push, wait_for
@@ -205,6 +205,60 @@ async def test_cold_water_past_both_probes_leaves_the_top_it_did_not_reach(
     assert tank.upper < 40.0 < tank.layers[-1]
     assert probes_figure(tank) == 0.0
     assert shown(hass) == pytest.approx(heater.hot_water_litres(), rel=0.10)
+
+
+async def test_an_element_recovery_over_cold_water_heats_only_the_top_quarter(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+) -> None:
+    """Invariants bench, seed 7059 (``--seed 7000``): 86 L shown, 64 L in the tank.
+
+    After a draw of the whole tank the upper element (at the upper probe)
+    heats the water from there up, a quarter of the tank, to a set-point
+    under what was there before. The top is no hotter than the probe: the figure that
+    took the top between the probe and the hottest it read since said about
+    a third too much.
+    """
+    tank = await full_tank(hass, simulator, heater)
+    await draw(hass, simulator, heater, 1.1 * tank.tank_litres)
+    heater.setpoint = 90  # 45 °C (half-degrees)
+    heater.mode = ELECTRIC
+    for _ in range(60):
+        simulator.advance(60)
+        await push(hass, simulator)
+        if tank.upper > 44.0:
+            break
+    heater.mode = POWER_OFF
+    simulator.advance(1200)
+    await push(hass, simulator)
+
+    assert tank.lower < 40.0 < tank.upper
+    assert tank.layers[-1] == pytest.approx(tank.upper, abs=1.0)
+    assert shown(hass) == pytest.approx(heater.hot_water_litres(), rel=0.10)
+
+
+async def test_hot_water_above_cold_probes_after_a_start_is_not_zero(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+) -> None:
+    """Invariants bench, seed 7002: 0 L shown, 55 L in the tank above cold probes.
+
+    The integration started with the tank hot (each probe for its half); a
+    long draw then pushed cold water past both probes. The litres counted
+    since say how much of what the upper probe saw is still above it: the
+    figure that claimed nothing until a whole tank had been watched said 0.
+    """
+    tank = await full_tank(hass, simulator, heater)
+    await draw(hass, simulator, heater, 0.8 * tank.tank_litres)
+
+    assert tank.upper < 40.0 < tank.layers[-1]
+    truth = heater.hot_water_litres()
+    assert truth > 20.0
+    assert shown(hass) == pytest.approx(truth, rel=0.10)
 
 
 @pytest.fixture

@@ -85,3 +85,24 @@ def test_the_realistic_profile_is_the_default_of_the_simulator_cli_and_demo() ->
     demo = _demo_args([])
     assert (demo.profile, demo.seed, demo.installed_days) == ("realistic", 0, None)
     assert _demo_args(["--installed-days", "400"]).installed_days == 400
+
+
+def test_a_heater_without_a_litre_count_reports_0_but_its_flow() -> None:
+    """§17.1: one unit's ``cumulatedDhwFlowRate`` reads 0; its flow rate still shows a draw."""
+    from dataclasses import replace
+
+    from navilink_sim.accounts import demo_account
+    from navilink_sim.heater import SimulatedHeater
+
+    device = demo_account().devices[0]
+    counting = SimulatedHeater(device, draw_interval=None, profile=REALISTIC)
+    silent = SimulatedHeater(
+        device, draw_interval=None, profile=replace(REALISTIC, counts_litres=False)
+    )
+    for heater in (counting, silent):
+        heater.start_draw(6.0, 600.0)
+        heater.advance(300.0)
+
+    assert counting.status["cumulatedDhwFlowRate"] > 0
+    assert silent.status["cumulatedDhwFlowRate"] == 0
+    assert silent.status["currentDhwFlowRate"] == 60  # 6.0 L/min in tenths

@@ -323,10 +323,46 @@ class ScenarioRun:
         """Let the heater live (draws, heating), then compare hot water with the tank."""
         if args["draw_lpm"]:
             self.heater.start_draw(args["draw_lpm"], args["draw_minutes"] * 60)
-        self.simulator.advance(args["simulated"])
+        if self.heater.counts_litres:
+            self.simulator.advance(args["simulated"])
+        else:
+            await self._advance_pushing_taps(args["simulated"])
         await asyncio.sleep(args["seconds"])
         if self._connected() and not any(not t.done() for t in self._faults.values()):
             await self._sample_hot_water()
+
+    async def _advance_pushing_taps(self, seconds: float) -> None:
+        """Advance a heater without a litre count, pushing a status as a tap opens and closes.
+
+        Such a heater (§17.1) tells its draws only by ``currentDhwFlowRate``;
+        a status as the flow starts and one as it stops give the integration
+        the flow and how long it ran.
+        """
+        tank = self.heater.tank
+        if tank.draw_left > 0:
+            await self._push_status()
+        if 0 < tank.draw_left < seconds:
+            ran = tank.draw_left
+            self.simulator.advance(ran)
+            await self._push_status()
+            seconds -= ran
+        self.simulator.advance(seconds)
+
+    async def _push_status(self) -> bool:
+        """Push a status; return whether Home Assistant's coordinator took it."""
+        coordinator = self.entry.runtime_data
+        link = self.simulator.device_links[DEMO_MAC.lower()]
+        if not self._connected() or not await link.push_status():
+            return False
+        pushed = json.loads(link.published[-1][1])["response"]["status"]
+        try:
+            await until(
+                lambda: coordinator.last_raw_status.get(DEMO_MAC) == pushed,
+                within=5.0,
+            )
+        except TimeoutError:
+            return False  # a fault came between: the push was lost
+        return True
 
     async def _sample_hot_water(self) -> None:
         """Push a status; once Home Assistant shows it, read both figures."""
@@ -335,17 +371,8 @@ class ScenarioRun:
             self.observer.notes.append("no hot water sensor")
             return
         coordinator = self.entry.runtime_data
-        link = self.simulator.device_links[DEMO_MAC.lower()]
-        if not await link.push_status():
+        if not await self._push_status():
             return
-        pushed = json.loads(link.published[-1][1])["response"]["status"]
-        try:
-            await until(
-                lambda: coordinator.last_raw_status.get(DEMO_MAC) == pushed,
-                within=5.0,
-            )
-        except TimeoutError:
-            return  # a fault came between: the push was lost
         state = self.hass.states.get(entity_id)
         if state is None or state.state in ("unavailable", "unknown"):
             return

@@ -5,7 +5,10 @@ timeouts with them, keeping their order: the patience window outlasts the
 slowest set-point, the queue's wait outlasts the outages that do not test it.
 """
 
+from dataclasses import replace
 from typing import Any
+
+from navilink_sim.profile import REALISTIC
 
 DELAY_SCALE = 0.1
 """The realistic profile's delays, compressed tenfold (apply 0.1-0.5 s, slow set-point 1.6-3 s)."""
@@ -41,3 +44,22 @@ SIMULATOR_OPTIONS: dict[str, Any] = {
     "time_scale": 0,
     "push_interval": 2.0,
 }
+
+WITHOUT_LITRE_COUNT_EVERY = 4
+"""One scenario in this many plays a heater whose litre count reads 0 (§17.1)."""
+
+
+def simulator_options(seed: int) -> dict[str, Any]:
+    """Return the simulator's options for scenario `seed`.
+
+    Every `WITHOUT_LITRE_COUNT_EVERY`-th heater reports no litre count, so hot
+    water available follows its draws by ``currentDhwFlowRate`` alone; its
+    draws are the scenario's own, each pushed as its tap opens and closes
+    (``runner``), none at random.
+    """
+    if seed % WITHOUT_LITRE_COUNT_EVERY:
+        return SIMULATOR_OPTIONS
+    return SIMULATOR_OPTIONS | {
+        "profile": replace(REALISTIC, counts_litres=False),
+        "draw_interval": None,
+    }
