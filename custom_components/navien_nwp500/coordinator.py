@@ -4,8 +4,7 @@ It sets the session up, hears its messages and state, keeps the heaters' data
 and sends their commands. What has a job of its own is apart: which heaters
 answer and the cloud's grace period (``availability``, over ``liveness``), the
 account's device list (``roster``), the reads of what is not pushed
-(``reader``, ``energy``), the command outcomes (``command_result``) and the
-repairs.
+(``reader``, ``energy``), the command outcomes (``command_result``), repairs.
 """
 
 import asyncio
@@ -191,12 +190,11 @@ class NavienCoordinator(DataUpdateCoordinator[NavienData]):
             ) from err
         except FirstConnectTimeoutError as err:
             _LOGGER.debug("No first connection: %s", err.cause)
+            seconds = number_text(self.hass, err.seconds)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="no_connection_within",
-                translation_placeholders={
-                    "seconds": number_text(self.hass, err.seconds)
-                },
+                translation_placeholders={"seconds": seconds},
             ) from err
         except (CannotConnectError, SessionError) as err:
             raise UpdateFailed(
