@@ -212,17 +212,25 @@ async def test_a_heater_reads_in_the_language(
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
 
 
+async def _heater_in(
+    hass: HomeAssistant, entry: MockConfigEntry, language: str
+) -> dr.DeviceEntry:
+    """Set the entry up with Home Assistant in ``language``; return the demo heater."""
+    hass.config.language = language
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, DEMO_MAC), entry.entry_id
+    )
+    assert device is not None
+    return device
+
+
 async def test_an_action_error_names_its_field_in_the_language(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, point_at_simulator: object
 ) -> None:
-    hass.config.language = "fr"
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, DEMO_MAC), mock_config_entry.entry_id
-    )
-    assert device is not None
+    device = await _heater_in(hass, mock_config_entry, "fr")
     entry = {"days": ["monday"], "time": "06:30", "mode": "heat_pump"}
 
     with pytest.raises(ServiceValidationError) as raised:
@@ -274,14 +282,7 @@ async def test_the_calendars_read_in_the_language(
     account = point_at_simulator.accounts.account(DEMO.email)
     assert account is not None
     account.devices[0].tou = UNPRICED_PLAN
-    hass.config.language = language
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, DEMO_MAC), mock_config_entry.entry_id
-    )
-    assert device is not None
+    device = await _heater_in(hass, mock_config_entry, language)
     schedule = await calendar(hass, "schedule")
     await hass.services.async_call(
         DOMAIN,
