@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from pathlib import Path
+import random
 import shutil
 import signal
 import socket
@@ -29,12 +30,25 @@ class BrokerError(RuntimeError):
     """The broker could not be started."""
 
 
+PORTS: range | None = None
+"""Where `free_port` picks ports (None: wherever the system offers). Processes
+that run simulators side by side each take their own range, so a port one of
+them left free for a moment (a broker killed, to start again on it) is never
+taken by another."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port on ``host`` that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """Return a TCP port on ``host`` (in `PORTS` when set) that was free a moment ago."""
+    candidates = [0] if PORTS is None else random.sample(PORTS, len(PORTS))
+    for candidate in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, candidate))
+            except OSError:
+                continue
+            port: int = sock.getsockname()[1]
+            return port
+    raise OSError(f"no free port on {host} in {PORTS}")
 
 
 def find_mosquitto() -> str:

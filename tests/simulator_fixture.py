@@ -22,6 +22,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 from dataclasses import dataclass, field, replace
+import os
 from typing import TYPE_CHECKING, Any
 import uuid
 
@@ -29,6 +30,7 @@ from awscrt import auth, mqtt
 from awsiot import mqtt_connection_builder
 import pytest_asyncio
 
+from navilink_sim import broker
 from navilink_sim.profile import REALISTIC
 from navilink_sim.simulator import NaviLinkSimulator
 
@@ -52,8 +54,16 @@ TEST_PROFILE = replace(
 sets. Its acks and refusals are tested in tests/sim/test_realism_mqtt.py."""
 
 
+WORKER_PORTS = 2000
+"""Ports each pytest-xdist worker's brokers take, below the system's ephemeral range."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``simulator`` marker."""
+    """Register the ``simulator`` marker; give this xdist worker its own broker ports."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        first = 20000 + int(worker.removeprefix("gw")) * WORKER_PORTS
+        broker.PORTS = range(first, first + WORKER_PORTS)
     config.addinivalue_line(
         "markers",
         "simulator(**options): keyword options for the `simulator` fixture "
