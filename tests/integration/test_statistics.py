@@ -45,7 +45,12 @@ if TYPE_CHECKING:
     from navilink_sim.heater import SimulatedHeater
     from navilink_sim.simulator import NaviLinkSimulator
 
-TODAY = datetime.now(UTC).date()
+TODAY = (
+    datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+).date()
+"""The day of the first hour the tests compile (the next one; see `next_hour`):
+the heater's day and Home Assistant's, so that in a run between 23:00 and
+midnight that hour does not fall on a day the heater has not begun."""
 MIDNIGHT = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)
 YESTERDAY = TODAY - timedelta(days=1)
 FIRST = YESTERDAY - timedelta(days=364)
