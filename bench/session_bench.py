@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from dataclasses import replace
 import gc
 import json
 import logging
@@ -42,7 +41,7 @@ from custom_components.navien_nwp500.navilink.session import (
     SessionConfig,
     SessionState,
 )
-from navilink_sim.profile import REALISTIC
+from navilink_sim.profile import REALISTIC, app_at_real_pace
 from navilink_sim.simulator import NaviLinkSimulator
 
 if TYPE_CHECKING:
@@ -56,11 +55,8 @@ MB = 1024 * 1024
 DELAY_SCALE = 0.05
 """The realistic heater's delays, compressed like the flapping session's timings
 (an apply of 1-5 s takes 50-250 ms; the patience of 60 s takes 2 s)."""
-PROFILE = replace(
-    REALISTIC,
-    app_control_interval=(60.0 / DELAY_SCALE, 300.0 / DELAY_SCALE),
-)
-"""The household's app at its real pace: compressed, it would override the bench's commands."""
+PROFILE = app_at_real_pace(REALISTIC, DELAY_SCALE)
+"""The realistic heater, its household app at its real pace."""
 
 FLAP_CONFIG = SessionConfig(
     backoff_min=0.01,

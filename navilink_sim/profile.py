@@ -9,7 +9,7 @@ the rest ideal; `REALISTIC` turns them all on, with values from protocol.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 type ProfileName = Literal["ideal", "realistic"]
@@ -86,6 +86,21 @@ REALISTIC = HeaterProfile(
 )
 
 PROFILES: dict[str, HeaterProfile] = {"ideal": IDEAL, "realistic": REALISTIC}
+
+
+def app_at_real_pace(profile: HeaterProfile, delay_scale: float) -> HeaterProfile:
+    """Return ``profile`` whose household app keeps its real pace under ``delay_scale``.
+
+    The simulator multiplies every delay of a profile by its ``delay_scale``; a
+    test or bench that compresses the heater's delays would otherwise compress
+    the app's controls too, and they would re-send stale settings over its own.
+    """
+    if profile.app_control_interval is None:
+        return profile
+    low, high = profile.app_control_interval
+    return replace(
+        profile, app_control_interval=(low / delay_scale, high / delay_scale)
+    )
 
 
 def resolve(profile: ProfileName | HeaterProfile) -> HeaterProfile:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 import os
 from typing import TYPE_CHECKING, Any
 import uuid
@@ -31,7 +31,7 @@ from awsiot import mqtt_connection_builder
 import pytest_asyncio
 
 from navilink_sim import broker
-from navilink_sim.profile import REALISTIC
+from navilink_sim.profile import REALISTIC, app_at_real_pace
 from navilink_sim.simulator import NaviLinkSimulator
 
 if TYPE_CHECKING:
@@ -42,16 +42,9 @@ type SimulatorFactory = Callable[..., Awaitable[NaviLinkSimulator]]
 TEST_DELAY_SCALE = 0.05
 """How much tests compress the realistic heater's delays (a 1-5 s apply takes 50-250 ms)."""
 
-TEST_PROFILE = replace(
-    REALISTIC,
-    app_control_interval=(
-        60.0 / TEST_DELAY_SCALE,
-        300.0 / TEST_DELAY_SCALE,
-    ),
-)
+TEST_PROFILE = app_at_real_pace(REALISTIC, TEST_DELAY_SCALE)
 """The realistic heater, its household app kept at its real pace (a control every
-1-5 minutes): compressed, it would re-send stale settings over the ones a test
-sets. Its acks and refusals are tested in tests/sim/test_realism_mqtt.py."""
+1-5 minutes). Its acks and refusals are tested in tests/sim/test_realism_mqtt.py."""
 
 
 WORKER_PORTS = 2000
