@@ -7,13 +7,18 @@ then a different status is our own command on its way, not a change by hand).
 """
 
 from dataclasses import dataclass
+from enum import Enum, auto
 from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.util import dt as dt_util
 
 from .helpers import mode_commands
 from .navilink.codec import DhwOperationSetting, commands
 from .planner import Mode
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .heater_state import HeaterState
     from .navilink.codec import Command, DeviceStatus
 
@@ -83,20 +88,53 @@ class Setting:
         return cls(status.dhw_operation_setting, status.dhw_temperature_setting)
 
 
+class Seen(Enum):
+    """What a status says of a control."""
+
+    NOTHING = auto()
+    APPLIED = auto()
+    """The heater shows what was sent, for the first time."""
+    RETURNED = auto()
+    """The owner's setting sent back at an unload shows, or waiting for it is over."""
+    BY_HAND = auto()
+    """The heater showed what was sent, and now shows another setting."""
+
+
 @dataclass(frozen=True, slots=True)
 class Control:
-    """The owner's setting to give back, and what the planner sent last."""
+    """The owner's setting to give back, and what the planner sent last.
+
+    ``returning_until``: the owner's setting was sent back as the entry
+    unloaded, and the heater may show it only after the next load; until it
+    does (or until then), no status counts as showing ``sent`` or as a
+    change by hand.
+    """
 
     owner: Setting
     sent: Setting
     applied: bool = False
+    returning_until: datetime | None = None
+
+    def seen_in(self, status: DeviceStatus, now: datetime) -> Seen:
+        """Return what ``status``, received at ``now``, says of this control."""
+        if self.returning_until is not None:
+            if self.owner.shown_by(status) or now >= self.returning_until:
+                return Seen.RETURNED
+            return Seen.NOTHING
+        if self.sent.shown_by(status):
+            return Seen.NOTHING if self.applied else Seen.APPLIED
+        if self.applied and Setting.of(status) is not None:
+            return Seen.BY_HAND
+        return Seen.NOTHING
 
     def as_stored(self) -> dict[str, Any]:
         """Return the control as stored (JSON)."""
+        until = self.returning_until
         return {
             "owner": [int(self.owner.mode), self.owner.setpoint],
             "sent": [int(self.sent.mode), self.sent.setpoint],
             "applied": self.applied,
+            "returning_until": until.isoformat() if until else None,
         }
 
     @classmethod
@@ -114,4 +152,5 @@ class Control:
             return None
         if owner.mode not in RETURNABLE or sent.mode not in RETURNABLE:
             return None
-        return cls(owner, sent, applied)
+        until = dt_util.parse_datetime(str(raw.get("returning_until")))
+        return cls(owner, sent, applied, until)

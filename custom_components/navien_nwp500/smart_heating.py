@@ -23,14 +23,10 @@ from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import CoreState, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.event import (
-    async_track_point_in_utc_time,
-    async_track_state_change_event,
-)
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .hot_water_options import hot_water_settings
 from .logbook import ATTR_REASON, EVENT_BOOST_ENDED, async_fire_smart_heating
 from .navilink.codec import DhwOperationSetting
 from .planner import (
@@ -41,10 +37,10 @@ from .planner import (
     make_plan,
     validate_plan,
 )
-from .smart_control import PLAN_MODES, Control, Setting
-from .smart_inputs import plan_inputs
+from .smart_control import PLAN_MODES, Control, Seen, Setting
+from .smart_inputs import heater_plan_request
 from .smart_replans import Replans
-from .smart_request import SmartOptions, plan_request
+from .smart_request import SmartOptions
 from .smart_state import (
     HeaterSmart,
     check_promises,
@@ -64,6 +60,9 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 REPLAN_INTERVAL: Final = timedelta(minutes=15)
+GIVE_BACK_PATIENCE: Final = 180.0
+"""Seconds after an unload during which the owner's setting it sent back may
+still show (the close waits up to a minute, a set-point takes up to 30 s)."""
 
 
 class SmartHeating:
@@ -79,7 +78,6 @@ class SmartHeating:
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe: list[CALLBACK_TYPE] = []
-        self._unsubscribe_inputs: CALLBACK_TYPE | None = None
         self._replans = Replans(coordinator.config_entry, self._async_refresh_now)
 
     @property
@@ -117,9 +115,7 @@ class SmartHeating:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
-        if self._unsubscribe_inputs is not None:
-            self._unsubscribe_inputs()
-            self._unsubscribe_inputs = None
+        self._replans.stop_following()
         for cancel in self._timers.values():
             cancel()
         self._timers.clear()
@@ -168,26 +164,12 @@ class SmartHeating:
                 await self._async_give_back(mac, "unloaded", wait=False)
             except HomeAssistantError as err:
                 _LOGGER.warning("Giving %s back failed: %s", mac, err)
+        await self._store.async_save_now(self._heaters)
 
     def _request(
         self, mac: str, heater: HeaterState, smart: HeaterSmart, now: datetime
     ) -> PlanRequest:
-        options = self.options
-        tou = self._coordinator.tou_plans.get(mac)
-        prices, surplus = plan_inputs(
-            self._hass, options, now, tou.data if tou is not None else None
-        )
-        return plan_request(
-            heater,
-            now=now,
-            online=self._coordinator.last_update_success
-            and self._coordinator.heater_available(mac),
-            options=options,
-            settings=smart.settings,
-            hot_water=hot_water_settings(self._coordinator.config_entry.options),
-            prices=prices,
-            surplus=surplus,
-        )
+        return heater_plan_request(self._coordinator, mac, heater, smart.settings, now)
 
     async def _async_refresh(self, mac: str, now: datetime) -> None:
         """Plan a heater again and send the segment in force."""
@@ -272,7 +254,8 @@ class SmartHeating:
         to_send = target.commands_from(
             heater, smart.control.sent if smart.control else None
         )
-        smart.control = Control(owner, target, applied=not to_send)
+        returning = control.returning_until if control else None
+        smart.control = Control(owner, target, not to_send and not returning, returning)
         self._changed()
         await self._coordinator.async_send_all(to_send, wait=False)
 
@@ -291,27 +274,50 @@ class SmartHeating:
             f"smart_returned_{reason}",
             setting_params(control.owner),
         )
-        await self._coordinator.async_send_all(
-            control.owner.commands_from(heater, control.sent), wait=wait
-        )
+        to_send = control.owner.commands_from(heater, control.sent)
+        if (
+            reason == "unloaded" and to_send
+        ):  # kept: the heater may show it after the load
+            until = dt_util.utcnow() + timedelta(seconds=GIVE_BACK_PATIENCE)
+            smart.control = Control(control.owner, control.owner, False, until)
+            self._changed()
+        await self._coordinator.async_send_all(to_send, wait=wait)
 
     @callback
     def _async_check(self) -> None:
-        """Coordinator listener: a change by hand ends smart heating and stands."""
+        """Coordinator listener: plan a heater back in service at once; a change by hand ends smart heating and stands."""
         for mac, smart in list(self._heaters.items()):
             heater = self._coordinator.data.heaters.get(mac)
+            if smart.active and self._plannable_again(mac, smart):
+                self._replans.request(self._hass, mac)
             control, status = smart.control, heater.status if heater else None
             if control is None or status is None:
                 continue
             mode = status.dhw_operation_setting
             if mode is DhwOperationSetting.VACATION or self._boosts.get(mac):
                 continue
-            if control.sent.shown_by(status):
-                if not control.applied:
-                    smart.control = replace(control, applied=True)
-                    self._changed()
-            elif control.applied and Setting.of(status) is not None:
+            seen = control.seen_in(status, dt_util.utcnow())
+            if seen is Seen.APPLIED:
+                smart.control = replace(control, applied=True)
+            elif seen is Seen.RETURNED:
+                returned = replace(control, returning_until=None)
+                smart.control = returned if smart.active else None
+                if smart.active:  # the plan's setting again, if the give-back undid it
+                    self._replans.request(self._hass, mac)
+            elif seen is Seen.BY_HAND:
                 self._stop_by_hand(mac, smart)
+            if seen is not Seen.NOTHING:
+                self._changed()
+
+    def _plannable_again(self, mac: str, smart: HeaterSmart) -> bool:
+        """Whether a plan was skipped for what no longer holds (offline, vacation)."""
+        heater = self._coordinator.data.heaters.get(mac)
+        if smart.plan is None or smart.plan.skipped is None or heater is None:
+            return False
+        if heater.status is None or not self._coordinator.heater_available(mac):
+            return False
+        vacation = heater.status.dhw_operation_setting is DhwOperationSetting.VACATION
+        return self._coordinator.last_update_success and not vacation
 
     @callback
     def _async_boost_ended(self, event: Event[dict[str, Any]]) -> None:
@@ -349,17 +355,9 @@ class SmartHeating:
     @callback
     def _follow_inputs(self) -> None:
         """Plan again whenever the price or the surplus entity changes."""
-        if self._unsubscribe_inputs is not None:
-            self._unsubscribe_inputs()
         options = self.options
         watched = [e for e in (options.price_entity, options.surplus_entity) if e]
-        self._unsubscribe_inputs = async_track_state_change_event(
-            self._hass, watched, self._async_input_changed
-        )
-
-    @callback
-    def _async_input_changed(self, _event: Event[Any]) -> None:
-        self._refresh_all()
+        self._replans.follow(self._hass, watched, self._refresh_all)
 
     async def _async_options_updated(self, _hass: HomeAssistant, _entry: Any) -> None:
         self._follow_inputs()

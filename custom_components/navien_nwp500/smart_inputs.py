@@ -13,6 +13,7 @@ Without a forecast the current price stands for the next hour. Without a
 price sensor, the owner may take the prices of the heater's own cloud TOU
 plan (the middle of each period's price range). A surplus
 sensor gives the power exported now (W or kW); it stands for the next slot.
+``heater_plan_request`` puts them in one heater's request to the planner.
 """
 
 from datetime import datetime, timedelta
@@ -22,15 +23,19 @@ from homeassistant.const import UnitOfPower
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter
 
+from .hot_water_options import hot_water_settings
 from .planner import PricePeriod, SurplusPeriod
 from .schedule_events import tou_occurrences
+from .smart_request import SmartOptions, plan_request
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from homeassistant.core import HomeAssistant, State
 
-    from .smart_request import SmartOptions
+    from .heater_state import HeaterSource, HeaterState
+    from .planner import PlanRequest
+    from .smart_request import HeaterSmartSettings
 
 CURRENT_PRICE_SPAN: Final = timedelta(hours=1)
 """How long a price without a forecast is taken to hold."""
@@ -169,3 +174,28 @@ def surplus_periods(state: State | None, now: datetime) -> tuple[SurplusPeriod, 
     if not watts:
         return ()
     return (SurplusPeriod(now, now + SURPLUS_SPAN, watts),)
+
+
+def heater_plan_request(
+    coordinator: HeaterSource,
+    mac: str,
+    heater: HeaterState,
+    settings: HeaterSmartSettings,
+    now: datetime,
+) -> PlanRequest:
+    """Return the planner's request for one heater, with the entry's options and inputs."""
+    options = SmartOptions.from_options(coordinator.config_entry.options)
+    tou = coordinator.tou_plans.get(mac)
+    prices, surplus = plan_inputs(
+        coordinator.hass, options, now, tou.data if tou is not None else None
+    )
+    return plan_request(
+        heater,
+        now=now,
+        online=coordinator.last_update_success and coordinator.heater_available(mac),
+        options=options,
+        settings=settings,
+        hot_water=hot_water_settings(coordinator.config_entry.options),
+        prices=prices,
+        surplus=surplus,
+    )

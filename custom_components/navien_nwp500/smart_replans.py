@@ -1,6 +1,6 @@
 """Planning again when an input changes: one plan at a time for each heater.
 
-A surplus sensor may change every few seconds; each change asks for a plan.
+It follows the price and surplus entities the options name. A surplus sensor may change every few seconds; each change asks for a plan.
 While a heater's plan is being made, further changes only ask for one more
 plan after it (made with the inputs as they are then), not one each.
 """
@@ -8,6 +8,7 @@ plan after it (made with the inputs as they are then), not one each.
 from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
+from homeassistant.helpers.event import async_track_state_change_event
 
 from .const import DOMAIN
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from homeassistant.config_entries import ConfigEntry
-    from homeassistant.core import HomeAssistant
+    from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
 
 
 class Replans:
@@ -31,6 +32,29 @@ class Replans:
         self._entry = entry
         self._refresh = refresh
         self._changed_meanwhile: dict[str, bool] = {}
+        self._unfollow: CALLBACK_TYPE | None = None
+
+    @callback
+    def follow(
+        self, hass: HomeAssistant, entity_ids: list[str], changed: Callable[[], None]
+    ) -> None:
+        """Call ``changed`` whenever one of ``entity_ids`` changes (instead of those before)."""
+        self.stop_following()
+
+        @callback
+        def _state_changed(_event: Event[Any]) -> None:
+            changed()
+
+        self._unfollow = async_track_state_change_event(
+            hass, entity_ids, _state_changed
+        )
+
+    @callback
+    def stop_following(self) -> None:
+        """Stop following the input entities."""
+        if self._unfollow is not None:
+            self._unfollow()
+            self._unfollow = None
 
     @callback
     def request(self, hass: HomeAssistant, mac: str) -> None:

@@ -36,6 +36,12 @@ class SmartStore:
         stored = await self._store.async_load() or {}
         return {mac: heater_read(raw) for mac, raw in stored.items() if mac in macs}
 
+    async def async_save_now(self, heaters: Mapping[str, HeaterSmart]) -> None:
+        """Store ``heaters`` now (an unload: the next load reads it)."""
+        await self._store.async_save(
+            {mac: heater_stored(smart) for mac, smart in heaters.items()}
+        )
+
     def save(self, heaters: Mapping[str, HeaterSmart]) -> None:
         """Store ``heaters`` as they are when the store writes (soon)."""
         self._store.async_delay_save(

@@ -56,6 +56,7 @@ COMPRESSED_TIMEOUTS = {
     "custom_components.navien_nwp500.reservations.CONFIRM_TIMEOUT": 20.0,
     "custom_components.navien_nwp500.reservations.CONFIRM_RETRY_DELAY": 1.0,
     "custom_components.navien_nwp500.services.REPLY_TIMEOUT": 10.0,
+    "custom_components.navien_nwp500.smart_heating.GIVE_BACK_PATIENCE": 180.0,
 }
 """The integration's waits for the heater, at their full length (seconds)."""
 

@@ -1,5 +1,6 @@
 """Smart heating on the simulator: the switch, hand changes, unload, vacation, apply_plan."""
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
@@ -34,6 +35,7 @@ from .smart_helpers import (
     ECO,
     HEAT_PUMP,
     HIGH_DEMAND,
+    JUMPING_PROFILE,
     VACATION,
     controls,
     messages,
@@ -277,7 +279,7 @@ async def test_apply_plan_refuses_to_go_below_the_comfort_floor(
     assert controls(heater) == 0
 
 
-async def test_an_offline_heater_is_not_planned_for(
+async def test_an_offline_heater_is_not_planned_for_until_it_reports_again(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     heater: SimulatedHeater,
@@ -302,6 +304,10 @@ async def test_an_offline_heater_is_not_planned_for(
         assert plan is not None
         assert plan.skipped == "offline"
     assert controls(heater) == 0
+
+    # Back in service: planned for at its first status, not a quarter hour later.
+    await push(hass, simulator)
+    await wait_for(hass, lambda: shows_plan(hass, heater))
 
 
 async def test_a_boost_wins_and_returns_to_the_plan(
@@ -378,3 +384,63 @@ async def test_a_restart_keeps_smart_heating_and_what_to_give_back(
     )
     assert hass_storage[key]["data"][DEMO_MAC]["control"] is None
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+@pytest.mark.simulator(profile=replace(JUMPING_PROFILE, slow_setpoint_chance=1.0))
+async def test_a_reload_keeps_smart_heating_on(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+    logged: list[Event[dict[str, Any]]],
+) -> None:
+    await switch(hass, "smart_heating", True)
+    await wait_for(hass, lambda: shows_plan(hass, heater))
+
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await wait_for(hass, lambda: shows_plan(hass, heater))
+    for _ in range(5):
+        await push(hass, simulator)
+
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+    assert "smart_changed_by_hand" not in messages(logged)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert (heater.mode, heater.setpoint) == (ECO, 120)
+
+
+async def test_a_give_back_the_heater_missed_at_an_unload_is_kept_and_never_read_as_a_change_by_hand(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: NaviLinkSimulator,
+    heater: SimulatedHeater,
+    logged: list[Event[dict[str, Any]]],
+) -> None:
+    """Off its Wi-Fi as the entry unloads, the heater misses the owner's setting.
+
+    After the load smart heating goes on with the owner's setting kept; the
+    owner's setting showing late (the give-back applied after all) is not a
+    change by hand, the plan's setting is sent again, and turning smart
+    heating off gives the owner's setting back.
+    """
+    await switch(hass, "smart_heating", True)
+    await wait_for(hass, lambda: shows_plan(hass, heater))
+    planned_setting = (heater.mode, heater.setpoint)
+    assert planned_setting != (ECO, 120)
+
+    simulator.faults.silence_device(DEMO_MAC)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    simulator.faults.unsilence_device(DEMO_MAC)
+    assert (heater.mode, heater.setpoint) == planned_setting
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await wait_for(hass, lambda: shows_plan(hass, heater))
+
+    heater.mode, heater.setpoint = ECO, 120
+    await push(hass, simulator)
+    await wait_for(hass, lambda: shows_plan(hass, heater))
+    assert state(hass, SWITCH_DOMAIN, "smart_heating") == STATE_ON
+    assert "smart_changed_by_hand" not in messages(logged)
+
+    await switch(hass, "smart_heating", False)
+    await wait_for(hass, lambda: (heater.mode, heater.setpoint) == (ECO, 120))

@@ -248,7 +248,7 @@ async def test_cheap_hours_hold_the_set_back_through_the_price_peak(
     smart = _smart(init_integration)
     assert smart.plan is not None
     held = smart.plan.segment_at(settled)
-    assert held is not None
+    assert held is not None, smart.plan
     assert held.reason.code in PEAK_CODES
     through_peak = [
         s for s in smart.plan.segments if s.start < peak_end and s.end > settled
