@@ -32,7 +32,7 @@ CONFIG = fast(
 )
 
 
-def session_tasks() -> int:
+def integration_task_count() -> int:
     """Return how many live tasks run the session's own code (not the simulator's)."""
     codes = [getattr(task.get_coro(), "cr_code", None) for task in asyncio.all_tasks()]
     return sum(
@@ -58,7 +58,7 @@ async def test_many_flaps_leak_nothing_and_lose_nothing(
             if flap == WARM_UP:
                 gc.collect()
                 threads = threading.active_count()
-                tasks = session_tasks()
+                tasks = integration_task_count()
                 rss = process.memory_info().rss
             generation = h.stats()["generation"]
             if flap % 4 == 0:
@@ -87,7 +87,7 @@ async def test_many_flaps_leak_nothing_and_lose_nothing(
         )
         # Only the session's tasks: the simulator's heater and app start and
         # end their own as they please.
-        await eventually(lambda: session_tasks() <= tasks + 2, 30.0, "tasks")
+        await eventually(lambda: integration_task_count() <= tasks + 2, 30.0, "tasks")
         # Abandoned links are freed (the SDK's native callback cycle is cut):
         # the live one, plus at most one still being freed and one held by the
         # last error's traceback.
