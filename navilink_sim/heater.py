@@ -76,9 +76,7 @@ class SimulatedHeater(HeaterControls):
         counted in `navilink_sim.meter`). `profile` picks the tank model and the
         device clock's offset from UTC (`navilink_sim.profile`).
         """
-        tank = make_tank(
-            random.Random(seed), draw_interval, device, profile.stratified_tank
-        )
+        tank = make_tank(random.Random(seed), draw_interval, device, profile)
         self._elapsed = 0.0
         super().__init__(tank, clock or (lambda: self._elapsed), min_control_interval)
         self.device = device

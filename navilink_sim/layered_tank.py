@@ -4,8 +4,9 @@ Cold water enters at the bottom and hot water leaves at the top (plug flow), so 
 long draw leaves a hot top over a cold bottom; warm water rises, so a layer hotter
 than the one above mixes with it. The compressor's coil wraps the lower half, the
 upper element sits at three quarters of the height, the lower one near the bottom.
-`tankUpperTemperature` and `tankLowerTemperature` (§8.1) are two probes, at a
-quarter and three quarters of the height.
+`tankUpperTemperature` and `tankLowerTemperature` (§8.1) are two probes, by
+default at a quarter and three quarters of the height (their real heights are
+not published; the profile's ``probe_heights`` moves them).
 
 The energy fields are what the captures show (protocol.md §17.11), not the
 two-halves model of `navilink_sim.tank`: the deficit (`availableEnergyCapacity`)
@@ -30,13 +31,12 @@ if TYPE_CHECKING:
     import random
 
     from navilink_sim.accounts import SimDevice
+    from navilink_sim.profile import HeaterProfile
 
 LAYERS = 96
 WH_PER_LITRE_K = 4.186 / 3.6  # water: about 1.163 Wh per litre per kelvin
 TANK_LITRES = {1: 189.3, 2: 246.1, 3: 302.8}  # volumeCode: 50, 65, 80 US gal (§9.1)
 HALF = LAYERS // 2
-UPPER_PROBE = LAYERS * 3 // 4
-LOWER_PROBE = LAYERS // 4
 UPPER_ELEMENT = LAYERS * 3 // 4
 LOWER_ELEMENT = 1
 TANK_LOSS_W_PER_K = 2 * LOSS_W_PER_K  # the same standby loss as the two-layer tank
@@ -47,9 +47,20 @@ class LayeredTank(Tank):
     """A tank of `LAYERS` equal layers (index 0 at the bottom) sized by the device's volume code."""
 
     def __init__(
-        self, rng: random.Random, *, draw_interval: float | None, device: SimDevice
+        self,
+        rng: random.Random,
+        *,
+        draw_interval: float | None,
+        device: SimDevice,
+        probe_heights: tuple[float, float] = (0.25, 0.75),
     ) -> None:
-        """Start nearly full, like `Tank`; the volume comes from `device.volume_code`."""
+        """Start nearly full, like `Tank`; the volume comes from `device.volume_code`.
+
+        `probe_heights`: where the lower and upper probes sit, shares of the height.
+        """
+        self.lower_probe, self.upper_probe = (
+            min(LAYERS - 1, max(0, int(LAYERS * height))) for height in probe_heights
+        )
         self.tank_litres = TANK_LITRES.get(device.volume_code, TANK_LITRES[2])
         self.layer_litres = self.tank_litres / LAYERS
         self.layers = [0.0] * LAYERS
@@ -67,7 +78,7 @@ class LayeredTank(Tank):
     @override
     def upper(self) -> float:
         """The upper probe's temperature; setting it sets the whole upper half."""
-        return self.layers[UPPER_PROBE]
+        return self.layers[self.upper_probe]
 
     @upper.setter
     def upper(self, value: float) -> None:
@@ -77,7 +88,7 @@ class LayeredTank(Tank):
     @override
     def lower(self) -> float:
         """The lower probe's temperature; setting it sets the whole lower half."""
-        return self.layers[LOWER_PROBE]
+        return self.layers[self.lower_probe]
 
     @lower.setter
     def lower(self, value: float) -> None:
@@ -164,9 +175,14 @@ def make_tank(
     rng: random.Random,
     draw_interval: float | None,
     device: SimDevice,
-    stratified: bool,
+    profile: HeaterProfile,
 ) -> Tank:
-    """Build the heater's tank: layered if `stratified`, else the two-halves `Tank`."""
-    if stratified:
-        return LayeredTank(rng, draw_interval=draw_interval, device=device)
+    """Build the heater's tank: layered if the profile says so, else the two-halves `Tank`."""
+    if profile.stratified_tank:
+        return LayeredTank(
+            rng,
+            draw_interval=draw_interval,
+            device=device,
+            probe_heights=profile.probe_heights,
+        )
     return Tank(rng, draw_interval=draw_interval)

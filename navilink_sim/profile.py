@@ -49,6 +49,11 @@ class HeaterProfile:
     """The device clock's offset from UTC: its day closes on its own midnight (§10)."""
     stratified_tank: bool = False
     """A many-layer tank whose energy fields follow the captures (§17.11, §8.1)."""
+    probe_heights: tuple[float, float] = (0.25, 0.75)
+    """Where the stratified tank's lower and upper probes sit, as shares of its
+    height. Not published (§8.1 names two thermistors only); the integration
+    takes a quarter and three quarters, and ``bench.probe_heights_bench`` moves
+    them to measure what that assumption costs."""
     counts_litres: bool = True
     """Whether ``cumulatedDhwFlowRate`` counts the litres drawn; one unit reads 0
     there after 392 days (§17.1), leaving only ``currentDhwFlowRate``."""

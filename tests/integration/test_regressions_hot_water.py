@@ -19,7 +19,7 @@ from homeassistant.const import Platform
 import pytest
 
 from custom_components.navien_nwp500.const import DOMAIN
-from navilink_sim.layered_tank import LAYERS, LOWER_PROBE, LayeredTank
+from navilink_sim.layered_tank import LAYERS, LayeredTank
 from navilink_sim.tank import ELECTRIC, HEAT_PUMP, POWER_OFF
 
 from .conftest import DEMO_MAC
@@ -156,7 +156,7 @@ async def test_a_restart_in_the_middle_of_a_draw_keeps_the_cold_water(
     simulator.advance(seconds / 3)
     await push(hass, simulator)
 
-    assert tank.layers[0] < 40.0 < tank.layers[LOWER_PROBE]
+    assert tank.layers[0] < 40.0 < tank.lower
     truth = heater.hot_water_litres()
     assert probes_figure(tank) > 1.15 * truth
     assert shown(hass) == pytest.approx(truth, rel=0.10)
