@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .hot_water import MIX_C, hot_water_litres, tank_litres
 from .hot_water_layers import LOWER_ELEMENT, TankLayers, heat_pump
+from .hot_water_probes import ProbeHeights
 
 if TYPE_CHECKING:
     from .hot_water_layers import Heating
     from .navilink.codec import DeviceFeature, DeviceStatus
 
 STORED_KEYS: Final = ("temps", "part_litres", "drawn", "known", "counter")
+"""What a stored state must hold; ``probes`` may be missing (stored before them)."""
 
 
 @dataclass(slots=True)
@@ -57,6 +59,8 @@ class ColdWater:
     """Whether the last status's count was lower than the one before (late, or new)."""
     lower_source: Heating = field(default=heat_pump)
     """What heated the lower half last: the heat pump, or the lower element."""
+    probes: ProbeHeights = field(default_factory=ProbeHeights)
+    """Where the probes sit, learned from draws."""
 
     def take(
         self, capacity: float, status: DeviceStatus, now: float, cold_water_c: float
@@ -73,8 +77,23 @@ class ColdWater:
         if self.layers is None:
             self.layers = TankLayers.from_probes(upper, lower)
             return
+        probes = self.probes
         self.layers.follow(
-            (upper, lower), drawn, capacity, cold_water_c, self.lower_source
+            (upper, lower),
+            drawn,
+            capacity,
+            cold_water_c,
+            self.lower_source,
+            probes=(probes.lower, probes.upper),
+        )
+        probes.take(
+            (upper, lower),
+            drawn,
+            capacity,
+            cold_water_c,
+            heating=bool(status.comp_use or status.heat_lower_use)
+            or bool(status.heat_upper_use),
+            upper_element=bool(status.heat_upper_use),
         )
         self.drawn = min(capacity, self.drawn + drawn)
         self.known = self.known or self.drawn >= capacity
@@ -122,6 +141,7 @@ class ColdWater:
             "drawn": self.drawn,
             "known": self.known,
             "counter": self.counter,
+            "probes": self.probes.as_stored(),
         }
 
     @classmethod
@@ -135,7 +155,7 @@ class ColdWater:
         """
         counter, temps = raw.get("counter"), raw.get("temps")
         if (
-            set(raw) != set(STORED_KEYS)
+            not set(STORED_KEYS) <= set(raw)
             or not isinstance(counter, int)
             or counter <= 0
             or not isinstance(temps, list)
@@ -143,7 +163,14 @@ class ColdWater:
             return cls()
         try:
             layers = TankLayers([float(t) for t in temps], float(raw["part_litres"]))
-            return cls(layers, float(raw["drawn"]), bool(raw["known"]), counter)
+            probes = ProbeHeights.from_stored(raw.get("probes"))
+            return cls(
+                layers,
+                float(raw["drawn"]),
+                bool(raw["known"]),
+                counter,
+                probes=probes,
+            )
         except TypeError, ValueError:
             return cls()
 

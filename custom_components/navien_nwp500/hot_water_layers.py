@@ -12,7 +12,8 @@ move the water of a real stratified tank:
   lower half, the lower element sits at the bottom, the upper element at the
   upper probe. How much came in since the last status is not reported; it is
   whatever brings the probe of that part of the tank (a quarter and three
-  quarters up) to what it reads now. A probe that reads colder than the stack
+  quarters up until draws showed where they are: ``hot_water_probes``) to
+  what it reads now. A probe that reads colder than the stack
   says cools the stack around it instead (standby loss, a draw not counted).
 
 The litres of 40 °C water the stack makes mixed with cold water is hot water
@@ -74,7 +75,6 @@ def element_at(index: int) -> Heating:
 
 
 LOWER_ELEMENT: Final = element_at(0)
-UPPER_ELEMENT: Final = element_at(UPPER_PROBE)
 
 
 def _cool(temps: list[float], probe: int, reading: float, top: int) -> list[float]:
@@ -149,13 +149,19 @@ class TankLayers:
         capacity: float,
         cold_water_c: float,
         lower_source: Heating = heat_pump,
+        *,
+        probes: tuple[int, int] = (LOWER_PROBE, UPPER_PROBE),
     ) -> None:
         """Move the stack on to a status: `drawn` litres out, heat in, the probes read.
 
-        `readings` are the upper and the lower probe; the heat that came in is
-        fitted to them once the stack has moved up by the litres drawn.
+        `readings` are the upper and the lower probe, `probes` the slices the
+        lower and the upper one read (the upper element sits beside it); the
+        heat that came in is fitted to them once the stack has moved up by the
+        litres drawn.
         """
         upper, lower = readings
+        lower_probe, upper_probe = probes
+        upper_element = element_at(upper_probe)
         slice_litres = capacity / SLICES
         part = self.part_litres + drawn
         whole = min(SLICES, int(part // slice_litres))
@@ -163,12 +169,12 @@ class TankLayers:
         moved = [cold_water_c] * whole + self.temps[: SLICES - whole]
 
         def heated(lower_heat: float, upper_heat: float) -> list[float]:
-            return UPPER_ELEMENT(lower_source(moved, lower_heat), upper_heat)
+            return upper_element(lower_source(moved, lower_heat), upper_heat)
 
-        lower_heat = fit_heat(lambda heat: heated(heat, 0.0), LOWER_PROBE, lower)
-        upper_heat = fit_heat(lambda heat: heated(lower_heat, heat), UPPER_PROBE, upper)
-        temps = cool(heated(lower_heat, upper_heat), LOWER_PROBE, lower, UPPER_PROBE)
-        self.temps = cool(temps, UPPER_PROBE, upper, SLICES)
+        lower_heat = fit_heat(lambda heat: heated(heat, 0.0), lower_probe, lower)
+        upper_heat = fit_heat(lambda heat: heated(lower_heat, heat), upper_probe, upper)
+        temps = cool(heated(lower_heat, upper_heat), lower_probe, lower, upper_probe)
+        self.temps = cool(temps, upper_probe, upper, SLICES)
 
     def mixed_litres(self, capacity: float, cold_water_c: float, mix_c: float) -> float:
         """Litres of `mix_c` water the slices warmer than it make with cold water.
