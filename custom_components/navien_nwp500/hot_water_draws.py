@@ -2,8 +2,9 @@
 
 Pure computations on the heater's status messages (no Home Assistant).
 
-The two tank probes sit a quarter and three quarters up the tank, so a draw
-can put cold water where neither sees it: a short draw fills the bottom
+The two tank probes sit about a quarter and three quarters up the tank
+(where exactly, draws show: ``hot_water_probes``), so a draw can put cold
+water where neither sees it: a short draw fills the bottom
 quarter while both probes still read hot, a longer one puts the boundary
 anywhere between or above them. No temperature shows where it is; the litres
 that came in do. They come from the heater's lifetime count of the hot water
