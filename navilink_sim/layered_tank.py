@@ -3,7 +3,7 @@
 Cold water enters at the bottom and hot water leaves at the top (plug flow), so a
 long draw leaves a hot top over a cold bottom; warm water rises, so a layer hotter
 than the one above mixes with it. The compressor's coil wraps the lower half, the
-upper element sits at three quarters of the height, the lower one near the bottom.
+upper element sits beside the upper probe, the lower one near the bottom.
 `tankUpperTemperature` and `tankLowerTemperature` (§8.1) are two probes, by
 default at a quarter and three quarters of the height (their real heights are
 not published; the profile's ``probe_heights`` moves them).
@@ -37,7 +37,6 @@ LAYERS = 96
 WH_PER_LITRE_K = 4.186 / 3.6  # water: about 1.163 Wh per litre per kelvin
 TANK_LITRES = {1: 189.3, 2: 246.1, 3: 302.8}  # volumeCode: 50, 65, 80 US gal (§9.1)
 HALF = LAYERS // 2
-UPPER_ELEMENT = LAYERS * 3 // 4
 LOWER_ELEMENT = 1
 TANK_LOSS_W_PER_K = 2 * LOSS_W_PER_K  # the same standby loss as the two-layer tank
 TRUTH_STEP_LITRES = 0.5  # the ground truth draws this much at a time
@@ -56,7 +55,9 @@ class LayeredTank(Tank):
     ) -> None:
         """Start nearly full, like `Tank`; the volume comes from `device.volume_code`.
 
-        `probe_heights`: where the lower and upper probes sit, shares of the height.
+        `probe_heights`: where the lower and upper probes sit, shares of the height;
+        the upper element sits beside the upper probe (its thermostat), as the
+        element's own thermostat must see the heat it makes.
         """
         self.lower_probe, self.upper_probe = (
             min(LAYERS - 1, max(0, int(LAYERS * height))) for height in probe_heights
@@ -141,7 +142,7 @@ class LayeredTank(Tank):
 
     @override
     def _heat_by_element(self, heat_wh: float, *, upper: bool) -> None:
-        index = UPPER_ELEMENT if upper else LOWER_ELEMENT
+        index = self.upper_probe if upper else LOWER_ELEMENT
         self.layers[index] += heat_wh / (self.wh_per_k / LAYERS)
 
     @override
