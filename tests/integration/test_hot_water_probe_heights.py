@@ -19,7 +19,7 @@ from navilink_sim.tank import HEAT_PUMP
 from tests.simulator_fixture import TEST_PROFILE
 
 from .helpers import push
-from .test_regressions_hot_water import FLOW_LPM, full_tank, shown
+from .test_regressions_hot_water import draw, full_tank, shown
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -40,21 +40,8 @@ pytestmark = [
 
 SHORT_DRAW = 0.18
 """A share of the tank past the lower probe, short of where it is assumed (25 %)."""
-STATUS_INTERVAL_S = 30.0
-
-
-async def draw(
-    hass: HomeAssistant,
-    simulator: NaviLinkSimulator,
-    heater: SimulatedHeater,
-    litres: float,
-) -> None:
-    """Draw `litres` at the tap, a status every 30 s as the heater is asked for."""
-    seconds = litres / FLOW_LPM * 60
-    heater.start_draw(FLOW_LPM, seconds)
-    for _ in range(round(seconds / STATUS_INTERVAL_S)):
-        simulator.advance(STATUS_INTERVAL_S)
-        await push(hass, simulator)
+STATUS_S = 30.0
+"""A status every 30 s while the tap runs, as the integration asks for one."""
 
 
 async def heat_back(
@@ -84,19 +71,19 @@ async def test_draws_show_where_the_lower_probe_sits(
 ) -> None:
     """The same short draw from the same full tank, before and after two long draws."""
     tank = await full_tank(hass, simulator, heater)
-    await draw(hass, simulator, heater, SHORT_DRAW * tank.tank_litres)
+    await draw(hass, simulator, heater, SHORT_DRAW * tank.tank_litres, STATUS_S)
     assert tank.lower < 40.0
     assert off_by(hass, heater) > 0.10  # where it was assumed, the probe misleads
 
     for _ in range(2):
         await heat_back(hass, simulator, heater)
-        await draw(hass, simulator, heater, 0.5 * tank.tank_litres)
+        await draw(hass, simulator, heater, 0.5 * tank.tank_litres, STATUS_S)
     # What was learned is kept with the tank's water over a reload.
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 
     await full_tank(hass, simulator, heater)
-    await draw(hass, simulator, heater, SHORT_DRAW * tank.tank_litres)
+    await draw(hass, simulator, heater, SHORT_DRAW * tank.tank_litres, STATUS_S)
     assert tank.lower < 40.0
     assert off_by(hass, heater) <= 0.10
 

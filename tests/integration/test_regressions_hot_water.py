@@ -77,12 +77,18 @@ async def draw(
     simulator: NaviLinkSimulator,
     heater: SimulatedHeater,
     litres: float,
+    status_every: float | None = None,
 ) -> None:
-    """Draw `litres` at the tap, then show the status that follows."""
+    """Draw `litres` at the tap, then show the status that follows.
+
+    `status_every` (seconds): show a status that often while the tap runs too.
+    """
     seconds = litres / FLOW_LPM * 60
     heater.start_draw(FLOW_LPM, seconds)
-    simulator.advance(seconds)
-    await push(hass, simulator)
+    step = status_every or seconds
+    for _ in range(max(1, round(seconds / step))):
+        simulator.advance(step)
+        await push(hass, simulator)
 
 
 async def recover(
