@@ -40,6 +40,7 @@ HALF = LAYERS // 2
 LOWER_ELEMENT = 1
 TANK_LOSS_W_PER_K = 2 * LOSS_W_PER_K  # the same standby loss as the two-layer tank
 TRUTH_STEP_LITRES = 0.5  # the ground truth draws this much at a time
+CONDENSER_MARGIN_K = 2.0  # the heat pump's condenser runs this much above the set-point
 
 
 class LayeredTank(Tank):
@@ -66,6 +67,8 @@ class LayeredTank(Tank):
         self.layer_litres = self.tank_litres / LAYERS
         self.layers = [0.0] * LAYERS
         self.inlet_c: float | None = None
+        self._target = 60.0
+        """The set-point the heater last heated towards."""
         self.drawn_litres = 0.0
         """Litres drawn since the layers last moved up (less than one layer)."""
         super().__init__(rng, draw_interval=draw_interval)
@@ -135,10 +138,26 @@ class LayeredTank(Tank):
         self.layers = [t - (t - AMBIENT_C) * share for t in self.layers]
 
     @override
+    def _control(self, mode: int, target: float) -> None:
+        self._target = target
+        super()._control(mode, target)
+
+    @override
     def _heat_by_compressor(self, heat_wh: float) -> None:
-        rise = heat_wh / HALF / (self.wh_per_k / LAYERS)
+        """Warm the lower half from the coil, the coldest water most.
+
+        The condenser is only a little hotter than the set-point, so each layer
+        takes heat in proportion to how far it is below that (§17.11: captured
+        tanks never read above the set-point by more than about a kelvin); the
+        heat the lower half cannot take warms it alike.
+        """
+        condenser = self._target + CONDENSER_MARGIN_K
+        room = [max(0.0, condenser - t) for t in self.layers[:HALF]]
+        rise = heat_wh / (self.wh_per_k / LAYERS)
+        taken = min(rise, sum(room))
         for index in range(HALF):
-            self.layers[index] += rise
+            share = room[index] / sum(room) if taken else 0.0
+            self.layers[index] += taken * share + (rise - taken) / HALF
 
     @override
     def _heat_by_element(self, heat_wh: float, *, upper: bool) -> None:
