@@ -37,7 +37,14 @@ STATUS_INTERVAL_S = 30.0
 PLACEMENTS = ((0.25, 0.75), (0.2, 0.8), (0.3, 0.7), (0.15, 0.85), (0.1, 0.9))
 """Lower and upper probe heights, shares of the tank's height; the first is ours."""
 MODES = {"heat pump": HEAT_PUMP, "hybrid": ENERGY_SAVER}
-DRAWS = ((8.0, 25.0), (8.0, 60.0), (6.0, 100.0), (10.0, 150.0), (12.0, 230.0), (8.0, 40.0))
+DRAWS = (
+    (8.0, 25.0),
+    (8.0, 60.0),
+    (6.0, 100.0),
+    (10.0, 150.0),
+    (12.0, 230.0),
+    (8.0, 40.0),
+)
 """(litres per minute, litres) of each draw; each is followed by the heating it starts."""
 MAX_RECOVERY_S = 8 * 3600.0
 REST_S = 1800.0
