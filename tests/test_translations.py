@@ -9,6 +9,7 @@ from pathlib import Path
 import re
 from typing import TYPE_CHECKING
 
+from homeassistant.components import climate as climate_component
 from homeassistant.helpers.translation import async_get_translations
 import pytest
 
@@ -129,3 +130,36 @@ def test_control_button_names_fit_the_device_page(language: str) -> None:
         if len(texts[f"entity.button.{key}.name"]) > CONTROL_NAME_MAX
     }
     assert not too_long, f"{language}: names the Controls card would cut: {too_long}"
+
+
+# The thermostat's row on the device page reads "{action} ({mode}) - {preset}"
+# then the set-point, on one line (HA's ha-climate-state): with "65,5 °C" and the
+# name cut to its first letter, about 180 px of bold 14 px Roboto, 30 characters.
+THERMOSTAT_ROW_MAX = 30
+CLIMATE_TRANSLATIONS = Path(climate_component.__file__).parent / "translations"
+
+
+def _climate_text(ours: dict[str, str], theirs: dict[str, str], key: str) -> str:
+    """Our thermostat's name for a state, else Home Assistant's climate name."""
+    own = ours.get(f"entity.climate.tank.{key}")
+    return own or theirs[f"entity_component._.{key}"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_thermostat_row_fits_the_device_page(language: str) -> None:
+    ours = _strings(language)
+    theirs = _flatten(_load(CLIMATE_TRANSLATIONS / f"{language}.json"))
+    mode = _climate_text(ours, theirs, "state.heat")
+    presets = [
+        text
+        for key, text in ours.items()
+        if key.startswith("entity.climate.tank.state_attributes.preset_mode.state.")
+    ]
+    rows = [
+        f"{_climate_text(ours, theirs, f'state_attributes.hvac_action.state.{action}')}"
+        f" ({mode}) - {preset}"
+        for action in ("heating", "idle")
+        for preset in presets
+    ]
+    too_long = [row for row in rows if len(row) > THERMOSTAT_ROW_MAX]
+    assert not too_long, f"{language}: rows past the Controls card: {too_long}"

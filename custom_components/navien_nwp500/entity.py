@@ -17,10 +17,16 @@ as 120.2 °F, which whole-degree precision shows as 120 °F again.
 
 from typing import TYPE_CHECKING, Any, Protocol, override
 
-from homeassistant.const import PRECISION_HALVES, PRECISION_WHOLE, UnitOfTemperature
+from homeassistant.const import (
+    PRECISION_HALVES,
+    PRECISION_WHOLE,
+    UnitOfTemperature,
+    UnitOfVolume,
+)
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
+from homeassistant.util.unit_conversion import VolumeConverter
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import HeaterState, NavienCoordinator
@@ -34,6 +40,7 @@ from .navilink.codec import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity import Entity, EntityDescription
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -41,7 +48,20 @@ if TYPE_CHECKING:
     from .navilink.codec import DeviceFeature, DeviceStatus
 
 
-def heater_device_info(heater: HeaterState) -> DeviceInfo:
+def model_name(hass: HomeAssistant, gallons: int | None) -> str:
+    """Name the model with its tank in the owner's volume unit: "NWP500 246 L".
+
+    The heater reports its tank as a size code in whole US gallons (50, 65,
+    80); a metric owner sees it in litres, rounded to the litre.
+    """
+    if gallons is None:
+        return "NWP500"
+    unit = hass.config.units.volume_unit
+    size = VolumeConverter.convert(gallons, UnitOfVolume.GALLONS, unit)
+    return f"NWP500 {size:.0f} {unit}"
+
+
+def heater_device_info(hass: HomeAssistant, heater: HeaterState) -> DeviceInfo:
     """Describe a heater for the device registry from what it has reported."""
     device, feature = heater.device, heater.feature
     info = DeviceInfo(
@@ -52,8 +72,7 @@ def heater_device_info(heater: HeaterState) -> DeviceInfo:
         name=device.name or "NWP500",
     )
     if feature is not None:
-        if feature.volume_gallons is not None:
-            info["model"] = f"NWP500 {feature.volume_gallons} gal"
+        info["model"] = model_name(hass, feature.volume_gallons)
         if feature.controller_serial_number:
             info["serial_number"] = feature.controller_serial_number
         if feature.controller_sw_version is not None:
@@ -82,7 +101,9 @@ class NavienEntity(CoordinatorEntity[NavienCoordinator]):
         self.entity_description = description
         self.mac = mac
         self._attr_unique_id = f"{mac}_{description.key}"
-        self._attr_device_info = heater_device_info(coordinator.data.heaters[mac])
+        self._attr_device_info = heater_device_info(
+            coordinator.hass, coordinator.data.heaters[mac]
+        )
 
     @property
     def heater(self) -> HeaterState | None:

@@ -33,11 +33,7 @@ from .energy import counts_energy
 from .entity import NavienEntity, async_add_reported_entities, reported
 from .hot_water_entities import hot_water_sensors
 from .modes import MODE_NAMES
-from .navilink.codec import (
-    CurrentOperationMode,
-    DrEvent,
-    HeatSource,
-)
+from .navilink.codec import CurrentOperationMode, DrEvent, HeatSource
 from .sensor_energy import (
     ENERGY_ESTIMATE,
     ENERGY_SENSORS,
@@ -180,8 +176,10 @@ SENSORS: tuple[NavienSensorEntityDescription, ...] = (
         value_fn=lambda status: status.current_inst_power,
     ),
     NavienSensorEntityDescription(
+        # The heater's dhwChargePer, from its probes: blind to cold water below them.
         key="tank_charge",
         translation_key="tank_charge",
+        entity_category=EntityCategory.DIAGNOSTIC,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         exists_fn=reported("dhw_charge_percent"),

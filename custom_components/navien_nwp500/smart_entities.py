@@ -250,15 +250,34 @@ class PlanCalendar(NavienSmartEntity, CalendarEntity):
         ]
 
 
+def next_heating_start(smart: HeaterSmart, now: datetime) -> datetime | None:
+    """Return when the first heating window that has not begun starts, or None.
+
+    A window is a run of heating segments back to back: while one runs, the
+    segments that carry it on are part of it, so the next window is the first
+    that starts after a pause in heating.
+    """
+    running_until: datetime | None = None
+    for segment in _heating(smart, now):
+        if segment.start > now and segment.start != running_until:
+            return segment.start
+        running_until = segment.end
+    return None
+
+
 class NextHeatingSensor(NavienSmartEntity, SensorEntity):
-    """When the next heating window starts (now, while one is under way)."""
+    """When the next heating window starts: always a time to come.
+
+    While heating runs, the owner sees the start of the window after it (not
+    the running one's start, a time already past); unknown when the plan holds
+    no further heating.
+    """
 
     @property
     @override
     def native_value(self) -> datetime | None:
-        """Return the start of the next (or current) heating window."""
-        found = _heating(self.smart, dt_util.utcnow())
-        return found[0].start if found else None
+        """Return the start of the next heating window that has not begun."""
+        return next_heating_start(self.smart, dt_util.utcnow())
 
 
 class ReadyByStatusSensor(NavienSmartEntity, SensorEntity):

@@ -166,7 +166,7 @@ async def test_ready_by_starts_the_heat_pump_when_planned_and_the_promise_is_met
         blocking=True,
         return_response=True,
     )
-    local = dt_util.as_local(promise).strftime("%H:%M")
+    local = dt_util.as_local(promise).strftime("%-I:%M %p")  # English: 12 hours
     assert {
         "start": heating.start.isoformat(),
         "end": heating.end.isoformat(),
@@ -264,7 +264,7 @@ async def test_cheap_hours_hold_the_set_back_through_the_price_peak(
     assert logged[-1].data["placeholders"]["setpoint"] == f"{held.setpoint_c:g} °C"
     assert logged[-1].data["placeholders"]["until"] == dt_util.as_local(
         peak_end
-    ).strftime("%H:%M")
+    ).strftime("%-I:%M %p")
     cheap = _first(smart, ReasonCode.CHEAP_HOURS)
     assert cheap.start >= peak_end
 
