@@ -53,12 +53,14 @@ class LayeredTank(Tank):
         draw_interval: float | None,
         device: SimDevice,
         probe_heights: tuple[float, float] = (0.25, 0.75),
+        heat_pump_output: float = 1.0,
     ) -> None:
         """Start nearly full, like `Tank`; the volume comes from `device.volume_code`.
 
         `probe_heights`: where the lower and upper probes sit, shares of the height;
         the upper element sits beside the upper probe (its thermostat), as the
-        element's own thermostat must see the heat it makes.
+        element's own thermostat must see the heat it makes. `heat_pump_output`
+        scales the heat pump's heat (the profile's knob).
         """
         self.lower_probe, self.upper_probe = (
             min(LAYERS - 1, max(0, int(LAYERS * height))) for height in probe_heights
@@ -68,6 +70,7 @@ class LayeredTank(Tank):
         self.layers = [0.0] * LAYERS
         self.inlet_c: float | None = None
         self._target = 60.0
+        self._heat_pump_output = heat_pump_output
         """The set-point the heater last heated towards."""
         self.drawn_litres = 0.0
         """Litres drawn since the layers last moved up (less than one layer)."""
@@ -153,7 +156,7 @@ class LayeredTank(Tank):
         """
         condenser = self._target + CONDENSER_MARGIN_K
         room = [max(0.0, condenser - t) for t in self.layers[:HALF]]
-        rise = heat_wh / (self.wh_per_k / LAYERS)
+        rise = heat_wh * self._heat_pump_output / (self.wh_per_k / LAYERS)
         taken = min(rise, sum(room))
         for index in range(HALF):
             share = room[index] / sum(room) if taken else 0.0
@@ -204,5 +207,6 @@ def make_tank(
             draw_interval=draw_interval,
             device=device,
             probe_heights=profile.probe_heights,
+            heat_pump_output=profile.heat_pump_output,
         )
     return Tank(rng, draw_interval=draw_interval)

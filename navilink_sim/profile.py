@@ -54,6 +54,9 @@ class HeaterProfile:
     height. Not published (§8.1 names two thermistors only); the integration
     takes a quarter and three quarters, and ``bench.probe_heights_bench`` moves
     them to measure what that assumption costs."""
+    heat_pump_output: float = 1.0
+    """The stratified tank's heat pump heat, as a share of the NWP500 the
+    simulator models: a unit in a cold garage, or an ageing one, heats slower."""
     counts_litres: bool = True
     """Whether ``cumulatedDhwFlowRate`` counts the litres drawn; one unit reads 0
     there after 392 days (§17.1), leaving only ``currentDhwFlowRate``."""

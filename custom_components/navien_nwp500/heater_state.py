@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 
     from .account_cache import CachedAccount
+    from .hot_water_tanks import HotWaterTanks
     from .navilink.cloud import NaviLinkRestClient
     from .navilink.codec import Command, Device, DeviceFeature, DeviceStatus
     from .navilink.session import NaviLinkSession
@@ -93,6 +94,10 @@ class HeaterSource(Protocol):
     @property
     def tou_plans(self) -> Mapping[str, ReadDetail]:
         """Each heater's cloud TOU plan reader, by MAC (smart heating's prices)."""
+
+    @property
+    def tanks(self) -> HotWaterTanks:
+        """What each heater's statuses taught: its cold water, its heat pump's rate."""
 
     def heater_available(self, mac: str) -> bool:
         """Whether a heater answers and its status is current."""

@@ -1,11 +1,12 @@
-"""Each heater's cold water (``hot_water_draws``), fed by every status, kept over restarts.
+"""Each heater's cold water (``hot_water_draws``) and heat pump rate, fed by every status.
 
 The coordinator hands each status here before the entities show it. What is
 kept over a restart (or a reload) is only what cannot lie after it: the cold
 water of a heater that counts its litres, with the count it was read at, so
 the first status after the restart adds what came in meanwhile. A heater whose
 count reads 0 (protocol §17.1) starts over from its probes: nobody watched its
-flow while Home Assistant was down.
+flow while Home Assistant was down. The heat pump's measured output
+(``heat_pump_rate``) is kept with it.
 """
 
 from typing import TYPE_CHECKING, Any, Final
@@ -15,6 +16,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util.dt import utcnow
 
 from .const import DOMAIN
+from .heat_pump_rate import NWP500_RATES, HeatPumpRate
 from .hot_water import tank_litres
 from .hot_water_draws import ColdWater
 from .hot_water_options import hot_water_settings
@@ -47,12 +49,17 @@ class HotWaterTanks:
         self._entry = entry
         self._store = _store(hass, entry.entry_id)
         self._tanks: dict[str, ColdWater] = {}
+        self._rates: dict[str, HeatPumpRate] = {}
         self._loaded = False
 
     async def async_load(self) -> None:
         """Take back the cold water of heaters that count their litres."""
         stored = await self._store.async_load() or {}
         self._tanks = {mac: ColdWater.from_stored(raw) for mac, raw in stored.items()}
+        self._rates = {
+            mac: HeatPumpRate.from_stored(raw.get("heat_pump", []))
+            for mac, raw in stored.items()
+        }
         self._loaded = True
 
     @callback
@@ -65,16 +72,24 @@ class HotWaterTanks:
             return
         cold_c = hot_water_settings(self._entry.options).cold_water_c
         tank = self._tanks.setdefault(mac, ColdWater())
-        tank.take(capacity, status, utcnow().timestamp(), cold_c)
+        now = utcnow().timestamp()
+        tank.take(capacity, status, now, cold_c)
+        rate = self._rates.setdefault(mac, HeatPumpRate())
+        rate.take(status, now, capacity, NWP500_RATES)
         self._store.async_delay_save(self._stored, SAVE_DELAY_S)
 
     def get(self, mac: str) -> ColdWater | None:
         """Return the heater's cold water; None before its first status."""
         return self._tanks.get(mac)
 
+    def heat_pump_rate(self, mac: str) -> HeatPumpRate:
+        """Return what the heater's heat pump runs showed (nothing before the first)."""
+        return self._rates.get(mac) or HeatPumpRate()
+
     @callback
     def forget(self, mac: str) -> None:
         """Drop a heater the user removed."""
+        self._rates.pop(mac, None)
         if self._tanks.pop(mac, None) is not None:
             self._store.async_delay_save(self._stored, 0)
 
@@ -87,4 +102,9 @@ class HotWaterTanks:
             await self._store.async_save(self._stored())
 
     def _stored(self) -> dict[str, dict[str, Any]]:
-        return {mac: tank.as_stored() for mac, tank in self._tanks.items()}
+        rates = self._rates
+        return {
+            mac: tank.as_stored()
+            | {"heat_pump": rates.get(mac, HeatPumpRate()).as_stored()}
+            for mac, tank in self._tanks.items()
+        }

@@ -23,6 +23,7 @@ from homeassistant.const import UnitOfPower
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter
 
+from .heat_pump_rate import NWP500_RATES
 from .hot_water_options import hot_water_settings
 from .planner import PricePeriod, SurplusPeriod
 from .schedule_events import tou_occurrences
@@ -198,4 +199,5 @@ def heater_plan_request(
         hot_water=hot_water_settings(coordinator.config_entry.options),
         prices=prices,
         surplus=surplus,
+        rates=coordinator.tanks.heat_pump_rate(mac).rates(NWP500_RATES),
     )

@@ -23,6 +23,7 @@ from .const import (
     DEFAULT_SETBACK_TEMPERATURE,
     DEFAULT_STORAGE_MAX_TEMPERATURE,
 )
+from .heat_pump_rate import NWP500_RATES
 from .hot_water import tank_litres
 from .navilink.codec import (
     DHW_TEMPERATURE_MAX_C,
@@ -47,15 +48,6 @@ if TYPE_CHECKING:
     from .hot_water import HotWaterSettings
     from .navilink.codec import DeviceFeature
 
-NWP500_RATES: Final = HeatingRates(
-    heat_pump_heat_w_at_40=1450.0,
-    heat_pump_heat_w_at_60=1160.0,
-    heat_pump_electric_w=430.0,
-    hybrid_heat_w=6500.0,
-    hybrid_electric_w=5530.0,
-    loss_w_per_k=1.6,
-)
-"""Heat output and draw of an NWP500 (measured on the simulator's tank model)."""
 NWP500_START_MARGINS_K: Final = (4.5, 6.0)
 """How far short of the set-point the upper and the lower sensor are when the heat
 pump starts by itself (the simulator's NWP500, with half a kelvin to spare above)."""
@@ -180,8 +172,13 @@ def plan_request(
     hot_water: HotWaterSettings,
     prices: tuple[PricePeriod, ...],
     surplus: tuple[SurplusPeriod, ...],
+    rates: HeatingRates = NWP500_RATES,
 ) -> PlanRequest:
-    """Build the planner's request for one heater from its latest status."""
+    """Build the planner's request for one heater from its latest status.
+
+    `rates`: how fast this heater heats (the measured NWP500's until its own
+    runs showed otherwise).
+    """
     status = heater.status
     upper = status.tank_upper_temperature if status else None
     lower = status.tank_lower_temperature if status else None
@@ -203,7 +200,7 @@ def plan_request(
         limits=heater_limits(
             heater.feature, online=online and known, vacation=vacation
         ),
-        rates=NWP500_RATES,
+        rates=rates,
         comfort_floor_litres=options.comfort_floor_showers
         * hot_water.litres_per_shower,
         setback_c=options.setback_c,
