@@ -409,6 +409,18 @@ async def test_a_reload_keeps_smart_heating_on(
     assert (heater.mode, heater.setpoint) == (ECO, 120)
 
 
+@pytest.fixture
+def whole_give_back_patience(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give the give-back its whole window, not the compressed one.
+
+    A loaded machine must not end it while a test looks at what happens inside it.
+    """
+    monkeypatch.setattr(
+        "custom_components.navien_nwp500.smart_heating.GIVE_BACK_PATIENCE", 180.0
+    )
+
+
+@pytest.mark.usefixtures("whole_give_back_patience")
 async def test_a_give_back_the_heater_missed_at_an_unload_is_kept_and_never_read_as_a_change_by_hand(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
