@@ -7,9 +7,9 @@ cold water comes in at the bottom and rises as the litres go out (plug flow),
 so each probe drops to the cold water once the litres drawn since the tank's
 bottom was last hot fill the tank up to it. The bottom is hot when a heating
 that began after cold water reached the lower probe ends (it warms all the
-water below alike). The heater's
-litre count (or its flow rate) gives those litres, between two statuses; the
-probe's reading between them says where in that span the front passed.
+water below alike). The heater's litre count (or its flow rate) gives those
+litres between two statuses; the probe's readings at both say where in that
+span the front passed.
 
 A height is taken once two draws agree on it within `AGREE_SLICES`, and only
 where a probe can be (lower in the lower half, upper in the upper half). The
