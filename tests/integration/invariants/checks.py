@@ -87,9 +87,11 @@ def check_outcomes(
             )
         if outcome == "too_old":
             waited = decided - record.given_at
-            if not max_age - 0.05 <= waited <= max_age + slack:
+            starved = observer.lag.between(record.given_at, decided)
+            if not max_age - 0.05 <= waited <= max_age + slack + starved:
                 violations.append(
-                    f"{name}: too_old after {waited:.2f} s, its deadline was {max_age} s"
+                    f"{name}: too_old after {waited:.2f} s, its deadline was"
+                    f" {max_age} s (the loop starved {starved:.2f} s meanwhile)"
                 )
     return violations
 
@@ -155,15 +157,26 @@ def check_events(observer: Observer) -> list[str]:
 
 
 def check_actions(observer: Observer, bound: float, slack: float) -> list[str]:
-    """Every action ended, within its bound."""
+    """Every action ended, within its bound.
+
+    The seconds the loop's thread starved meanwhile (``loop_lag``: waiting for
+    a core on a loaded machine, measured, never the loop's own work) stretch
+    the bound, as they stretch ``too_old``'s deadline in ``check_outcomes``:
+    the scenario compresses the integration's 15 s tenfold, so one second
+    without a core is ten of the integration's, time it never had. What the
+    user is promised is unchanged: the bound holds on every second the loop ran.
+    """
     violations = []
     for action in observer.actions:
         if action.ended is None:
             violations.append(f"action {action.name} never ended")
-        elif action.ended - action.started > bound + slack:
-            took = action.ended - action.started
+            continue
+        took = action.ended - action.started
+        starved = observer.lag.between(action.started, action.ended)
+        if took > bound + slack + starved:
             violations.append(
-                f"action {action.name} took {took:.1f} s (bound {bound} s)"
+                f"action {action.name} took {took:.1f} s (bound {bound} s;"
+                f" the loop starved {starved:.2f} s meanwhile)"
             )
     return violations
 

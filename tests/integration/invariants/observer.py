@@ -25,6 +25,8 @@ from custom_components.navien_nwp500.coordinator import NavienCoordinator
 from custom_components.navien_nwp500.navilink.session import SessionState
 from custom_components.navien_nwp500.navilink.session.addressing import Addressing
 
+from .loop_lag import LoopLag
+
 if TYPE_CHECKING:
     import pytest
 
@@ -100,6 +102,8 @@ class Observer:
     notes: list[str] = field(default_factory=list)
     session_log: list[tuple[float, str]] = field(default_factory=list)
     """(time, message) of the session's info and warning lines."""
+    lag: LoopLag = field(default_factory=LoopLag)
+    """When the loop's thread waited for a core (``runner`` runs it)."""
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Wrap the integration's methods so that every call is recorded."""

@@ -117,12 +117,17 @@ class ScenarioRun:
         """Play `steps`, settle, and return every violation found."""
         self._kept = registry_snapshot(self.hass, self.entry.entry_id)
         began = time.monotonic()
-        for step in steps:
-            await self._step(step)
-            await asyncio.sleep(0.05)
-        self.phases["steps"] = time.monotonic() - began
-        await self._settle()
+        lag = asyncio.create_task(self.observer.lag.run())
+        try:
+            for step in steps:
+                await self._step(step)
+                await asyncio.sleep(0.05)
+            self.phases["steps"] = time.monotonic() - began
+            await self._settle()
+        finally:
+            lag.cancel()
         self.phases["settle"] = time.monotonic() - began - self.phases["steps"]
+        self.phases["starved"] = self.observer.lag.total()
         self._check_kept("at the end")
         return [
             *checks.check_outcomes(
