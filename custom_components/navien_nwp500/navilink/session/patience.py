@@ -84,9 +84,7 @@ class Unconfirmed:
     shown_before: bool  # the last status before the publish showed it (or none came)
     setting_before: tuple[object, ...] | None  # that status's value of the setting
     overridden: bool = False  # another control changed the setting since
-    watched: bool = (
-        True  # the session heard the heater, without a gap, since that status
-    )
+    watched: bool = True  # the heater was heard without a gap since that status
 
     def judge(self, status: DeviceStatus, *, foreign_control: bool) -> Verdict:
         """Read one status (``foreign_control``: another client's control was acked)."""

@@ -142,7 +142,7 @@ class CommandSender:
     # ------------------------------------------------------------ lanes
 
     def link_up(self) -> None:
-        """Give the controls lost with the old link a whole window from now."""
+        """Note the link gap; give the controls lost with the old link a new window."""
         self._evidence.link_up()
         self._unconfirmed.link_back()
 
