@@ -7,6 +7,8 @@ the moment; an empty list is a pass.
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
+from custom_components.navien_nwp500.navilink.codec import setting_of
+
 if TYPE_CHECKING:
     from collections.abc import Collection
 
@@ -45,7 +47,9 @@ def check_outcomes(
 
     An open limit of the session goes to ``known``, reported apart
     (tests/session/test_regressions_invariants.py): a command applied twice
-    because a control lost with the link was resent.
+    because a control lost with the link was resent; and an outcome decided by
+    a status that another client's unheard control explains
+    (``_unheard_same_setting``).
     """
     violations: list[str] = []
     for record in observer.given():
@@ -71,14 +75,23 @@ def check_outcomes(
                 f"{name}: applied {applies} times ({outcome}/{detail},"
                 f" {len(record.publishes)} publishes; the session said {said})"
             )
-        if outcome == "delivered" and applies == 0:
+        if _unheard_same_setting(observer, record, decided) and (
+            (outcome == "delivered" and applies == 0)
+            or (outcome in NOT_APPLIED_OUTCOMES and applies)
+        ):
+            said_of_it = "never applied" if applies == 0 else "applied"
+            known.append(
+                f"{name}: {outcome} ({detail}) but {said_of_it}, after another"
+                " client's control of its setting whose answer never came"
+            )
+        elif outcome == "delivered" and applies == 0:
             later = _applied_after(heater, record.publishes)
             violations.append(
                 f"{name}: delivered ({detail}) but never applied"
                 f" ({len(record.publishes)} publishes; the session said {said};"
                 f" then applied: {later})"
             )
-        if outcome in NOT_APPLIED_OUTCOMES and applies:
+        elif outcome in NOT_APPLIED_OUTCOMES and applies:
             later = _applied_after(heater, record.publishes)
             violations.append(
                 f"{name}: {outcome} ({detail}) but applied"
@@ -87,11 +100,40 @@ def check_outcomes(
             )
         if outcome == "too_old":
             waited = decided - record.given_at
-            if not max_age - 0.05 <= waited <= max_age + slack:
+            starved = observer.lag.between(record.given_at, decided)
+            if not max_age - 0.05 <= waited <= max_age + slack + starved:
                 violations.append(
-                    f"{name}: too_old after {waited:.2f} s, its deadline was {max_age} s"
+                    f"{name}: too_old after {waited:.2f} s, its deadline was"
+                    f" {max_age} s (the loop starved {starved:.2f} s meanwhile)"
                 )
     return violations
+
+
+def _unheard_same_setting(
+    observer: Observer, record: CommandRecord, decided: float
+) -> bool:
+    """Whether another client's control of the same setting applied unheard meanwhile.
+
+    Between the command's start and its outcome, the heater applied a control
+    of the same setting (the household app's) whose acknowledgement, and every
+    other answer to it, never reached the session: lost by a fault (``lose_acks``:
+    the heater publishes nothing) or given while the session was away. The
+    heater's status then shows that control's value and no heater message could
+    tell it from ours. The README promises ``delivered`` when "its status shows
+    it", and a status-decided outcome is only as true as the statuses: such an
+    outcome goes to ``known`` (reported apart, never passed silently) instead
+    of the violations. Where an answer did reach the session, the strict check
+    stands.
+    """
+    ours = {client for client, _session in record.publishes}
+    setting = setting_of(record.command.request.get("command"))
+    return setting is not None and any(
+        apply.client_id not in ours
+        and record.given_at <= apply.at <= decided
+        and setting_of(apply.code) == setting
+        and (apply.client_id, apply.session_id) not in observer.heard
+        for apply in observer.applies
+    )
 
 
 def _applies(heater: SimulatedHeater, publishes: list[tuple[str, str]]) -> str:
@@ -155,15 +197,26 @@ def check_events(observer: Observer) -> list[str]:
 
 
 def check_actions(observer: Observer, bound: float, slack: float) -> list[str]:
-    """Every action ended, within its bound."""
+    """Every action ended, within its bound.
+
+    The seconds the loop's thread starved meanwhile (``loop_lag``: waiting for
+    a core on a loaded machine, measured, never the loop's own work) stretch
+    the bound, as they stretch ``too_old``'s deadline in ``check_outcomes``:
+    the scenario compresses the integration's 15 s tenfold, so one second
+    without a core is ten of the integration's, time it never had. What the
+    user is promised is unchanged: the bound holds on every second the loop ran.
+    """
     violations = []
     for action in observer.actions:
         if action.ended is None:
             violations.append(f"action {action.name} never ended")
-        elif action.ended - action.started > bound + slack:
-            took = action.ended - action.started
+            continue
+        took = action.ended - action.started
+        starved = observer.lag.between(action.started, action.ended)
+        if took > bound + slack + starved:
             violations.append(
-                f"action {action.name} took {took:.1f} s (bound {bound} s)"
+                f"action {action.name} took {took:.1f} s (bound {bound} s;"
+                f" the loop starved {starved:.2f} s meanwhile)"
             )
     return violations
 

@@ -5,7 +5,8 @@ The observer spies on the integration's real code (it wraps, never replaces):
 gave and what became of each; `Addressing.message` tells under which client and
 session IDs each was published (the simulator counts applies by those IDs); the
 coordinator's status and state handlers give the timeline the freshness check
-reads.
+reads; `ReplyRouter.route` tells which requests' answers reached the session and
+the simulated heater's `handle` when it applied whose control.
 """
 
 from contextvars import ContextVar
@@ -24,11 +25,17 @@ from custom_components.navien_nwp500.command_result import (
 from custom_components.navien_nwp500.coordinator import NavienCoordinator
 from custom_components.navien_nwp500.navilink.session import SessionState
 from custom_components.navien_nwp500.navilink.session.addressing import Addressing
+from custom_components.navien_nwp500.navilink.session.replies import ReplyRouter
+from navilink_sim.heater import SimulatedHeater
+
+from .loop_lag import LoopLag
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pytest
 
-    from custom_components.navien_nwp500.navilink.codec import Command
+    from custom_components.navien_nwp500.navilink.codec import Command, InboundMessage
 
 
 SESSION_LOGGER = "custom_components.navien_nwp500.navilink.session"
@@ -49,6 +56,16 @@ class CommandRecord:
     """(outcome, detail, time) of each outcome reported."""
     taken: bool = True
     """False: the session refused to take it (the action raised at once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Apply:
+    """One control the simulated heater applied."""
+
+    at: float
+    client_id: str
+    session_id: str
+    code: int
 
 
 @dataclass(slots=True)
@@ -100,6 +117,12 @@ class Observer:
     notes: list[str] = field(default_factory=list)
     session_log: list[tuple[float, str]] = field(default_factory=list)
     """(time, message) of the session's info and warning lines."""
+    lag: LoopLag = field(default_factory=LoopLag)
+    """When the loop's thread waited for a core (``runner`` runs it)."""
+    applies: list[Apply] = field(default_factory=list)
+    """Every control the heater applied, whoever gave it."""
+    heard: set[tuple[str, str]] = field(default_factory=set)
+    """(clientID, sessionID) echoed by each message that reached the session."""
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Wrap the integration's methods so that every call is recorded."""
@@ -108,6 +131,7 @@ class Observer:
         handle_outcome, message = CommandResults.handle_outcome, Addressing.message
         handle_status = NavienCoordinator._handle_status
         handle_state = NavienCoordinator._handle_state
+        route, heater_handle = ReplyRouter.route, SimulatedHeater.handle
 
         def spy_track(self: CommandResults, command: Command) -> Any:
             observer.commands[id(command)] = CommandRecord(
@@ -145,6 +169,26 @@ class Observer:
                 observer.outages.append(time.monotonic())
             handle_state(self, state, error)
 
+        def spy_route(self: ReplyRouter, inbound: InboundMessage) -> None:
+            observer.heard.add((inbound.client_id or "", inbound.session_id or ""))
+            route(self, inbound)
+
+        def spy_heater(
+            self: SimulatedHeater, topic: str, payload: Mapping[str, Any]
+        ) -> Any:
+            before = self.applied.total()
+            replies = heater_handle(self, topic, payload)
+            if self.applied.total() > before:
+                observer.applies.append(
+                    Apply(
+                        time.monotonic(),
+                        payload["clientID"],
+                        payload.get("sessionID", ""),
+                        payload["request"]["command"],
+                    )
+                )
+            return replies
+
         class SessionLog(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
                 observer.session_log.append((time.monotonic(), record.getMessage()))
@@ -157,6 +201,8 @@ class Observer:
         monkeypatch.setattr(CommandResults, "forget", spy_forget)
         monkeypatch.setattr(CommandResults, "handle_outcome", spy_outcome)
         monkeypatch.setattr(Addressing, "message", spy_message)
+        monkeypatch.setattr(ReplyRouter, "route", spy_route)
+        monkeypatch.setattr(SimulatedHeater, "handle", spy_heater)
         monkeypatch.setattr(NavienCoordinator, "_handle_status", spy_status)
         monkeypatch.setattr(NavienCoordinator, "_handle_state", spy_state)
 

@@ -31,6 +31,7 @@ class OutcomeDetail(StrEnum):
     NO_STATUS = "no_status"  # asked repeatedly; no status came to tell
     NOT_CHECKABLE = "not_checkable"  # no ack, and no status can show this command
     ALREADY_SHOWN = "already_shown"  # no ack; the status showed it before it was sent
+    LINK_GAP = "link_gap"  # no ack; only statuses after a gap in the link told
 
 
 DEFAULT_DETAILS: dict[CommandOutcome, OutcomeDetail] = {

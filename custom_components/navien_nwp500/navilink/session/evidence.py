@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..codec import setting_of
 from .details import OutcomeDetail
-from .patience import Verdict
+from .patience import Before, Verdict
 from .queue import CommandOutcome
 
 if TYPE_CHECKING:
@@ -49,15 +49,21 @@ class StatusEvidence:
         self._counters = counters
         self._decided = decided
         self._last: dict[str, DeviceStatus] = {}  # mac -> the latest status
+        self._heard: set[str] = set()  # macs whose latest status came on this link
         self._foreign: dict[tuple[str, str], float] = {}  # (mac, setting) -> ack time
 
-    def last(self, mac: str) -> DeviceStatus | None:
-        """Return the latest status of ``mac`` (None: none came yet)."""
-        return self._last.get(mac)
+    def before(self, mac: str) -> Before:
+        """Return the state a control to ``mac`` published now is sent into."""
+        return Before(self._last.get(mac), mac in self._heard)
+
+    def link_up(self) -> None:
+        """Forget which heaters were heard: a new link follows a gap."""
+        self._heard.clear()
 
     def on_status(self, mac: str, status: DeviceStatus, *, ours: bool) -> None:
         """Note a status (``ours``: it answers our request) and decide what it can."""
         self._last[mac] = status
+        self._heard.add(mac)
         setting = setting_of(status.command)
         if not ours and setting is not None:
             self._foreign[mac, setting] = time.monotonic()
@@ -77,20 +83,15 @@ class StatusEvidence:
             _LOGGER.debug("%s for %s confirmed by status", command.kind, mac)
             self._queue.delivered(entry, OutcomeDetail.STATUS_SHOWS_INTENT)
         elif verdict is Verdict.UNTELLABLE:
+            detail = record.untellable_detail()
             _LOGGER.warning(
                 "%s for %s may or may not have reached the heater (its status"
-                " showed it %s)",
+                " shows it: %s)",
                 command.kind,
                 mac,
-                "after another client's control" if record.overridden else "already",
+                detail,
             )
-            self._queue.drop(
-                entry,
-                CommandOutcome.UNCONFIRMED,
-                OutcomeDetail.ANOTHER_CONTROL
-                if record.overridden
-                else OutcomeDetail.ALREADY_SHOWN,
-            )
+            self._queue.drop(entry, CommandOutcome.UNCONFIRMED, detail)
         elif verdict is Verdict.OVERRIDDEN:
             _LOGGER.info("%s for %s: another control changed it", command.kind, mac)
             self._queue.drop(

@@ -8,8 +8,11 @@ published. What decides it (``evidence.StatusEvidence`` applies the verdicts):
   whenever it comes: DELIVERED, never sent again;
 - a late ``ctrl-fail`` is a refusal like a timely one;
 - a status showing the intent: DELIVERED, unless the last status before the
-  publish showed it already (or none had come): then no status can tell
-  whether this control arrived, and after the window it ends UNCONFIRMED;
+  publish showed it already (or none had come), or the session stopped hearing
+  the heater since that status (a link gap: another client's control and its
+  ack, protocol.md §6.5, may have come and gone unheard, as the official app's
+  same value did in the invariants bench): then no status can tell whether
+  this control arrived, and after the window it ends UNCONFIRMED;
 - a status without the intent decides nothing within the patience window
   (``control_patience`` after the publish): a heater can take more than 16 s
   to show a set-point (protocol.md §17.8), and a status may have left it
@@ -17,7 +20,9 @@ published. What decides it (``evidence.StatusEvidence`` applies the verdicts):
   the intent decides: NOT_APPLIED, unless another control changed the same
   setting after the publish (another client's ack of a control of that
   setting, or a status showing a value that is neither ours nor the one before):
-  SUPERSEDED, since ours may have applied before it was replaced;
+  SUPERSEDED, since ours may have applied before it was replaced; after a link
+  gap a control that left on a live link ends UNCONFIRMED instead, since an
+  unheard control may have set the old value back;
 - a control whose link was lost before any answer (it may never have left,
   bytes held on the old path may still arrive, or a slow heater may still be
   applying it) gets the whole window again from the next link's start
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..codec import intent_met, setting_shown
 from .details import OutcomeDetail
@@ -59,6 +64,13 @@ class Verdict(Enum):
     )  # the window is over; shown before it was sent, or after another client gave it
 
 
+class Before(NamedTuple):
+    """The state a control is sent into: the heater's latest status, if any."""
+
+    status: DeviceStatus | None
+    heard: bool  # it came on the link the control is published on
+
+
 @dataclass(eq=False, slots=True)
 class Unconfirmed:
     """One control waiting for an ack or a status to decide it."""
@@ -72,6 +84,7 @@ class Unconfirmed:
     shown_before: bool  # the last status before the publish showed it (or none came)
     setting_before: tuple[object, ...] | None  # that status's value of the setting
     overridden: bool = False  # another control changed the setting since
+    watched: bool = True  # the heater was heard without a gap since that status
 
     def judge(self, status: DeviceStatus, *, foreign_control: bool) -> Verdict:
         """Read one status (``foreign_control``: another client's control was acked)."""
@@ -86,13 +99,21 @@ class Unconfirmed:
             and shown != self.setting_before
         ):
             self.overridden = True
-        if met and not self.shown_before and not self.overridden:
-            return Verdict.DELIVERED  # another client may have given the same value
+        if met and self.watched and not self.shown_before and not self.overridden:
+            return Verdict.DELIVERED
         if time.monotonic() < self.patience_ends:
             return Verdict.WAIT
         if met:
             return Verdict.UNTELLABLE
         return Verdict.OVERRIDDEN if self.overridden else Verdict.NOT_SHOWN
+
+    def untellable_detail(self) -> OutcomeDetail:
+        """Why a status showing the intent after the window proves nothing."""
+        if self.overridden:
+            return OutcomeDetail.ANOTHER_CONTROL
+        if self.shown_before:
+            return OutcomeDetail.ALREADY_SHOWN
+        return OutcomeDetail.LINK_GAP
 
     def fate_when_not_shown(
         self, *, newer: bool, too_old: bool, resend_limit: int
@@ -105,6 +126,8 @@ class Unconfirmed:
         entry = self.entry
         if newer:
             return CommandOutcome.SUPERSEDED, OutcomeDetail.NEWER_COMMAND
+        if not self.link_lost and not self.watched:
+            return CommandOutcome.UNCONFIRMED, OutcomeDetail.LINK_GAP
         if not self.link_lost:  # it left on a live link: received, not applied
             _LOGGER.warning(
                 "%s for %s: the heater's status still does not show it",
@@ -149,10 +172,11 @@ class UnconfirmedControls:
         published_at: float,
         *,
         link_lost: bool,
-        before: DeviceStatus | None,
+        before: Before,
     ) -> Unconfirmed:
-        """Register ``entry``, published at ``published_at`` after status ``before``."""
+        """Register ``entry``, published at ``published_at`` after ``before``."""
         command = entry.command
+        status = before.status
         record = Unconfirmed(
             entry,
             session_id,
@@ -160,16 +184,21 @@ class UnconfirmedControls:
             published_at + self._patience,
             link_lost,
             asyncio.get_running_loop().create_future(),
-            shown_before=before is None or intent_met(command, before) is not False,
-            setting_before=None if before is None else setting_shown(command, before),
+            shown_before=status is None or intent_met(command, status) is not False,
+            setting_before=None if status is None else setting_shown(command, status),
+            watched=before.heard,
         )
         self._by_mac[entry.command.mac] = record
         return record
 
     def link_back(self) -> None:
-        """Give the controls lost with the old link a whole window from now."""
+        """Give the controls lost with the old link a whole window from now.
+
+        Every control waiting was unheard for a while: no status proves it now.
+        """
         restart = time.monotonic() + self._patience
         for record in self:
+            record.watched = False
             if record.link_lost:
                 record.patience_ends = max(record.patience_ends, restart)
 

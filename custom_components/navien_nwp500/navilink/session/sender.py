@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from ..codec import Command, DeviceStatus
     from .link_watch import LinkWatch
-    from .patience import Unconfirmed
+    from .patience import Before, Unconfirmed
     from .replies import ReplyRouter
     from .transport import Link
 
@@ -142,7 +142,8 @@ class CommandSender:
     # ------------------------------------------------------------ lanes
 
     def link_up(self) -> None:
-        """Give the controls lost with the old link a whole window from now."""
+        """Note the link gap; give the controls lost with the old link a new window."""
+        self._evidence.link_up()
         self._unconfirmed.link_back()
 
     async def run(self, link: Link, watch: LinkWatch) -> None:
@@ -227,7 +228,7 @@ class CommandSender:
         published_at = time.monotonic()
         if entry.sent_at is None:
             entry.sent_at = published_at
-        before = self._evidence.last(mac)  # the state this control is sent into
+        before = self._evidence.before(mac)  # the state this control is sent into
         # From the publish on, a lost link or a cancelled lane (the session
         # closing) leaves the entry unconfirmed: it may have left, so it never
         # goes back to the waiting line (where it could end TOO_OLD, or be sent
@@ -330,7 +331,7 @@ class CommandSender:
         entry: QueueEntry[Command],
         session_id: str,
         published_at: float,
-        before: DeviceStatus | None,
+        before: Before,
         *,
         link_lost: bool,
     ) -> None:
