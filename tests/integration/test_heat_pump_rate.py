@@ -62,8 +62,11 @@ async def test_an_hour_of_heating_shows_a_slower_heat_pump(
     heater: SimulatedHeater,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The simulated heater's time runs ahead of Home Assistant's: its statuses are
-    taken at the heater's time, as they would be if the hour really passed."""
+    """Measure a slower heat pump from an hour of its own heating.
+
+    The simulated heater's time runs ahead of Home Assistant's: its statuses
+    are taken at the heater's time, as they would be if the hour really passed.
+    """
     coordinator = init_integration.runtime_data
     clock = [dt_util.utcnow()]
     monkeypatch.setattr(
