@@ -41,6 +41,7 @@ from custom_components.navien_nwp500.navilink.session import (
     SessionConfig,
     SessionState,
 )
+from navilink_sim.official_app import APP_CLIENT_PREFIX
 from navilink_sim.profile import REALISTIC, app_at_real_pace
 from navilink_sim.simulator import NaviLinkSimulator
 
@@ -133,10 +134,11 @@ class Bench:
             await session.close()
         during = [a for t, a in attempts if killed <= t <= back + recovery]
         delivered = outcomes.count(CommandOutcome.DELIVERED)
-        seen = [
+        seen = [  # our mode controls (the household app sends its own)
             r["request"]["param"]
             for r in self.sim.heaters[MAC].received
             if r["request"]["command"] == 33554437
+            and not str(r.get("clientID")).startswith(APP_CLIENT_PREFIX)
         ]
         in_order = seen[-len(sent) :] == [list(c.request["param"]) for c in sent]
         print(
