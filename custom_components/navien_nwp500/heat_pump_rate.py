@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import TYPE_CHECKING, Any, Final
 
-from .hot_water import WH_PER_LITRE_KELVIN
+from .hot_water import WH_PER_LITRE_KELVIN, heat_sources
 from .planner import HeatingRates
 
 if TYPE_CHECKING:
@@ -63,9 +63,8 @@ class HeatPumpRate:
         """Follow one status received at `now` (seconds) on a tank of `capacity` litres."""
         upper, lower = status.tank_upper_temperature, status.tank_lower_temperature
         setpoint = status.dhw_temperature_setting
-        alone = bool(status.comp_use) and not (
-            status.heat_upper_use or status.heat_lower_use or status.dhw_use
-        )
+        compressor, element = heat_sources(status)
+        alone = compressor and not element and not status.dhw_use
         if (
             not alone
             or upper is None

@@ -114,8 +114,8 @@ class _Sample:
     lower_wh: float
 
 
-def _sources(status: DeviceStatus) -> tuple[bool, bool]:
-    """(heat pump on, an element on)."""
+def heat_sources(status: DeviceStatus) -> tuple[bool, bool]:
+    """Return (the heat pump is on, an element is on)."""
     element = bool(status.heat_upper_use) or bool(status.heat_lower_use)
     return bool(status.comp_use), element
 
@@ -139,7 +139,7 @@ class RecoveryEstimator:
             self._samples.clear()
             return None
         half_wh_per_k = capacity / 2 * WH_PER_LITRE_KELVIN
-        sources = _sources(status)
+        sources = heat_sources(status)
         if not any(sources):
             self._samples.clear()
             charge = status.dhw_charge_percent

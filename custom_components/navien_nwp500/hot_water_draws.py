@@ -27,7 +27,7 @@ tank of water has come in since (`ColdWater.known`).
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from .hot_water import MIX_C, hot_water_litres, tank_litres
+from .hot_water import MIX_C, heat_sources, hot_water_litres, tank_litres
 from .hot_water_layers import LOWER_ELEMENT, TankLayers, heat_pump
 from .hot_water_probes import ProbeHeights
 
@@ -92,8 +92,7 @@ class ColdWater:
             drawn,
             capacity,
             cold_water_c,
-            heating=bool(status.comp_use or status.heat_lower_use)
-            or bool(status.heat_upper_use),
+            heating=any(heat_sources(status)),
             upper_element=bool(status.heat_upper_use),
         )
         self.drawn = min(capacity, self.drawn + drawn)

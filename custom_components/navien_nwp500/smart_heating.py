@@ -38,7 +38,7 @@ from .planner import (
     validate_plan,
 )
 from .smart_control import PLAN_MODES, Control, Seen, Setting
-from .smart_inputs import heater_plan_request
+from .smart_inputs import heater_online, heater_plan_request
 from .smart_replans import Replans
 from .smart_request import SmartOptions
 from .smart_state import (
@@ -275,9 +275,7 @@ class SmartHeating:
             setting_params(control.owner),
         )
         to_send = control.owner.commands_from(heater, control.sent)
-        if (
-            reason == "unloaded" and to_send
-        ):  # kept: the heater may show it after the load
+        if reason == "unloaded" and to_send:  # the heater may show it after the load
             until = dt_util.utcnow() + timedelta(seconds=GIVE_BACK_PATIENCE)
             smart.control = Control(control.owner, control.owner, False, until)
             self._changed()
@@ -285,10 +283,10 @@ class SmartHeating:
 
     @callback
     def _async_check(self) -> None:
-        """Coordinator listener: plan a heater back in service at once; a change by hand ends smart heating and stands."""
+        """Coordinator listener: plan a heater back in service; a hand change stands."""
         for mac, smart in list(self._heaters.items()):
             heater = self._coordinator.data.heaters.get(mac)
-            if smart.active and self._plannable_again(mac, smart):
+            if smart.active and self._plannable_again(mac, heater):
                 self._replans.request(self._hass, mac)
             control, status = smart.control, heater.status if heater else None
             if control is None or status is None:
@@ -309,15 +307,15 @@ class SmartHeating:
             if seen is not Seen.NOTHING:
                 self._changed()
 
-    def _plannable_again(self, mac: str, smart: HeaterSmart) -> bool:
+    def _plannable_again(self, mac: str, heater: HeaterState | None) -> bool:
         """Whether a plan was skipped for what no longer holds (offline, vacation)."""
-        heater = self._coordinator.data.heaters.get(mac)
-        if smart.plan is None or smart.plan.skipped is None or heater is None:
+        plan = self.get(mac).plan
+        if plan is None or plan.skipped is None:
             return False
-        if heater.status is None or not self._coordinator.heater_available(mac):
+        if heater is None or heater.status is None:
             return False
         vacation = heater.status.dhw_operation_setting is DhwOperationSetting.VACATION
-        return self._coordinator.last_update_success and not vacation
+        return heater_online(self._coordinator, mac) and not vacation
 
     @callback
     def _async_boost_ended(self, event: Event[dict[str, Any]]) -> None:

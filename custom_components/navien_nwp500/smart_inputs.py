@@ -177,6 +177,11 @@ def surplus_periods(state: State | None, now: datetime) -> tuple[SurplusPeriod, 
     return (SurplusPeriod(now, now + SURPLUS_SPAN, watts),)
 
 
+def heater_online(coordinator: HeaterSource, mac: str) -> bool:
+    """Whether a heater can be planned for: the cloud is reached and it answers."""
+    return coordinator.last_update_success and coordinator.heater_available(mac)
+
+
 def heater_plan_request(
     coordinator: HeaterSource,
     mac: str,
@@ -193,7 +198,7 @@ def heater_plan_request(
     return plan_request(
         heater,
         now=now,
-        online=coordinator.last_update_success and coordinator.heater_available(mac),
+        online=heater_online(coordinator, mac),
         options=options,
         settings=settings,
         hot_water=hot_water_settings(coordinator.config_entry.options),

@@ -1,6 +1,7 @@
 """Planning again when an input changes: one plan at a time for each heater.
 
-It follows the price and surplus entities the options name. A surplus sensor may change every few seconds; each change asks for a plan.
+It follows the price and surplus entities the options name. A surplus sensor
+may change every few seconds; each change asks for a plan.
 While a heater's plan is being made, further changes only ask for one more
 plan after it (made with the inputs as they are then), not one each.
 """

@@ -24,6 +24,10 @@ async def async_remove_stored_smart_heating(hass: HomeAssistant, entry_id: str) 
     await _store(hass, entry_id).async_remove()
 
 
+def _stored(heaters: Mapping[str, HeaterSmart]) -> dict[str, dict[str, Any]]:
+    return {mac: heater_stored(smart) for mac, smart in heaters.items()}
+
+
 class SmartStore:
     """One entry's stored smart heating, one record per heater."""
 
@@ -38,12 +42,8 @@ class SmartStore:
 
     async def async_save_now(self, heaters: Mapping[str, HeaterSmart]) -> None:
         """Store ``heaters`` now (an unload: the next load reads it)."""
-        await self._store.async_save(
-            {mac: heater_stored(smart) for mac, smart in heaters.items()}
-        )
+        await self._store.async_save(_stored(heaters))
 
     def save(self, heaters: Mapping[str, HeaterSmart]) -> None:
         """Store ``heaters`` as they are when the store writes (soon)."""
-        self._store.async_delay_save(
-            lambda: {mac: heater_stored(smart) for mac, smart in heaters.items()}, 0
-        )
+        self._store.async_delay_save(lambda: _stored(heaters), 0)
